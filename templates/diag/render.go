@@ -1,0 +1,165 @@
+package diag
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Sources gives the text of a source line for snippets. Line is 1-based.
+type Sources interface {
+	Line(file string, line int) (string, bool)
+}
+
+// SourceMap is a Sources over whole file contents keyed by file name.
+type SourceMap map[string][]byte
+
+// Line returns line n of file, without its line break.
+func (m SourceMap) Line(file string, n int) (string, bool) {
+	src, ok := m[file]
+	if !ok || n < 1 {
+		return "", false
+	}
+	for i := 1; i < n; i++ {
+		j := strings.IndexByte(string(src), '\n')
+		if j < 0 {
+			return "", false
+		}
+		src = src[j+1:]
+	}
+	if j := strings.IndexByte(string(src), '\n'); j >= 0 {
+		src = src[:j]
+	}
+	return strings.TrimSuffix(string(src), "\r"), true
+}
+
+// maxSnippet caps how much of a long source line a snippet shows.
+const maxSnippet = 160
+
+// WriteText renders every diagnostic as
+//
+//	file:line:col: Code: message
+//	   12 | "type": "strng",
+//	      |         ^^^^^^^
+//
+// followed by its related positions. src may be nil (no snippets).
+func WriteText(w io.Writer, ds Diagnostics, src Sources) error {
+	for _, d := range ds {
+		if _, err := io.WriteString(w, d.Error()+"\n"); err != nil {
+			return err
+		}
+		if err := writeSnippet(w, d.Range, src); err != nil {
+			return err
+		}
+		for _, r := range d.Related {
+			if _, err := fmt.Fprintf(w, "  %s: %s\n", r.Range, r.Message); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func writeSnippet(w io.Writer, r Range, src Sources) error {
+	if src == nil || !r.Start.IsValid() {
+		return nil
+	}
+	line, ok := src.Line(r.File, r.Start.Line)
+	if !ok || !utf8.ValidString(line) {
+		return nil
+	}
+	line = strings.ReplaceAll(line, "\t", " ")
+	runes := []rune(line)
+	col := r.Start.Col - 1
+	if col > len(runes) {
+		col = len(runes)
+	}
+	width := 1
+	if r.End.Line == r.Start.Line && r.End.Col > r.Start.Col {
+		width = r.End.Col - r.Start.Col
+	}
+	// Keep long lines readable: show a window around the caret.
+	start := 0
+	if len(runes) > maxSnippet {
+		start = max(0, col-maxSnippet/2)
+		end := min(len(runes), start+maxSnippet)
+		runes = runes[start:end]
+	}
+	col -= start
+	width = max(1, min(width, len(runes)-col))
+	num := strconv.Itoa(r.Start.Line)
+	pad := strings.Repeat(" ", len(num))
+	_, err := fmt.Fprintf(w, " %s | %s\n %s | %s%s\n", num, string(runes), pad,
+		strings.Repeat(" ", col), strings.Repeat("^", width))
+	return err
+}
+
+// ErrorResponse is ARM's error envelope: {"error": {...}}.
+type ErrorResponse struct {
+	Error *ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is ARM's error shape, as the REST API returns it.
+type ErrorDetail struct {
+	Code           string           `json:"code"`
+	Message        string           `json:"message"`
+	Target         *string          `json:"target"`
+	Details        []*ErrorDetail   `json:"details,omitempty"`
+	AdditionalInfo []AdditionalInfo `json:"additionalInfo,omitempty"`
+}
+
+// AdditionalInfo carries ARM's TemplateViolation position record.
+type AdditionalInfo struct {
+	Type string        `json:"type"`
+	Info ViolationInfo `json:"info"`
+}
+
+// ViolationInfo is the position of a template violation. Armdeploy adds the
+// file, which ARM (that receives one document) does not need.
+type ViolationInfo struct {
+	File         string `json:"file,omitempty"`
+	LineNumber   int    `json:"lineNumber"`
+	LinePosition int    `json:"linePosition"`
+	Path         string `json:"path"`
+}
+
+// Detail converts one diagnostic to ARM's error shape.
+func (d Diagnostic) Detail() *ErrorDetail {
+	e := &ErrorDetail{Code: d.Code, Message: d.Message}
+	if d.Target != "" {
+		t := d.Target
+		e.Target = &t
+	}
+	if d.Range.IsValid() || d.Path != "" {
+		e.AdditionalInfo = []AdditionalInfo{{Type: "TemplateViolation", Info: ViolationInfo{
+			File: d.Range.File, LineNumber: d.Range.Start.Line, LinePosition: d.Range.Start.Col, Path: d.Target,
+		}}}
+	}
+	return e
+}
+
+// Response wraps error diagnostics in ARM's envelope. A single error is the
+// envelope's error itself; several are the details of an outer error with
+// the given code and message.
+func (ds Diagnostics) Response(code, message string) ErrorResponse {
+	errs := ds.Errors()
+	if len(errs) == 1 && code == "" {
+		return ErrorResponse{Error: errs[0].Detail()}
+	}
+	outer := &ErrorDetail{Code: code, Message: message}
+	for _, d := range errs {
+		outer.Details = append(outer.Details, d.Detail())
+	}
+	return ErrorResponse{Error: outer}
+}
+
+// WriteJSON writes v as indented JSON without HTML escaping.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

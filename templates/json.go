@@ -1,0 +1,419 @@
+package templates
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+// MaxDepth is the deepest nesting of arrays and objects a file may have.
+// ARM's own JSON reader stops far earlier in practice; the limit exists so
+// that hostile input cannot exhaust the stack.
+const MaxDepth = 512
+
+// CodeInvalidContent is the diagnostic code of a file that is not valid
+// JSON or YAML. ARM answers a request body it cannot read with the same code.
+const CodeInvalidContent = "InvalidRequestContent"
+
+// jsonParser reads JSON with // and /* */ comments into a Node tree. It
+// stops at the first syntax error: after one, positions of later errors
+// would be guesses.
+type jsonParser struct {
+	src   *Source
+	b     []byte
+	i     int
+	depth int
+	warns diag.Diagnostics
+}
+
+type syntaxError struct {
+	off int
+	msg string
+}
+
+func parseJSON(src *Source) (*Node, diag.Diagnostics) {
+	p := &jsonParser{src: src, b: src.Text}
+	if bytes.HasPrefix(p.b, utf8BOM) {
+		p.i = len(utf8BOM)
+	}
+	var root *Node
+	err := func() (err *syntaxError) {
+		defer func() {
+			if r := recover(); r != nil {
+				se, ok := r.(*syntaxError)
+				if !ok {
+					panic(r)
+				}
+				err = se
+			}
+		}()
+		p.skipSpace()
+		if p.i >= len(p.b) {
+			p.fail(p.i, "the file is empty; expected a JSON object")
+		}
+		root = p.value()
+		p.skipSpace()
+		if p.i < len(p.b) {
+			p.fail(p.i, "unexpected %s after the end of the document", p.describe(p.i))
+		}
+		return nil
+	}()
+	if err != nil {
+		d := diag.Errorf(src.Range(err.off, err.off+1), CodeInvalidContent, "%s", err.msg)
+		return nil, append(p.warns, d)
+	}
+	return root, p.warns
+}
+
+func (p *jsonParser) fail(off int, format string, args ...any) {
+	panic(&syntaxError{off: off, msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *jsonParser) describe(off int) string {
+	if off >= len(p.b) {
+		return "end of file"
+	}
+	r, _ := utf8.DecodeRune(p.b[off:])
+	if r < 0x20 || r == utf8.RuneError {
+		return fmt.Sprintf("character %U", r)
+	}
+	return fmt.Sprintf("character '%c'", r)
+}
+
+func (p *jsonParser) skipSpace() {
+	for p.i < len(p.b) {
+		switch c := p.b[p.i]; c {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		case '/':
+			if p.i+1 >= len(p.b) {
+				p.fail(p.i, "unexpected character '/'")
+			}
+			switch p.b[p.i+1] {
+			case '/':
+				for p.i < len(p.b) && p.b[p.i] != '\n' {
+					p.i++
+				}
+			case '*':
+				start := p.i
+				p.i += 2
+				for {
+					if p.i+1 >= len(p.b) {
+						p.fail(start, "unterminated /* comment")
+					}
+					if p.b[p.i] == '*' && p.b[p.i+1] == '/' {
+						p.i += 2
+						break
+					}
+					p.i++
+				}
+			default:
+				p.fail(p.i, "unexpected character '/'")
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonParser) node(k Kind, start int) *Node {
+	return &Node{Kind: k, src: p.src, start: int32(start), end: int32(p.i)}
+}
+
+func (p *jsonParser) value() *Node {
+	if p.i >= len(p.b) {
+		p.fail(p.i, "unexpected end of file; expected a value")
+	}
+	start := p.i
+	switch c := p.b[p.i]; {
+	case c == '{':
+		return p.object()
+	case c == '[':
+		return p.array()
+	case c == '"':
+		s := p.str()
+		n := p.node(String, start)
+		n.Str, n.style = s, styleJSON
+		return n
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case p.word("true"):
+		n := p.node(Bool, start)
+		n.Bool = true
+		return n
+	case p.word("false"):
+		return p.node(Bool, start)
+	case p.word("null"):
+		return p.node(Null, start)
+	case c == '\'':
+		p.fail(p.i, "strings must use double quotes")
+	}
+	p.fail(p.i, "unexpected %s; expected a value", p.describe(p.i))
+	return nil
+}
+
+func (p *jsonParser) word(w string) bool {
+	if len(p.b)-p.i < len(w) || string(p.b[p.i:p.i+len(w)]) != w {
+		return false
+	}
+	if j := p.i + len(w); j < len(p.b) && isIdentByte(p.b[j]) {
+		return false
+	}
+	p.i += len(w)
+	return true
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func (p *jsonParser) enter(start int) {
+	p.depth++
+	if p.depth > MaxDepth {
+		p.fail(start, "the document nests arrays and objects more than %d levels deep", MaxDepth)
+	}
+}
+
+func (p *jsonParser) object() *Node {
+	start := p.i
+	p.enter(start)
+	p.i++ // {
+	n := &Node{Kind: Object, src: p.src, start: int32(start)}
+	var seen map[string]int32
+	for {
+		p.skipSpace()
+		if p.i >= len(p.b) {
+			p.fail(start, "unterminated object: missing '}'")
+		}
+		if p.b[p.i] == '}' {
+			p.i++
+			break
+		}
+		if len(n.Fields) > 0 {
+			if p.b[p.i] != ',' {
+				p.fail(p.i, "unexpected %s; expected ',' or '}' after an object member", p.describe(p.i))
+			}
+			comma := p.i
+			p.i++
+			p.skipSpace()
+			if p.i < len(p.b) && p.b[p.i] == '}' {
+				p.warns = append(p.warns, diag.Warningf(p.src.Range(comma, comma+1), "TrailingComma",
+					"trailing comma before '}'"))
+				p.i++
+				break
+			}
+		}
+		if p.i >= len(p.b) || p.b[p.i] != '"' {
+			if p.i < len(p.b) && p.b[p.i] == '\'' {
+				p.fail(p.i, "property names must use double quotes")
+			}
+			p.fail(p.i, "unexpected %s; expected a property name in double quotes", p.describe(p.i))
+		}
+		ks := p.i
+		key := p.str()
+		ke := p.i
+		if seen == nil {
+			seen = make(map[string]int32, 8)
+		}
+		if first, dup := seen[key]; dup {
+			pos := p.src.Pos(int(first))
+			p.fail(ks, "duplicate property '%s' (first defined at line %d, column %d)", key, pos.Line, pos.Col)
+		}
+		seen[key] = int32(ks)
+		p.skipSpace()
+		if p.i >= len(p.b) || p.b[p.i] != ':' {
+			p.fail(p.i, "unexpected %s; expected ':' after property name '%s'", p.describe(p.i), key)
+		}
+		p.i++
+		p.skipSpace()
+		v := p.value()
+		n.Fields = append(n.Fields, Field{Key: key, Value: v, keyStart: int32(ks), keyEnd: int32(ke)})
+	}
+	p.depth--
+	n.end = int32(p.i)
+	return n
+}
+
+func (p *jsonParser) array() *Node {
+	start := p.i
+	p.enter(start)
+	p.i++ // [
+	n := &Node{Kind: Array, src: p.src, start: int32(start)}
+	for {
+		p.skipSpace()
+		if p.i >= len(p.b) {
+			p.fail(start, "unterminated array: missing ']'")
+		}
+		if p.b[p.i] == ']' {
+			p.i++
+			break
+		}
+		if len(n.Items) > 0 {
+			if p.b[p.i] != ',' {
+				p.fail(p.i, "unexpected %s; expected ',' or ']' after an array element", p.describe(p.i))
+			}
+			comma := p.i
+			p.i++
+			p.skipSpace()
+			if p.i < len(p.b) && p.b[p.i] == ']' {
+				p.warns = append(p.warns, diag.Warningf(p.src.Range(comma, comma+1), "TrailingComma",
+					"trailing comma before ']'"))
+				p.i++
+				break
+			}
+		}
+		n.Items = append(n.Items, p.value())
+	}
+	p.depth--
+	n.end = int32(p.i)
+	return n
+}
+
+// str reads a double-quoted string. Raw line breaks are allowed inside, as
+// ARM allows multi-line strings.
+func (p *jsonParser) str() string {
+	start := p.i
+	p.i++ // opening quote
+	// Fast path: no escapes.
+	j := p.i
+	for j < len(p.b) && p.b[j] != '"' && p.b[j] != '\\' {
+		j++
+	}
+	if j < len(p.b) && p.b[j] == '"' {
+		s := string(p.b[p.i:j])
+		p.i = j + 1
+		return s
+	}
+	buf := make([]byte, 0, j-p.i+16)
+	buf = append(buf, p.b[p.i:j]...)
+	p.i = j
+	for {
+		if p.i >= len(p.b) {
+			p.fail(start, "unterminated string")
+		}
+		c := p.b[p.i]
+		switch c {
+		case '"':
+			p.i++
+			return string(buf)
+		case '\\':
+			if p.i+1 >= len(p.b) {
+				p.fail(start, "unterminated string")
+			}
+			e := p.b[p.i+1]
+			p.i += 2
+			switch e {
+			case '"', '\\', '/':
+				buf = append(buf, e)
+			case 'b':
+				buf = append(buf, '\b')
+			case 'f':
+				buf = append(buf, '\f')
+			case 'n':
+				buf = append(buf, '\n')
+			case 'r':
+				buf = append(buf, '\r')
+			case 't':
+				buf = append(buf, '\t')
+			case 'u':
+				r := p.hex4(p.i - 2)
+				if utf16.IsSurrogate(r) && p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
+					save := p.i
+					p.i += 2
+					r2 := p.hex4(save)
+					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+						r = dec
+					} else {
+						p.i = save
+					}
+				}
+				buf = utf8.AppendRune(buf, r)
+			default:
+				p.fail(p.i-2, "invalid escape sequence '\\%c' in string", e)
+			}
+		default:
+			buf = append(buf, c)
+			p.i++
+		}
+	}
+}
+
+func (p *jsonParser) hex4(at int) rune {
+	if p.i+4 > len(p.b) {
+		p.fail(at, "invalid \\u escape: expected four hexadecimal digits")
+	}
+	v, err := strconv.ParseUint(string(p.b[p.i:p.i+4]), 16, 32)
+	if err != nil {
+		p.fail(at, "invalid \\u escape: expected four hexadecimal digits")
+	}
+	p.i += 4
+	return rune(v)
+}
+
+func (p *jsonParser) number() *Node {
+	start := p.i
+	if p.b[p.i] == '-' {
+		p.i++
+	}
+	digits := p.i
+	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+		p.i++
+	}
+	if p.i == digits {
+		p.fail(start, "invalid number: expected a digit after '-'")
+	}
+	if p.b[digits] == '0' && p.i-digits > 1 {
+		p.fail(start, "invalid number: leading zeros are not allowed")
+	}
+	isFloat := false
+	if p.i < len(p.b) && p.b[p.i] == '.' {
+		isFloat = true
+		p.i++
+		d := p.i
+		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+			p.i++
+		}
+		if p.i == d {
+			p.fail(start, "invalid number: expected a digit after '.'")
+		}
+	}
+	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
+		isFloat = true
+		p.i++
+		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
+			p.i++
+		}
+		d := p.i
+		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+			p.i++
+		}
+		if p.i == d {
+			p.fail(start, "invalid number: expected a digit in the exponent")
+		}
+	}
+	if p.i < len(p.b) && isIdentByte(p.b[p.i]) {
+		p.fail(p.i, "unexpected %s in a number", p.describe(p.i))
+	}
+	text := string(p.b[start:p.i])
+	if !isFloat {
+		v, err := strconv.ParseInt(text, 10, 64)
+		if err != nil {
+			p.fail(start, "the integer %s is out of range: integers are signed 64-bit", text)
+		}
+		n := p.node(Int, start)
+		n.Int = v
+		return n
+	}
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsInf(v, 0) {
+		p.fail(start, "the number %s is out of range", text)
+	}
+	n := p.node(Float, start)
+	n.Float = v
+	return n
+}
