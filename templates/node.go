@@ -240,7 +240,12 @@ func (n *Node) appendJSON(b []byte) []byte {
 		if math.IsInf(n.Float, 0) || math.IsNaN(n.Float) {
 			return append(b, "null"...)
 		}
-		return strconv.AppendFloat(b, n.Float, 'g', -1, 64)
+		start := len(b)
+		b = strconv.AppendFloat(b, n.Float, 'g', -1, 64)
+		if !strings.ContainsAny(string(b[start:]), ".eE") {
+			b = append(b, ".0"...) // stay a float when read back
+		}
+		return b
 	case String:
 		s, _ := json.Marshal(n.Str)
 		return append(b, s...)
