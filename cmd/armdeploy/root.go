@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, in one place. They follow DESIGN.md and az.
+const (
+	exitOK       = 0
+	exitFailed   = 1 // the deployment or validation failed
+	exitUsage    = 2 // bad flags or arguments; also what-if --detailed-exit-code with changes
+	exitCanceled = 130
+)
+
+// usageError marks a command-line mistake (exit code 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// exitError carries an exit code chosen by a command whose output already
+// said everything (for example "the template is invalid").
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// IOStreams are the command's standard streams, injected so that tests run
+// the CLI in-process.
+type IOStreams struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// Main runs armdeploy with args and returns the process exit code. It is
+// the only place that turns errors into exit codes.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	io := &IOStreams{In: stdin, Out: stdout, Err: stderr}
+	root := newRootCmd(io)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	return exitCode(err, stderr)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "armdeploy: %v\nRun 'armdeploy --help' for usage.\n", err)
+		return exitUsage
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "armdeploy: canceled")
+		return exitCanceled
+	}
+	fmt.Fprintf(stderr, "armdeploy: %v\n", err)
+	return exitFailed
+}
+
+func newRootCmd(io *IOStreams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "armdeploy",
+		Short: "An offline Azure Resource Manager deployment engine",
+		Long: `armdeploy validates, expands, previews and deploys Azure Resource Manager
+templates (JSON, JSON with comments, YAML) against a local, file-backed
+simulation of Azure. Flags follow 'az deployment group'.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.AddCommand(newValidateCmd(io))
+	// Unknown commands and bad positional arguments are usage errors too.
+	for _, c := range root.Commands() {
+		c.SetFlagErrorFunc(root.FlagErrorFunc())
+	}
+	root.Args = func(_ *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef("unknown command %q", args[0])
+		}
+		return nil
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	return root
+}

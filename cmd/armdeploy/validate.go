@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/armdeploy/armdeploy/templates"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+type validateOptions struct {
+	IO *IOStreams
+	deploymentFlags
+}
+
+func newValidateCmd(io *IOStreams) *cobra.Command {
+	opts := &validateOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "validate -g RG -f TEMPLATE [-p PARAMS]...",
+		Short: "Check a template and its parameters without deploying",
+		Long: `Validate reads the template and its parameters and reports every problem it
+finds: syntax, the template and parameter-file schemas, resource bodies
+against the schema of their type and API version, segment lengths, limits,
+and parameter values (missing, unknown, type, allowedValues, ranges,
+lengths). It exits 0 when the template is valid and 1 when it is not.`,
+		Example: `  armdeploy validate -g demo -f quickstarts/sig-create/azuredeploy.json -p @quickstarts/sig-create/azuredeploy.parameters.json
+  armdeploy validate -g demo -f main.yaml -p galleryName=g1 -o json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.check(args); err != nil {
+				return err
+			}
+			return runValidate(opts)
+		},
+	}
+	opts.register(cmd)
+	return cmd
+}
+
+func runValidate(opts *validateOptions) error {
+	l, err := load(&opts.deploymentFlags)
+	if err != nil {
+		return err
+	}
+	failed := l.Diags.HasErrors()
+	if opts.Output == "json" {
+		if failed {
+			msg := fmt.Sprintf("Deployment template validation failed: %s; see details.", summary(l.Diags))
+			if errs := l.Diags.Errors(); len(errs) == 1 {
+				msg = fmt.Sprintf("Deployment template validation failed: '%s'.", errs[0].Message)
+			}
+			err = diag.WriteJSON(opts.IO.Out, l.Diags.Response(templates.CodeInvalidTemplate, msg))
+		} else {
+			err = diag.WriteJSON(opts.IO.Out, validationResult(opts, l))
+		}
+	} else {
+		err = diag.WriteText(opts.IO.Err, l.Diags, l.Sources)
+		if err == nil && !failed {
+			fmt.Fprintf(opts.IO.Out, "%s is valid: %s.\n", opts.TemplateFile, counts(l.Template))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if failed {
+		if opts.Output != "json" {
+			fmt.Fprintf(opts.IO.Err, "%s is not valid: %s.\n", opts.TemplateFile, summary(l.Diags))
+		}
+		return &exitError{exitFailed}
+	}
+	return nil
+}
+
+func summary(ds diag.Diagnostics) string {
+	n := len(ds.Errors())
+	w := len(ds) - n
+	s := plural(n, "error")
+	if w > 0 {
+		s += ", " + plural(w, "warning")
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func counts(t *templates.Template) string {
+	return strings.Join([]string{
+		plural(len(t.AllResources()), "resource"),
+		plural(len(t.Parameters), "parameter"),
+		plural(len(t.Outputs), "output"),
+	}, ", ")
+}
+
+// validationResult is the deployment object az prints for a successful
+// validation. Secure parameter values are never shown.
+func validationResult(opts *validateOptions, l *loaded) map[string]any {
+	params := map[string]any{}
+	for _, p := range l.Template.Parameters {
+		entry := map[string]any{"type": armTypeName(p.Type)}
+		if v := l.Params.Get(p.Name); v != nil && v.Value != nil && !p.IsSecure() {
+			entry["value"] = v.Value
+		}
+		params[p.Name] = entry
+	}
+	var warnings []any
+	for _, d := range l.Diags {
+		if d.Severity == diag.Warning {
+			warnings = append(warnings, d.Detail())
+		}
+	}
+	props := map[string]any{
+		"provisioningState": "Succeeded",
+		"mode":              "Incremental",
+		"parameters":        params,
+	}
+	if len(warnings) > 0 {
+		props["warnings"] = warnings
+	}
+	return map[string]any{
+		"id": fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Resources/deployments/%s",
+			opts.Subscription, opts.ResourceGroup, opts.Name),
+		"name":       opts.Name,
+		"type":       "Microsoft.Resources/deployments",
+		"properties": props,
+	}
+}
+
+// armTypeName is the casing ARM echoes parameter types in.
+func armTypeName(t string) string {
+	switch t {
+	case "securestring":
+		return "SecureString"
+	case "secureobject":
+		return "SecureObject"
+	case "":
+		return "Object"
+	}
+	return strings.ToUpper(t[:1]) + t[1:]
+}

@@ -1,0 +1,111 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/armdeploy/armdeploy/templates"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+// CodeNoRegisteredProvider is ARM's code for a known resource type used with
+// an API version it does not have.
+const CodeNoRegisteredProvider = "NoRegisteredProviderFound"
+
+// CodeUnknownResourceType is the warning code of a resource type armdeploy
+// has no schema for.
+const CodeUnknownResourceType = "UnknownResourceType"
+
+// templateOnly are the members of a resource declaration that belong to the
+// template language, not to the resource body sent to the provider.
+var templateOnly = []string{"condition", "copy", "dependsOn", "comments", "resources", "existing", "metadata", "scope", "subscriptionId", "resourceGroup"}
+
+// CheckTemplate validates a loaded template against the deploymentTemplate
+// schema and each literal resource body against the schema of its type and
+// API version, and maps every violation to its file position.
+func CheckTemplate(t *templates.Template) diag.Diagnostics {
+	ds := violations(t.Source, "", ValidateTemplate(t.Root.Value()))
+	for _, r := range t.AllResources() {
+		ds = append(ds, CheckResource(t.Source, r)...)
+	}
+	return ds
+}
+
+// CheckParameterFile validates a parameter file (or inline parameter JSON)
+// against the deploymentParameters schema.
+func CheckParameterFile(src *templates.Source) diag.Diagnostics {
+	if src == nil || src.Root == nil || src.Root.Kind != templates.Object {
+		return nil
+	}
+	inst := src.Root.Value()
+	if src.Root.Get("parameters") == nil {
+		// az's inline form: the members of "parameters" without the envelope.
+		inst = map[string]any{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+			"contentVersion": "1.0.0.0", "parameters": inst}
+		return violations(src, "/parameters", ValidateParameterFile(inst))
+	}
+	return violations(src, "", ValidateParameterFile(inst))
+}
+
+// CheckResource validates one declared resource's literal body. Members
+// that are expressions pass: they are checked again after evaluation.
+func CheckResource(src *templates.Source, r *templates.Resource) diag.Diagnostics {
+	if r.FullType == "" || templates.IsExpression(r.FullType) || r.APIVersion == "" || templates.IsExpression(r.APIVersion) {
+		return nil
+	}
+	body := map[string]any{}
+	for _, f := range r.Node.Fields {
+		skip := false
+		for _, k := range templateOnly {
+			if strings.EqualFold(f.Key, k) {
+				skip = true
+			}
+		}
+		if !skip {
+			body[f.Key] = f.Value.Value()
+		}
+	}
+	body["type"] = r.FullType
+	vs, known, err := ValidateResource(r.FullType, r.APIVersion, body)
+	if !known {
+		return diag.Diagnostics{{Severity: diag.Warning, Code: CodeUnknownResourceType, Range: r.Node.Get("type").Range(),
+			Target: templates.PathOf(r.Pointer),
+			Message: fmt.Sprintf("armdeploy has no schema for resource type '%s'; its body is not validated and a generic provider will store it as given.", r.FullType)}}
+	}
+	if err != nil {
+		loc := "global"
+		if r.Location != nil && r.Location.Kind == templates.String && !r.Location.IsExpression() {
+			loc = r.Location.Str
+		}
+		typ := r.FullType
+		if _, rest, ok := strings.Cut(typ, "/"); ok {
+			typ = rest
+		}
+		return diag.Diagnostics{{Severity: diag.Error, Code: CodeNoRegisteredProvider, Range: r.Node.Get("apiVersion").Range(),
+			Target: templates.PathOf(r.Pointer + "/apiVersion"),
+			Message: fmt.Sprintf("No registered resource provider found for location '%s' and API version '%s' for type '%s'. The supported api-versions are '%s'.",
+				loc, r.APIVersion, typ, strings.Join(SupportedAPIVersions(r.FullType), ", "))}}
+	}
+	return violations(src, r.Pointer, vs)
+}
+
+// violations maps schema violations to diagnostics; prefix is the pointer
+// of the validated instance within its file.
+func violations(src *templates.Source, prefix string, vs []Violation) diag.Diagnostics {
+	var ds diag.Diagnostics
+	for _, v := range vs {
+		ptr := prefix + v.Pointer
+		ds = append(ds, diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
+			Range: rangeFor(src, ptr, v), Path: ptr, Target: templates.PathOf(ptr), Message: v.Message})
+	}
+	return ds
+}
+
+// rangeFor points at the offending value; for an unknown member, at its key.
+func rangeFor(src *templates.Source, ptr string, v Violation) diag.Range {
+	n, exact := src.Lookup(ptr)
+	if !exact || n == nil {
+		return src.RangeOf(ptr)
+	}
+	return n.Range()
+}

@@ -1,0 +1,154 @@
+package schema
+
+import (
+	"slices"
+	"strings"
+)
+
+// resourceType describes one resource type the package has a schema for: every API
+// version ARM accepts for it, and which schema applies to which range of versions.
+type resourceType struct {
+	// Type is the canonical spelling, e.g. "Microsoft.Compute/galleries".
+	Type string
+	// Versions lists the API versions the resource provider registers for the type
+	// (what ARM lists in a NoRegisteredProviderFound error). Sorted by init.
+	Versions []string
+	// Schemas maps ranges of versions to schemas: a version uses the entry with the
+	// greatest Since that is not after it. The first entry must cover the oldest version.
+	Schemas []schemaRange
+}
+
+// schemaRange says that Ref (a schema URL relative to the schema base, with an
+// optional fragment) applies from API version Since onwards.
+type schemaRange struct {
+	Since string
+	Ref   string
+}
+
+// API version lists. Sources: gallery-rp.md §2.1 (the galleries list ARM printed in
+// flatcar/mantle#520, plus 2024-03-03 and 2025-03-03 from the REST spec repository);
+// the resource-type index of Azure/bicep-types-az (generated from the REST specs) for
+// Compute, disks and Network; Microsoft.Resources versions from the REST specs plus the
+// older ones ARM still serves (2015-01-01 and 2019-09-01 are used by upstream quickstarts).
+var (
+	galleryVersions = []string{
+		"2018-06-01", "2019-03-01", "2019-07-01", "2019-12-01", "2020-09-30", "2021-03-01",
+		"2021-07-01", "2021-10-01", "2022-01-03", "2022-03-03", "2022-08-03", "2023-07-03",
+		"2024-03-03", "2025-03-03",
+	}
+	computeVersions = []string{
+		"2015-06-15", "2016-03-30", "2016-04-30-preview", "2017-03-30", "2017-12-01",
+		"2018-04-01", "2018-06-01", "2018-10-01", "2019-03-01", "2019-07-01", "2019-12-01",
+		"2020-06-01", "2020-12-01", "2021-03-01", "2021-04-01", "2021-07-01", "2021-11-01",
+		"2022-03-01", "2022-08-01", "2022-11-01", "2023-03-01", "2023-07-01", "2023-09-01",
+		"2024-03-01", "2024-07-01", "2024-11-01",
+	}
+	// Managed images appeared with 2016-04-30-preview.
+	imageVersions = slices.Clone(computeVersions[2:])
+	diskVersions  = []string{
+		"2016-04-30-preview", "2017-03-30", "2018-04-01", "2018-06-01", "2018-09-30",
+		"2019-03-01", "2019-07-01", "2019-11-01", "2020-05-01", "2020-06-30", "2020-09-30",
+		"2020-12-01", "2021-04-01", "2021-08-01", "2021-12-01", "2022-03-02", "2022-07-02",
+		"2023-01-02", "2023-04-02", "2023-10-02", "2024-03-02",
+	}
+	networkVersions = []string{
+		"2015-05-01-preview", "2015-06-15", "2016-03-30", "2016-06-01", "2016-09-01",
+		"2016-12-01", "2017-03-01", "2017-06-01", "2017-08-01", "2017-09-01", "2017-10-01",
+		"2017-11-01", "2018-01-01", "2018-02-01", "2018-04-01", "2018-06-01", "2018-07-01",
+		"2018-08-01", "2018-10-01", "2018-11-01", "2018-12-01", "2019-02-01", "2019-04-01",
+		"2019-06-01", "2019-07-01", "2019-08-01", "2019-09-01", "2019-11-01", "2019-12-01",
+		"2020-03-01", "2020-04-01", "2020-05-01", "2020-06-01", "2020-07-01", "2020-08-01",
+		"2020-11-01", "2021-02-01", "2021-03-01", "2021-05-01", "2021-08-01", "2022-01-01",
+		"2022-05-01", "2022-07-01", "2022-09-01", "2022-11-01", "2023-02-01", "2023-04-01",
+		"2023-05-01", "2023-06-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01",
+		"2024-05-01",
+	}
+	deploymentVersions = []string{
+		"2015-01-01", "2015-11-01", "2016-02-01", "2016-07-01", "2016-09-01", "2017-05-10",
+		"2018-02-01", "2018-05-01", "2019-03-01", "2019-05-01", "2019-05-10", "2019-07-01",
+		"2019-08-01", "2019-09-01", "2019-10-01", "2020-06-01", "2020-08-01", "2020-10-01",
+		"2021-01-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01",
+		"2024-11-01",
+	}
+)
+
+// one is a convenience for a type whose every version shares one schema.
+func one(ref string) []schemaRange { return []schemaRange{{Since: "", Ref: ref}} }
+
+// resourceTypes is the registry. ValidateResource and SupportedAPIVersions read it;
+// compile.go compiles every Ref once.
+var resourceTypes = []resourceType{
+	{Type: "Microsoft.Compute/galleries", Versions: galleryVersions,
+		Schemas: one("resources/Microsoft.Compute/galleries.json")},
+	{Type: "Microsoft.Compute/galleries/images", Versions: galleryVersions,
+		Schemas: one("resources/Microsoft.Compute/galleries.images.json")},
+	{Type: "Microsoft.Compute/galleries/images/versions", Versions: galleryVersions,
+		Schemas: []schemaRange{
+			{Since: "", Ref: "resources/Microsoft.Compute/galleries.images.versions.json#/$defs/v2018-06-01"},
+			{Since: "2019-03-01", Ref: "resources/Microsoft.Compute/galleries.images.versions.json#/$defs/v2019-03-01"},
+			{Since: "2019-12-01", Ref: "resources/Microsoft.Compute/galleries.images.versions.json#/$defs/v2019-12-01"},
+			{Since: "2020-09-30", Ref: "resources/Microsoft.Compute/galleries.images.versions.json#/$defs/v2020-09-30"},
+			{Since: "2022-08-03", Ref: "resources/Microsoft.Compute/galleries.images.versions.json#/$defs/v2022-08-03"},
+		}},
+	{Type: "Microsoft.Compute/images", Versions: imageVersions,
+		Schemas: one("resources/Microsoft.Compute/images.json")},
+	{Type: "Microsoft.Compute/disks", Versions: diskVersions,
+		Schemas: one("resources/Microsoft.Compute/disks.json")},
+	{Type: "Microsoft.Compute/virtualMachines", Versions: computeVersions,
+		Schemas: one("resources/Microsoft.Compute/virtualMachines.json")},
+	{Type: "Microsoft.Network/publicIPAddresses", Versions: networkVersions,
+		Schemas: one("resources/Microsoft.Network/publicIPAddresses.json")},
+	{Type: "Microsoft.Network/networkSecurityGroups", Versions: networkVersions,
+		Schemas: one("resources/Microsoft.Network/networkSecurityGroups.json")},
+	{Type: "Microsoft.Network/virtualNetworks", Versions: networkVersions,
+		Schemas: one("resources/Microsoft.Network/virtualNetworks.json")},
+	{Type: "Microsoft.Network/virtualNetworks/subnets", Versions: slices.Clone(networkVersions[1:]),
+		Schemas: one("resources/Microsoft.Network/virtualNetworks.subnets.json")},
+	{Type: "Microsoft.Network/networkInterfaces", Versions: networkVersions,
+		Schemas: one("resources/Microsoft.Network/networkInterfaces.json")},
+	{Type: "Microsoft.Resources/deployments", Versions: deploymentVersions,
+		Schemas: one("resources/Microsoft.Resources/deployments.json")},
+}
+
+// typeIndex maps the lower-cased type name to its registry entry.
+var typeIndex = func() map[string]*resourceType {
+	m := make(map[string]*resourceType, len(resourceTypes))
+	for i := range resourceTypes {
+		rt := &resourceTypes[i]
+		slices.Sort(rt.Versions)
+		m[strings.ToLower(rt.Type)] = rt
+	}
+	return m
+}()
+
+// lookupType finds a registered type, ignoring case.
+func lookupType(resourceType string) *resourceType {
+	return typeIndex[strings.ToLower(strings.TrimSpace(resourceType))]
+}
+
+// schemaFor returns the schema reference for an API version of rt, and false when rt
+// does not register that version. API versions compare case-insensitively.
+func (rt *resourceType) schemaFor(apiVersion string) (string, bool) {
+	v := strings.ToLower(strings.TrimSpace(apiVersion))
+	if _, ok := slices.BinarySearch(rt.Versions, v); !ok {
+		return "", false
+	}
+	ref := rt.Schemas[0].Ref
+	for _, s := range rt.Schemas[1:] {
+		if s.Since <= v {
+			ref = s.Ref
+		}
+	}
+	return ref, true
+}
+
+// SupportedAPIVersions returns the API versions ARM accepts for resourceType (matched
+// case-insensitively), sorted, or nil when the package has no schema for the type.
+// The slice is a fresh copy; callers may modify it.
+func SupportedAPIVersions(resourceType string) []string {
+	rt := lookupType(resourceType)
+	if rt == nil {
+		return nil
+	}
+	return slices.Clone(rt.Versions)
+}
