@@ -2,7 +2,10 @@ package schema
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
@@ -23,12 +26,41 @@ var templateOnly = []string{"condition", "copy", "dependsOn", "comments", "resou
 // CheckTemplate validates a loaded template against the deploymentTemplate
 // schema and each literal resource body against the schema of its type and
 // API version, and maps every violation to its file position.
+//
+// The template and its resources are checked in parallel, one worker per
+// processor; the result is in template order whatever the scheduling.
 func CheckTemplate(t *templates.Template) diag.Diagnostics {
-	ds := violations(t.Source, "", ValidateTemplate(t.Root.Value()))
-	for _, r := range t.AllResources() {
-		ds = append(ds, CheckResource(t.Source, r)...)
+	inst := t.Root.Value()
+	rs := t.AllResources()
+	results := make([]diag.Diagnostics, len(rs)+1)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(results)) {
+		wg.Go(func() {
+			for i := range jobs {
+				if i == len(rs) {
+					results[i] = violations(t.Source, "", ValidateTemplate(inst))
+					continue
+				}
+				var body any
+				if b, ok := resolve(inst, rs[i].Pointer); ok {
+					body = b
+				}
+				results[i] = checkResource(t.Source, rs[i], body)
+			}
+		})
 	}
-	return ds
+	jobs <- len(rs) // the template first: it is the largest job
+	for i := range rs {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	out := results[len(rs)]
+	for _, r := range results[:len(rs)] {
+		out = append(out, r...)
+	}
+	return out
 }
 
 // CheckParameterFile validates a parameter file (or inline parameter JSON)
@@ -50,26 +82,30 @@ func CheckParameterFile(src *templates.Source) diag.Diagnostics {
 // CheckResource validates one declared resource's literal body. Members
 // that are expressions pass: they are checked again after evaluation.
 func CheckResource(src *templates.Source, r *templates.Resource) diag.Diagnostics {
+	return checkResource(src, r, nil)
+}
+
+// checkResource checks r; decl is its declaration already converted to Go
+// values, or nil to convert it here.
+func checkResource(src *templates.Source, r *templates.Resource, decl any) diag.Diagnostics {
 	if r.FullType == "" || templates.IsExpression(r.FullType) || r.APIVersion == "" || templates.IsExpression(r.APIVersion) {
 		return nil
 	}
-	body := map[string]any{}
-	for _, f := range r.Node.Fields {
-		skip := false
-		for _, k := range templateOnly {
-			if strings.EqualFold(f.Key, k) {
-				skip = true
-			}
-		}
-		if !skip {
-			body[f.Key] = f.Value.Value()
+	m, ok := decl.(map[string]any)
+	if !ok {
+		m, _ = r.Node.Value().(map[string]any)
+	}
+	body := make(map[string]any, len(m))
+	for k, v := range m {
+		if !slices.ContainsFunc(templateOnly, func(t string) bool { return strings.EqualFold(k, t) }) {
+			body[k] = v
 		}
 	}
 	body["type"] = r.FullType
 	vs, known, err := ValidateResource(r.FullType, r.APIVersion, body)
 	if !known {
 		return diag.Diagnostics{{Severity: diag.Warning, Code: CodeUnknownResourceType, Range: r.Node.Get("type").Range(),
-			Target: templates.PathOf(r.Pointer),
+			Target:  templates.PathOf(r.Pointer),
 			Message: fmt.Sprintf("armdeploy has no schema for resource type '%s'; its body is not validated and a generic provider will store it as given.", r.FullType)}}
 	}
 	if err != nil {
@@ -103,6 +139,16 @@ func violations(src *templates.Source, prefix string, vs []Violation) diag.Diagn
 
 // rangeFor points at the offending value; for an unknown member, at its key.
 func rangeFor(src *templates.Source, ptr string, v Violation) diag.Range {
+	if v.Keyword == "additionalProperties" {
+		if i := strings.LastIndexByte(ptr, '/'); i >= 0 {
+			key := strings.ReplaceAll(strings.ReplaceAll(ptr[i+1:], "~1", "/"), "~0", "~")
+			if parent, ok := src.Lookup(ptr[:i]); ok {
+				if f := parent.Field(key); f != nil {
+					return f.KeyRange(parent)
+				}
+			}
+		}
+	}
 	n, exact := src.Lookup(ptr)
 	if !exact || n == nil {
 		return src.RangeOf(ptr)

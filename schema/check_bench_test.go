@@ -14,14 +14,16 @@ func bigTemplate(size int) []byte {
 	var b strings.Builder
 	b.WriteString(`{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","contentVersion":"1.0.0.0",
 "parameters":{"location":{"type":"string","defaultValue":"[resourceGroup().location]"}},"variables":{`)
-	for i := 0; b.Len() < size/3; i++ {
+	for i := 0; b.Len() < size/3 && i < templates.MaxVariables; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `"v%d":{"name":"[concat('gallery', uniqueString(resourceGroup().id), '%d')]","tags":{"env":"prod","owner":"platform-team","cost":"%d"},"list":[1,2,3,"four",true,null]}`, i, i, i)
+		fmt.Fprintf(&b, `"v%d":{"name":"[concat('gallery', uniqueString(resourceGroup().id), '%d')]","tags":{"env":"prod","owner":"platform-team","cost":"%d"},"list":[%s]}`,
+			i, i, i, strings.Repeat(`1,2,3,"four",true,null,{"k":"v","n":-1.5},`, 100)+"0")
 	}
 	b.WriteString(`},"resources":[`)
-	for i := 0; b.Len() < size-600 && i < templates.MaxResources; i++ {
+	perResource := (size - b.Len()) / (templates.MaxResources / 2)
+	for i := 0; b.Len() < size-perResource && i < templates.MaxResources/2; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
@@ -29,7 +31,7 @@ func bigTemplate(size int) []byte {
 "properties":{"description":"%s"},"resources":[{"type":"images","apiVersion":"2019-12-01","name":"def%d","location":"[parameters('location')]",
 "dependsOn":["[resourceId('Microsoft.Compute/galleries', concat('g', '%d'))]"],"properties":{"osType":"Linux","osState":"Generalized",
 "identifier":{"publisher":"pub","offer":"offer%d","sku":"sku"},"recommended":{"vCPUs":{"min":1,"max":64},"memory":{"min":2048,"max":307720}}}}]}`,
-			i, strings.Repeat("a long description ", 100), i, i, i)
+			i, strings.Repeat("a long description ", max(1, (perResource-900)/19)), i, i, i)
 	}
 	b.WriteString(`],"outputs":{"o":{"type":"string","value":"x"}}}`)
 	return []byte(b.String())

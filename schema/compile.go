@@ -54,6 +54,7 @@ func compileAll() (*compiledSet, error) {
 	c.LoadURL = func(u string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("schema %s is not embedded and is never fetched", u)
 	}
+	c.RegisterExtension("armdeploy", extensionMeta, armExtension{})
 	cs := &compiledSet{resources: map[string]*jsonschema.Schema{}, docs: map[string]any{}}
 
 	err := fs.WalkDir(schemaFS, "schemas", func(p string, d fs.DirEntry, err error) error {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
@@ -29,6 +30,31 @@ type jsonParser struct {
 	i     int
 	depth int
 	warns diag.Diagnostics
+
+	// Nodes are carved out of slabs, and members and elements collect on
+	// shared stacks before being copied into exact-size slices: a 4 MB
+	// template has hundreds of thousands of values.
+	slab   []Node
+	fields []Field
+	items  []*Node
+}
+
+// view returns b[from:to] as a string without copying. The source text is
+// never modified after parsing (Parse owns it), so strings may share it.
+func (p *jsonParser) view(from, to int) string {
+	if from >= to {
+		return ""
+	}
+	return unsafe.String(&p.b[from], to-from)
+}
+
+func (p *jsonParser) alloc() *Node {
+	if len(p.slab) == 0 {
+		p.slab = make([]Node, 512)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
 }
 
 type syntaxError struct {
@@ -122,7 +148,9 @@ func (p *jsonParser) skipSpace() {
 }
 
 func (p *jsonParser) node(k Kind, start int) *Node {
-	return &Node{Kind: k, src: p.src, start: int32(start), end: int32(p.i)}
+	n := p.alloc()
+	n.Kind, n.src, n.start, n.end = k, p.src, int32(start), int32(p.i)
+	return n
 }
 
 func (p *jsonParser) value() *Node {
@@ -183,7 +211,8 @@ func (p *jsonParser) object() *Node {
 	start := p.i
 	p.enter(start)
 	p.i++ // {
-	n := &Node{Kind: Object, src: p.src, start: int32(start)}
+	n := p.node(Object, start)
+	base := len(p.fields)
 	var seen map[string]int32
 	for {
 		p.skipSpace()
@@ -194,7 +223,7 @@ func (p *jsonParser) object() *Node {
 			p.i++
 			break
 		}
-		if len(n.Fields) > 0 {
+		if len(p.fields) > base {
 			if p.b[p.i] != ',' {
 				p.fail(p.i, "unexpected %s; expected ',' or '}' after an object member", p.describe(p.i))
 			}
@@ -217,14 +246,10 @@ func (p *jsonParser) object() *Node {
 		ks := p.i
 		key := p.str()
 		ke := p.i
-		if seen == nil {
-			seen = make(map[string]int32, 8)
-		}
-		if first, dup := seen[key]; dup {
+		if first, dup := p.duplicate(base, key, &seen); dup {
 			pos := p.src.Pos(int(first))
 			p.fail(ks, "duplicate property '%s' (first defined at line %d, column %d)", key, pos.Line, pos.Col)
 		}
-		seen[key] = int32(ks)
 		p.skipSpace()
 		if p.i >= len(p.b) || p.b[p.i] != ':' {
 			p.fail(p.i, "unexpected %s; expected ':' after property name '%s'", p.describe(p.i), key)
@@ -232,18 +257,49 @@ func (p *jsonParser) object() *Node {
 		p.i++
 		p.skipSpace()
 		v := p.value()
-		n.Fields = append(n.Fields, Field{Key: key, Value: v, keyStart: int32(ks), keyEnd: int32(ke)})
+		p.fields = append(p.fields, Field{Key: key, Value: v, keyStart: int32(ks), keyEnd: int32(ke)})
+		if seen != nil {
+			seen[key] = int32(ks)
+		}
+	}
+	if len(p.fields) > base {
+		n.Fields = append([]Field(nil), p.fields[base:]...)
+		p.fields = p.fields[:base]
 	}
 	p.depth--
 	n.end = int32(p.i)
 	return n
 }
 
+// duplicate reports whether key is already a member of the object being
+// read (members from base on the field stack). Small objects are scanned;
+// from 16 members on, a map is built.
+func (p *jsonParser) duplicate(base int, key string, seen *map[string]int32) (int32, bool) {
+	if *seen == nil {
+		members := p.fields[base:]
+		if len(members) < 16 {
+			for _, f := range members {
+				if f.Key == key {
+					return f.keyStart, true
+				}
+			}
+			return 0, false
+		}
+		*seen = make(map[string]int32, 2*len(members))
+		for _, f := range members {
+			(*seen)[f.Key] = f.keyStart
+		}
+	}
+	first, dup := (*seen)[key]
+	return first, dup
+}
+
 func (p *jsonParser) array() *Node {
 	start := p.i
 	p.enter(start)
 	p.i++ // [
-	n := &Node{Kind: Array, src: p.src, start: int32(start)}
+	n := p.node(Array, start)
+	base := len(p.items)
 	for {
 		p.skipSpace()
 		if p.i >= len(p.b) {
@@ -253,7 +309,7 @@ func (p *jsonParser) array() *Node {
 			p.i++
 			break
 		}
-		if len(n.Items) > 0 {
+		if len(p.items) > base {
 			if p.b[p.i] != ',' {
 				p.fail(p.i, "unexpected %s; expected ',' or ']' after an array element", p.describe(p.i))
 			}
@@ -267,7 +323,14 @@ func (p *jsonParser) array() *Node {
 				break
 			}
 		}
-		n.Items = append(n.Items, p.value())
+		v := p.value()
+		p.items = append(p.items, v)
+	}
+	if len(p.items) > base {
+		n.Items = append([]*Node(nil), p.items[base:]...)
+		p.items = p.items[:base]
+	} else {
+		n.Items = []*Node{}
 	}
 	p.depth--
 	n.end = int32(p.i)
@@ -285,7 +348,7 @@ func (p *jsonParser) str() string {
 		j++
 	}
 	if j < len(p.b) && p.b[j] == '"' {
-		s := string(p.b[p.i:j])
+		s := p.view(p.i, j)
 		p.i = j + 1
 		return s
 	}
@@ -399,7 +462,7 @@ func (p *jsonParser) number() *Node {
 	if p.i < len(p.b) && isIdentByte(p.b[p.i]) {
 		p.fail(p.i, "unexpected %s in a number", p.describe(p.i))
 	}
-	text := string(p.b[start:p.i])
+	text := p.view(start, p.i)
 	if !isFloat {
 		v, err := strconv.ParseInt(text, 10, 64)
 		if err != nil {

@@ -73,8 +73,8 @@ func NewParameterFile(src *Source) (*ParameterFile, diag.Diagnostics) {
 			pv.Value, pv.At = v.Value, v.Value.Range()
 		} else if ref := f.Value.Get("reference"); ref != nil {
 			pv.Reference, pv.At = ref, ref.Range()
-			b.ds = append(b.ds, diag.Diagnostic{Severity: diag.Error, Code: CodeKeyVaultReference, Range: ref.Range(),
-				Message: fmt.Sprintf("The value of parameter '%s' is a Key Vault reference, which armdeploy cannot resolve offline; pass the value with -p %s=VALUE instead.", f.Key, f.Key)})
+			b.ds = append(b.ds, diag.Diagnostic{Severity: diag.Warning, Code: CodeKeyVaultReference, Range: ref.Range(),
+				Message: fmt.Sprintf("The value of parameter '%s' is a Key Vault reference, which armdeploy cannot resolve offline; a deployment needs the value with -p %s=VALUE.", f.Key, f.Key)})
 		} else {
 			continue // the schema reports the missing value
 		}

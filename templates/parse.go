@@ -57,7 +57,9 @@ func tooLarge(path string, size int64) diag.Diagnostic {
 // Parse reads data as JSON (comments allowed) or YAML, chosen by the file
 // extension of name (.yaml and .yml are YAML; anything else is JSON unless
 // it does not start like JSON and parses as YAML). It returns the source
-// with its tree, or nil and at least one error diagnostic.
+// with its tree, or nil and at least one error diagnostic. Parse takes
+// ownership of data: strings of the tree may share its memory, so the
+// caller must not modify it afterwards.
 func Parse(name string, data []byte) (*Source, diag.Diagnostics) {
 	src := newSource(name, data)
 	var ds diag.Diagnostics

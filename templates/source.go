@@ -18,7 +18,8 @@ type Source struct {
 	Root   *Node
 	Format Format
 
-	lines []int // byte offset of the start of each line
+	lines    []int  // byte offset of the start of each line
+	nonASCII []bool // whether each line has a byte >= 0x80
 }
 
 // Format is the syntax a file was written in.
@@ -32,11 +33,18 @@ const (
 
 func newSource(name string, text []byte) *Source {
 	s := &Source{Name: name, Text: text, lines: []int{0}}
+	wide := false
 	for i, c := range text {
-		if c == '\n' {
+		switch {
+		case c == '\n':
 			s.lines = append(s.lines, i+1)
+			s.nonASCII = append(s.nonASCII, wide)
+			wide = false
+		case c >= 0x80:
+			wide = true
 		}
 	}
+	s.nonASCII = append(s.nonASCII, wide)
 	return s
 }
 
@@ -48,7 +56,11 @@ func (s *Source) Pos(off int) diag.Pos {
 	off = max(0, min(off, len(s.Text)))
 	line := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > off }) - 1
 	start := s.lines[line]
-	return diag.Pos{Line: line + 1, Col: utf8.RuneCount(s.Text[start:off]) + 1, Offset: off}
+	col := off - start + 1
+	if s.nonASCII[line] {
+		col = utf8.RuneCount(s.Text[start:off]) + 1
+	}
+	return diag.Pos{Line: line + 1, Col: col, Offset: off}
 }
 
 // Range returns the range of bytes [from, to).
