@@ -30,6 +30,9 @@ var templateOnly = []string{"condition", "copy", "dependsOn", "comments", "resou
 // The template and its resources are checked in parallel, one worker per
 // processor; the result is in template order whatever the scheduling.
 func CheckTemplate(t *templates.Template) diag.Diagnostics {
+	if t.Root.Kind != templates.Object {
+		return nil // templates.NewTemplate reports it
+	}
 	inst := t.Root.Value()
 	rs := t.AllResources()
 	results := make([]diag.Diagnostics, len(rs)+1)

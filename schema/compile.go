@@ -54,10 +54,14 @@ func compileAll() (*compiledSet, error) {
 	c.LoadURL = func(u string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("schema %s is not embedded and is never fetched", u)
 	}
-	c.RegisterExtension("armdeploy", extensionMeta, armExtension{})
+	meta, err := jsonschema.CompileString(baseURL+"extension-meta.json", extensionMeta)
+	if err != nil {
+		return nil, err
+	}
+	c.RegisterExtension("armdeploy", meta, armExtension{})
 	cs := &compiledSet{resources: map[string]*jsonschema.Schema{}, docs: map[string]any{}}
 
-	err := fs.WalkDir(schemaFS, "schemas", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(schemaFS, "schemas", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(p) != ".json" {
 			return err
 		}

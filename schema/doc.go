@@ -16,14 +16,18 @@
 // load time (lower.go) so that template expressions "[...]" are accepted wherever ARM
 // accepts them, integer and boolean properties of resource bodies accept the strings
 // the resource providers convert, and enums match case-insensitively. Resource schemas
-// are lenient: unknown properties pass, read-only properties are accepted; only types,
-// enums and required properties are checked. Rules that a resource provider reports with
-// its own error code (name formats, DNS labels, address ranges, replica counts) belong
-// to package providers, not here.
+// are lenient: unknown properties pass, read-only properties are accepted; types,
+// enums, required properties and a few documented ranges are checked. Rules that a
+// provider reports with its own error code (name formats, DNS labels, address ranges,
+// replica counts) belong to package providers, not here.
+//
+// One extension keyword (extension.go) checks the inline template of a nested
+// deployment. Before validation, envelope keys spelled in another case are renamed and
+// property loops ("copy" arrays) are expanded, and pointers are mapped back (rewrite.go).
 //
 // Results are []Violation: a JSON pointer into the caller's instance, the failing
-// keyword and one English sentence. Mapping pointers to file positions and ARM error
-// codes is the caller's job.
+// keyword and one English sentence. check.go maps them to file positions and
+// diagnostics.
 //
 // The package must not load anything from the network or the file system at run time
 // (the compiler's loader refuses every URL), must not print, and keeps no mutable

@@ -18,12 +18,13 @@ import (
 
 const deploymentsType = "Microsoft.Resources/deployments"
 
-var extensionMeta = jsonschema.MustCompileString("https://schemas.armdeploy.invalid/extension-meta.json", `{
-	"properties": {"x-deploymentTemplate": {"type": "string"}}
-}`)
+// extensionMeta is the meta-schema of the extension keywords; compileAll compiles it.
+const extensionMeta = `{"properties": {"x-deploymentTemplate": {"type": "string"}}}`
 
+// armExtension compiles the extension keywords of a schema node.
 type armExtension struct{}
 
+// Compile implements jsonschema.ExtCompiler.
 func (armExtension) Compile(ctx jsonschema.CompilerContext, m map[string]any) (jsonschema.ExtSchema, error) {
 	ref, ok := m["x-deploymentTemplate"].(string)
 	if !ok {
@@ -41,6 +42,7 @@ type deploymentTemplate struct {
 	template *jsonschema.Schema
 }
 
+// Validate implements jsonschema.ExtSchema.
 func (d deploymentTemplate) Validate(ctx jsonschema.ValidationContext, v any) error {
 	res, ok := v.(map[string]any)
 	if !ok {

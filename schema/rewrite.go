@@ -120,11 +120,41 @@ var templateShape, parameterFileShape = func() (*shape, *shape) {
 // canonicalize returns v with the keys s describes spelled canonically, recording
 // renames in rw. Unchanged parts are shared with v, never modified.
 func canonicalize(v any, s *shape, rw *rewrites) any {
-	out, _ := canonicalizeAt(v, s, "", "", rw)
+	c := canonicalizer{rw: rw}
+	out, _ := c.walk(v, s)
 	return out
 }
 
-func canonicalizeAt(v any, s *shape, np, op string, rw *rewrites) (any, bool) {
+// canonicalizer walks an instance; path holds the tokens from the root, in the
+// rewritten and in the original spelling, and is turned into pointers only when a key
+// is renamed (which is rare), so that walking a large template allocates little.
+type canonicalizer struct {
+	rw   *rewrites
+	path []pathToken
+}
+
+type pathToken struct {
+	renamed, orig string
+	index         int // array index when renamed == "" and orig == ""
+}
+
+func (c *canonicalizer) pointers(last pathToken) (renamed, orig string) {
+	var rb, ob strings.Builder
+	for _, t := range append(c.path, last) {
+		rb.WriteByte('/')
+		ob.WriteByte('/')
+		if t.renamed == "" && t.orig == "" {
+			rb.WriteString(strconv.Itoa(t.index))
+			ob.WriteString(strconv.Itoa(t.index))
+			continue
+		}
+		rb.WriteString(escapeToken(t.renamed))
+		ob.WriteString(escapeToken(t.orig))
+	}
+	return rb.String(), ob.String()
+}
+
+func (c *canonicalizer) walk(v any, s *shape) (any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		out, changed := x, false
@@ -147,14 +177,8 @@ func canonicalizeAt(v any, s *shape, np, op string, rw *rewrites) (any, bool) {
 					renamed = map[string]string{}
 				}
 				renamed[ck] = k
-				rw.add(np+"/"+escapeToken(ck), op+"/"+escapeToken(k))
+				c.rw.add(c.pointers(pathToken{renamed: ck, orig: k}))
 			}
-		}
-		origKey := func(k string) string {
-			if o, ok := renamed[k]; ok {
-				return o
-			}
-			return k
 		}
 		var updates map[string]any
 		descend := func(k string, sub *shape) {
@@ -162,7 +186,14 @@ func canonicalizeAt(v any, s *shape, np, op string, rw *rewrites) (any, bool) {
 			if !ok {
 				return
 			}
-			if nv, ch := canonicalizeAt(e, sub, np+"/"+escapeToken(k), op+"/"+escapeToken(origKey(k)), rw); ch {
+			orig := k
+			if o, ok := renamed[k]; ok {
+				orig = o
+			}
+			c.path = append(c.path, pathToken{renamed: k, orig: orig})
+			nv, ch := c.walk(e, sub)
+			c.path = c.path[:len(c.path)-1]
+			if ch {
 				if updates == nil {
 					updates = map[string]any{}
 				}
@@ -190,8 +221,10 @@ func canonicalizeAt(v any, s *shape, np, op string, rw *rewrites) (any, bool) {
 		}
 		out, changed := x, false
 		for i, e := range x {
-			idx := "/" + strconv.Itoa(i)
-			if nv, ch := canonicalizeAt(e, s.each, np+idx, op+idx, rw); ch {
+			c.path = append(c.path, pathToken{index: i})
+			nv, ch := c.walk(e, s.each)
+			c.path = c.path[:len(c.path)-1]
+			if ch {
 				if !changed {
 					out, changed = slices.Clone(x), true
 				}
@@ -210,7 +243,7 @@ func expandPropertyCopies(body any, rw *rewrites) any {
 		return body
 	}
 	p, ok := m["properties"]
-	if !ok {
+	if !ok || !hasCopy(p) {
 		return body
 	}
 	np, changed := expandCopiesAt(p, "/properties", "/properties", rw)
@@ -298,4 +331,26 @@ func expandCopiesAt(v any, np, op string, rw *rewrites) (any, bool) {
 		return out, changed
 	}
 	return v, false
+}
+
+// hasCopy reports whether any object inside v has a "copy" key.
+func hasCopy(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, ok := x["copy"]; ok {
+			return true
+		}
+		for _, e := range x {
+			if hasCopy(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if hasCopy(e) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -30,6 +30,7 @@ type UnsupportedAPIVersionError struct {
 	Supported  []string // the versions ARM accepts for the type, sorted
 }
 
+// Error says which version was asked for and lists the supported ones.
 func (e *UnsupportedAPIVersionError) Error() string {
 	return fmt.Sprintf("no registered resource provider found for API version '%s' and type '%s'; the supported api-versions are '%s'",
 		e.APIVersion, e.Type, strings.Join(e.Supported, ", "))

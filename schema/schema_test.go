@@ -59,7 +59,7 @@ func TestValidateTemplate(t *testing.T) {
 		{name: "gallery", doc: tmpl(`[` + gallery + `]`)},
 		{
 			name: "unknown root property",
-			doc: `{"$schema": "s", "contentVersion": "1.0.0.0", "resources": [], "resource": []}`,
+			doc:  `{"$schema": "s", "contentVersion": "1.0.0.0", "resources": [], "resource": []}`,
 			want: []want{{"/resource", "additionalProperties", "property 'resource' is not allowed in the template; allowed properties are '$schema', 'apiProfile'"}},
 		},
 		{
@@ -299,4 +299,27 @@ func TestInstanceRepresentations(t *testing.T) {
 			{"type": "t", "name": "n", "copy": map[string]any{"name": "l", "count": uint16(900)}}}})
 		checkViolations(t, got, []want{{"/resources/0/copy/count", "maximum", "at most 800"}})
 	})
+}
+
+// TestConcurrentUse validates from many goroutines at once (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	doc := decodeJSON(t, []byte(tmpl(`[{"type": "Microsoft.Compute/disks", "apiVersion": "2020-12-01", "name": "d", "copy": {"name": "l", "count": "x"}}]`)))
+	body := decodeJSON(t, []byte(`{"name": "d", "location": "l", "properties": {"creationData": {"createOption": "Nope"}}}`))
+	done := make(chan [2]int)
+	for range 8 {
+		go func() {
+			var n [2]int
+			for range 50 {
+				n[0] += len(ValidateTemplate(doc))
+				v, _, _ := ValidateResource("Microsoft.Compute/disks", "2020-12-01", body)
+				n[1] += len(v)
+			}
+			done <- n
+		}()
+	}
+	for range 8 {
+		if n := <-done; n != [2]int{50, 50} {
+			t.Errorf("violation counts %v, want [50 50]", n)
+		}
+	}
 }

@@ -84,7 +84,7 @@ func (r *reporter) chooseBranch(ve *jsonschema.ValidationError) *jsonschema.Vali
 			if l.InstanceLocation == ve.InstanceLocation && kw == "type" {
 				typeMismatch = true
 			}
-			if !(kw == "pattern" && node["pattern"] == exprPattern) && kw != "type" {
+			if l.InstanceLocation != ve.InstanceLocation || !isExpressionNode(node) {
 				exprOnly = false
 			}
 		}
@@ -102,6 +102,15 @@ func (r *reporter) chooseBranch(ve *jsonschema.ValidationError) *jsonschema.Vali
 		return fallback
 	}
 	return ve.Causes[0]
+}
+
+// isExpressionNode reports whether a schema node only says "a template expression".
+func isExpressionNode(node map[string]any) bool {
+	if node["pattern"] != exprPattern {
+		return false
+	}
+	types, _ := typesOf(node["type"])
+	return len(types) == 0 || len(types) == 1 && types[0] == "string"
 }
 
 func collectLeaves(ve *jsonschema.ValidationError, out []*jsonschema.ValidationError) []*jsonschema.ValidationError {
@@ -181,7 +190,7 @@ func (r *reporter) leaf(ve *jsonschema.ValidationError) {
 				continue
 			}
 			msg := fmt.Sprintf("property '%s' is not allowed in %s", name, r.noun(ptr))
-			if len(allowed) > 0 && len(allowed) <= 12 {
+			if len(allowed) > 0 && len(allowed) <= 16 {
 				msg += "; allowed properties are " + quoteList(sortedKeys(allowed))
 			}
 			r.add(ptr+"/"+escapeToken(name), "additionalProperties", msg)

@@ -21,8 +21,8 @@ const (
 	MaxNestingLevels    = 5
 )
 
-// schemaScopes maps the file name of each known deploymentTemplate schema
-// to the scope it is written for.
+// schemaScopes maps the file name of each deploymentTemplate schema to the
+// scope it is written for.
 var schemaScopes = map[string]Scope{
 	"deploymenttemplate.json":                ScopeResourceGroup,
 	"subscriptiondeploymenttemplate.json":    ScopeSubscription,
@@ -30,12 +30,23 @@ var schemaScopes = map[string]Scope{
 	"tenantdeploymenttemplate.json":          ScopeTenant,
 }
 
+// knownSchemas are the published deploymentTemplate schema versions.
+var knownSchemas = map[string]bool{
+	"2014-04-01-preview/deploymenttemplate.json":        true,
+	"2015-01-01/deploymenttemplate.json":                true,
+	"2019-04-01/deploymenttemplate.json":                true,
+	"2018-05-01/subscriptiondeploymenttemplate.json":    true,
+	"2019-08-01/managementgroupdeploymenttemplate.json": true,
+	"2019-08-01/tenantdeploymenttemplate.json":          true,
+}
+
 // builder reads a Node tree into the model, collecting diagnostics. It does
 // not repeat what the JSON Schema reports (wrong JSON types, missing
 // required members): where a member has the wrong shape it is skipped.
 type builder struct {
-	src *Source
-	ds  diag.Diagnostics
+	src        *Source
+	ds         diag.Diagnostics
+	apiProfile bool // the template names an apiProfile: apiVersion may be left out
 }
 
 func (b *builder) errorf(n *Node, format string, args ...any) {
@@ -71,6 +82,7 @@ func NewTemplate(src *Source) (*Template, diag.Diagnostics) {
 	t.ContentVersion = str(root.Get("contentVersion"))
 	t.LanguageVersion = str(root.Get("languageVersion"))
 	t.APIProfile = str(root.Get("apiProfile"))
+	b.apiProfile = root.Get("apiProfile") != nil
 	t.Metadata = root.Get("metadata")
 	if defs := root.Get("definitions"); defs != nil && defs.Kind == Object {
 		for _, f := range defs.Fields {
@@ -92,13 +104,19 @@ func (b *builder) scope(n *Node) Scope {
 		return ScopeResourceGroup
 	}
 	s := strings.ToLower(strings.TrimSuffix(n.Str, "#"))
+	scope, known := ScopeResourceGroup, false
 	if i := strings.LastIndexByte(s, '/'); i >= 0 {
-		if sc, ok := schemaScopes[s[i+1:]]; ok {
-			return sc
+		var ok bool
+		if scope, ok = schemaScopes[s[i+1:]]; ok {
+			if j := strings.LastIndexByte(s[:i], '/'); j >= 0 {
+				known = knownSchemas[s[j+1:]] && (strings.HasPrefix(s, "https://schema.management.azure.com/schemas/") || strings.HasPrefix(s, "http://schema.management.azure.com/schemas/"))
+			}
 		}
 	}
-	b.warnf(n, "UnknownSchema", "the $schema '%s' is not a known deploymentTemplate schema; the template is read as a resource group template", n.Str)
-	return ScopeResourceGroup
+	if !known {
+		b.warnf(n, "UnknownSchema", "the $schema '%s' is not a published deploymentTemplate schema; the template is read as a %s template", n.Str, scope)
+	}
+	return scope
 }
 
 // str returns a string node's text, or "" for anything else.

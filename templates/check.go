@@ -28,7 +28,7 @@ func CheckParameters(t *Template, ps *ParameterSet) diag.Diagnostics {
 		if t.Parameter(v.Name) != nil {
 			continue
 		}
-		ds = append(ds, diag.Diagnostic{Severity: diag.Error, Code: CodeInvalidTemplate, Range: v.At, Target: "parameters." + v.Name,
+		ds = append(ds, diag.Diagnostic{Severity: diag.Error, Code: CodeInvalidTemplate, Range: v.NameAt, Target: "parameters." + v.Name,
 			Message: fmt.Sprintf("The template parameters '%s' in the parameters file are not valid; they are not present in the original template and can therefore not be provided at deployment time. The only supported parameters for this template are '%s'. %s",
 				v.Name, strings.Join(names, ", "), paramFileHelp)})
 	}

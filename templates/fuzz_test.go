@@ -36,7 +36,7 @@ func FuzzParse(f *testing.F) {
 			name = "f.yaml"
 		}
 		src, ds := Parse(name, []byte(data))
-		if src == nil {
+		if src == nil || src.Root == nil {
 			if !ds.HasErrors() {
 				t.Fatal("no tree and no error")
 			}

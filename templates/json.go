@@ -37,6 +37,10 @@ type jsonParser struct {
 	slab   []Node
 	fields []Field
 	items  []*Node
+
+	// multiline is the offset of the last string that ran over a line
+	// break, or -1: a syntax error after it often means a missing quote.
+	multiline int
 }
 
 // view returns b[from:to] as a string without copying. The source text is
@@ -63,7 +67,7 @@ type syntaxError struct {
 }
 
 func parseJSON(src *Source) (*Node, diag.Diagnostics) {
-	p := &jsonParser{src: src, b: src.Text}
+	p := &jsonParser{src: src, b: src.Text, multiline: -1}
 	if bytes.HasPrefix(p.b, utf8BOM) {
 		p.i = len(utf8BOM)
 	}
@@ -97,7 +101,12 @@ func parseJSON(src *Source) (*Node, diag.Diagnostics) {
 }
 
 func (p *jsonParser) fail(off int, format string, args ...any) {
-	panic(&syntaxError{off: off, msg: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	if p.multiline >= 0 && off > p.multiline {
+		pos := p.src.Pos(p.multiline)
+		msg += fmt.Sprintf(" (the string that starts at line %d, column %d runs over a line break: is its closing quote missing?)", pos.Line, pos.Col)
+	}
+	panic(&syntaxError{off: off, msg: msg})
 }
 
 func (p *jsonParser) describe(off int) string {
@@ -345,6 +354,9 @@ func (p *jsonParser) str() string {
 	// Fast path: no escapes.
 	j := p.i
 	for j < len(p.b) && p.b[j] != '"' && p.b[j] != '\\' {
+		if p.b[j] == '\n' {
+			p.multiline = start
+		}
 		j++
 	}
 	if j < len(p.b) && p.b[j] == '"' {
@@ -400,6 +412,9 @@ func (p *jsonParser) str() string {
 				p.fail(p.i-2, "invalid escape sequence '\\%c' in string", e)
 			}
 		default:
+			if c == '\n' {
+				p.multiline = start
+			}
 			buf = append(buf, c)
 			p.i++
 		}

@@ -62,11 +62,11 @@ type Field struct {
 type strStyle uint8
 
 const (
-	styleNone      strStyle = iota // not a string, or no exact mapping
-	styleJSON                      // double-quoted JSON string with escapes
-	styleYAMLPlain                 // YAML plain scalar on one line
-	styleYAMLSingle                // YAML single-quoted, '' escapes
-	styleYAMLDouble                // YAML double-quoted, JSON-like escapes
+	styleNone       strStyle = iota // not a string, or no exact mapping
+	styleJSON                       // double-quoted JSON string with escapes
+	styleYAMLPlain                  // YAML plain scalar on one line
+	styleYAMLSingle                 // YAML single-quoted, '' escapes
+	styleYAMLDouble                 // YAML double-quoted, JSON-like escapes
 )
 
 // NewString returns a string node with no source, for values that come from

@@ -23,6 +23,8 @@ type ParameterValue struct {
 	// At is where the value was given (the "value" member or the
 	// name=value argument), for diagnostics.
 	At diag.Range
+	// NameAt is where the name was given.
+	NameAt diag.Range
 	// Text is the raw text of a name=value argument; a string parameter
 	// takes it as written even when it also parses as JSON ("1.0").
 	Text string
@@ -53,6 +55,10 @@ func NewParameterFile(src *Source) (*ParameterFile, diag.Diagnostics) {
 		b.errorf(root, "a parameter file must be a JSON object, not %s", article(root.Kind))
 		return pf, b.ds
 	}
+	if sch := str(root.Get("$schema")); strings.Contains(strings.ToLower(sch), "deploymenttemplate.json") {
+		b.errorf(root.Get("$schema"), "This file is a deployment template ($schema '%s'), not a parameter file; pass a template with -f and parameters with -p.", sch)
+		return pf, b.ds
+	}
 	params := root
 	if p := root.Get("parameters"); p != nil && (root.Get("$schema") != nil || root.Get("contentVersion") != nil || len(root.Fields) == 1) {
 		pf.Schema = str(root.Get("$schema"))
@@ -68,7 +74,7 @@ func NewParameterFile(src *Source) (*ParameterFile, diag.Diagnostics) {
 		if !dc.ok(f) || f.Value.Kind != Object {
 			continue
 		}
-		pv := &ParameterValue{Name: f.Key, At: f.KeyRange(params)}
+		pv := &ParameterValue{Name: f.Key, At: f.KeyRange(params), NameAt: f.KeyRange(params)}
 		if v := f.Value.Field("value"); v != nil {
 			pv.Value, pv.At = v.Value, v.Value.Range()
 		} else if ref := f.Value.Get("reference"); ref != nil {
@@ -106,8 +112,8 @@ func ReadParameterArg(arg, label string) ([]*ParameterValue, *Source, diag.Diagn
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("parameters %s: %w", path, err)
 		}
-		if src == nil {
-			return nil, nil, ds, nil
+		if src == nil || src.Root == nil {
+			return nil, src, ds, nil
 		}
 		pf, more := NewParameterFile(src)
 		return pf.Values, src, append(ds, more...), nil
@@ -117,8 +123,8 @@ func ReadParameterArg(arg, label string) ([]*ParameterValue, *Source, diag.Diagn
 		return readFile(arg[1:])
 	case strings.HasPrefix(strings.TrimSpace(arg), "{"):
 		src, ds := Parse(label, []byte(arg))
-		if src == nil {
-			return nil, nil, ds, nil
+		if src.Root == nil {
+			return nil, src, ds, nil
 		}
 		pf, more := NewParameterFile(src)
 		return pf.Values, src, append(ds, more...), nil
@@ -134,7 +140,7 @@ func ReadParameterArg(arg, label string) ([]*ParameterValue, *Source, diag.Diagn
 	}
 	src := newSource(label, []byte(arg))
 	off := len(name) + 1
-	pv := &ParameterValue{Name: name, Text: text, FromArg: true, At: src.Range(off, len(arg))}
+	pv := &ParameterValue{Name: name, Text: text, FromArg: true, At: src.Range(off, len(arg)), NameAt: src.Range(0, len(name))}
 	if v := parseArgJSON(text); v != nil {
 		shiftNode(v, src, off)
 		pv.Value = v

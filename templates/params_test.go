@@ -106,7 +106,7 @@ func TestCheckParameters(t *testing.T) {
 	}{
 		{"all good", []string{"name=abcd", "pw=secret", "sku=premium_lrs"}, nil},
 		{"missing", []string{"name=abc"}, []string{"t.json:8:5: InvalidTemplate: The value for the template parameter 'pw' at line '8' and column '5' is not provided."}},
-		{"unknown", []string{"name=abc", "pw=x", "nope=1"}, []string{"-p #3:1:6: InvalidTemplate: The template parameters 'nope' in the parameters file are not valid"}},
+		{"unknown", []string{"name=abc", "pw=x", "nope=1"}, []string{"-p #3:1:1: InvalidTemplate: The template parameters 'nope' in the parameters file are not valid"}},
 		{"too short", []string{"name=ab", "pw=x"}, []string{"The length of the value is '2', which is less than the minimum length '3'."}},
 		{"too long", []string{"name=abcdef", "pw=x"}, []string{"greater than the maximum length '5'"}},
 		{"not allowed", []string{"name=abc", "pw=x", "sku=Basic"}, []string{"-p #3:1:5: InvalidTemplate: The provided value for the template parameter 'sku' at line '4' and column '5' is not valid. The parameter value is not part of the allowed value(s): 'Standard_LRS,Premium_LRS'."}},

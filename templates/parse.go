@@ -60,6 +60,10 @@ func tooLarge(path string, size int64) diag.Diagnostic {
 // with its tree, or nil and at least one error diagnostic. Parse takes
 // ownership of data: strings of the tree may share its memory, so the
 // caller must not modify it afterwards.
+//
+// When the text cannot be parsed, the source is still returned (with a nil
+// Root) so that diagnostics can show the offending line; only a file above
+// the size limit yields a nil source.
 func Parse(name string, data []byte) (*Source, diag.Diagnostics) {
 	src := newSource(name, data)
 	var ds diag.Diagnostics
@@ -67,7 +71,7 @@ func Parse(name string, data []byte) (*Source, diag.Diagnostics) {
 		return nil, diag.Diagnostics{tooLarge(name, int64(len(data)))}
 	}
 	if d, ok := checkEncoding(src); !ok {
-		return nil, diag.Diagnostics{d}
+		return src, diag.Diagnostics{d}
 	} else if d.Message != "" {
 		ds = append(ds, d)
 	}
@@ -76,7 +80,7 @@ func Parse(name string, data []byte) (*Source, diag.Diagnostics) {
 		body = body[len(utf8BOM):]
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, append(ds, diag.Errorf(src.Range(0, 0), CodeInvalidContent,
+		return src, append(ds, diag.Errorf(src.Range(0, 0), CodeInvalidContent,
 			"the file is empty; expected a JSON or YAML object"))
 	}
 	var more diag.Diagnostics
@@ -88,11 +92,7 @@ func Parse(name string, data []byte) (*Source, diag.Diagnostics) {
 		src.Format = FormatJSON
 		src.Root, more = parseJSON(src)
 	}
-	ds = append(ds, more...)
-	if src.Root == nil {
-		return nil, ds
-	}
-	return src, ds
+	return src, append(ds, more...)
 }
 
 func formatOf(name string, body []byte) Format {

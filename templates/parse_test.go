@@ -186,7 +186,7 @@ func TestReadFileRefusesHugeFileWithoutReading(t *testing.T) {
 	}
 	f.Close()
 	src, ds, err := ReadFile(path)
-	if err != nil || src != nil {
+	if err != nil || src != nil { // too large: nothing read, nothing to show
 		t.Fatalf("ReadFile = %v, %v", src, err)
 	}
 	if len(ds) != 1 || ds[0].Code != CodeTooLarge || !strings.Contains(ds[0].Message, "1073741824 bytes") {

@@ -1,8 +1,12 @@
 package templates
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
 func (b *builder) resources(t *Template, n *Node) []*Resource {
@@ -81,6 +85,11 @@ func (b *builder) resource(n *Node, pointer, symbolic string, parent *Resource) 
 		}
 	}
 	b.segments(r)
+	if r.APIVersion == "" && n.Get("apiVersion") == nil && !b.apiProfile {
+		line, col := lineCol(n)
+		b.errorf(n, "The template resource '%s' at line '%d' and column '%d' is not valid: the property 'apiVersion' is required unless the template declares an apiProfile. Please see https://aka.ms/arm-syntax-resources for usage details.", resourceLabel(r), line, col)
+	}
+	b.unknownMembers(n)
 	if kids := n.Get("resources"); kids != nil && kids.Kind == Array {
 		for i, k := range kids.Items {
 			if c := b.resource(k, pointer+Pointer("resources", strconv.Itoa(i)), "", r); c != nil {
@@ -89,6 +98,70 @@ func (b *builder) resource(n *Node, pointer, symbolic string, parent *Resource) 
 		}
 	}
 	return r
+}
+
+func resourceLabel(r *Resource) string {
+	if r.Name != nil && r.Name.Kind == String {
+		return r.Name.Str
+	}
+	if r.SymbolicName != "" {
+		return r.SymbolicName
+	}
+	return r.Type
+}
+
+// resourceMembers are the members ARM reads on a resource declaration.
+var resourceMembers = []string{"condition", "type", "apiVersion", "name", "comments", "location", "dependsOn", "tags",
+	"sku", "kind", "scope", "copy", "plan", "properties", "resources", "zones", "identity", "managedBy",
+	"extendedLocation", "existing", "subscriptionId", "resourceGroup", "metadata", "asserts", "import", "eTag", "managedByExtended"}
+
+// unknownMembers warns about resource members ARM does not know: they are
+// passed to the provider, which usually ignores them, so a typo such as
+// "propertes" silently drops what the author meant.
+func (b *builder) unknownMembers(n *Node) {
+	for i := range n.Fields {
+		f := &n.Fields[i]
+		if slices.ContainsFunc(resourceMembers, func(m string) bool { return strings.EqualFold(m, f.Key) }) {
+			continue
+		}
+		msg := fmt.Sprintf("The resource member '%s' is not a template property; ARM passes it to the resource provider, which ignores it.", f.Key)
+		if s := suggest(f.Key, resourceMembers); s != "" {
+			msg += fmt.Sprintf(" Did you mean '%s'?", s)
+		}
+		b.ds = append(b.ds, diag.Diagnostic{Severity: diag.Warning, Code: "UnknownResourceMember", Range: f.KeyRange(n), Message: msg})
+	}
+}
+
+// suggest returns the candidate closest to s (edit distance at most 2,
+// compared case-insensitively), or "".
+func suggest(s string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // isQualifiedType reports whether a type starts with a resource provider

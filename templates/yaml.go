@@ -20,7 +20,10 @@ import (
 // so that an alias bomb fails fast instead of exhausting memory.
 const maxYAMLNodes = 1 << 20
 
-var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	yamlIntText = regexp.MustCompile(`^[-+]?[0-9_]+$`)
+)
 
 type yamlConv struct {
 	src    *Source
@@ -69,12 +72,26 @@ func yamlError(src *Source, err error) diag.Diagnostic {
 	if !ok {
 		return diag.Errorf(src.Range(0, 0), CodeInvalidContent, "invalid YAML: %s", msg)
 	}
-	col := 1
-	if i := strings.IndexByte(text, '\t'); i >= 0 && strings.Contains(msg, "cannot start any token") {
-		col = utf8.RuneCountInString(text[:i]) + 1
-		msg += " (YAML does not allow tabs for indentation)"
-	} else if t := strings.TrimLeft(text, " "); t != "" {
-		col = len(text) - len(t) + 1
+	col, found := 1, false
+	if strings.Contains(msg, "cannot start any token") || strings.Contains(msg, "tab character") {
+		// yaml.v3 names the line where the enclosing block started; the
+		// tab is on that line or a later one.
+		for l := line; ; l++ {
+			t, ok := src.Line(l)
+			if !ok {
+				break
+			}
+			if i := strings.IndexByte(t, '\t'); i >= 0 && strings.TrimLeft(t[:i], " ") == "" {
+				line, col, found = l, utf8.RuneCountInString(t[:i])+1, true
+				msg = "found a tab character in the indentation: YAML indents with spaces only"
+				break
+			}
+		}
+	}
+	if !found {
+		if t := strings.TrimLeft(text, " "); t != "" {
+			col = len(text) - len(t) + 1
+		}
 	}
 	off := src.offsetOf(line, col)
 	return diag.Errorf(src.Range(off, off+1), CodeInvalidContent, "invalid YAML: %s", msg)
@@ -235,6 +252,9 @@ func (c *yamlConv) scalar(y *yaml.Node) *Node {
 		n.end = n.start + int32(len(y.Value))
 		return n
 	case "!!float":
+		if yamlIntText.MatchString(y.Value) {
+			return c.fail(y, "the integer %s is out of range: integers are signed 64-bit", y.Value)
+		}
 		var v float64
 		if err := y.Decode(&v); err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 			return c.fail(y, "the number %s is not a finite number", y.Value)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -93,12 +94,15 @@ type loaded struct {
 func load(f *deploymentFlags) (*loaded, error) {
 	l := &loaded{Params: &templates.ParameterSet{}, Sources: templates.Sources{}}
 	src, ds, err := templates.ReadFile(f.TemplateFile)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, usagef("the template file %s does not exist", f.TemplateFile)
+	} else if err != nil {
 		return nil, err
 	}
+	order := []string{f.TemplateFile}
 	l.Diags = append(l.Diags, ds...)
 	l.Sources.Add(src)
-	if src != nil {
+	if src != nil && src.Root != nil {
 		t, more := templates.NewTemplate(src)
 		l.Template = t
 		l.Diags = append(l.Diags, more...)
@@ -106,13 +110,14 @@ func load(f *deploymentFlags) (*loaded, error) {
 	}
 	for i, arg := range f.Parameters {
 		values, psrc, ds, err := templates.ReadParameterArg(arg, fmt.Sprintf("-p #%d", i+1))
-		if errors.Is(err, templates.ErrUsage) {
+		if errors.Is(err, templates.ErrUsage) || errors.Is(err, fs.ErrNotExist) {
 			return nil, &usageError{err}
 		} else if err != nil {
 			return nil, err
 		}
 		l.Diags = append(l.Diags, ds...)
 		if psrc != nil {
+			order = append(order, psrc.Name)
 			l.Sources.Add(psrc)
 			if psrc.Root != nil && psrc.Root.Kind == templates.Object {
 				l.Diags = append(l.Diags, schema.CheckParameterFile(psrc)...)
@@ -124,6 +129,6 @@ func load(f *deploymentFlags) (*loaded, error) {
 		l.Diags = append(l.Diags, templates.CheckParameters(l.Template, l.Params)...)
 	}
 	l.Diags = l.Diags.Dedup()
-	l.Diags.Sort()
+	l.Diags.SortByFiles(order)
 	return l, nil
 }

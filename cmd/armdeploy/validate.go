@@ -46,11 +46,7 @@ func runValidate(opts *validateOptions) error {
 	failed := l.Diags.HasErrors()
 	if opts.Output == "json" {
 		if failed {
-			msg := fmt.Sprintf("Deployment template validation failed: %s; see details.", summary(l.Diags))
-			if errs := l.Diags.Errors(); len(errs) == 1 {
-				msg = fmt.Sprintf("Deployment template validation failed: '%s'.", errs[0].Message)
-			}
-			err = diag.WriteJSON(opts.IO.Out, l.Diags.Response(templates.CodeInvalidTemplate, msg))
+			err = diag.WriteJSON(opts.IO.Out, errorResponse(l.Diags))
 		} else {
 			err = diag.WriteJSON(opts.IO.Out, validationResult(opts, l))
 		}
@@ -70,6 +66,32 @@ func runValidate(opts *validateOptions) error {
 		return &exitError{exitFailed}
 	}
 	return nil
+}
+
+// errorResponse wraps the errors in ARM's envelope. The outer code is the
+// code the errors share (InvalidRequestContent for a file that is not JSON
+// or YAML), else InvalidTemplate.
+func errorResponse(ds diag.Diagnostics) diag.ErrorResponse {
+	errs := ds.Errors()
+	code := errs[0].Code
+	for _, d := range errs {
+		if d.Code != code {
+			code = templates.CodeInvalidTemplate
+		}
+	}
+	var msg string
+	switch {
+	case code == templates.CodeInvalidContent && len(errs) == 1:
+		msg = fmt.Sprintf("The request content was invalid and could not be deserialized: '%s'.", errs[0].Message)
+	case code == templates.CodeInvalidContent:
+		msg = fmt.Sprintf("The request content was invalid and could not be deserialized: %s; see details.", summary(ds))
+	case len(errs) == 1:
+		msg = fmt.Sprintf("Deployment template validation failed: '%s'.", errs[0].Message)
+	default:
+		code = templates.CodeInvalidTemplate
+		msg = fmt.Sprintf("Deployment template validation failed: %s; see details.", summary(ds))
+	}
+	return ds.Response(code, msg)
 }
 
 func summary(ds diag.Diagnostics) string {

@@ -167,6 +167,30 @@ func (ds Diagnostics) Sort() {
 	})
 }
 
+// SortByFiles orders diagnostics like Sort, but files in the given order
+// (the template first, then each -p argument as given) instead of by name;
+// files not in the list come last, by name.
+func (ds Diagnostics) SortByFiles(files []string) {
+	rank := func(f string) int {
+		for i, x := range files {
+			if x == f {
+				return i
+			}
+		}
+		return len(files)
+	}
+	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
+		return cmp.Or(
+			cmp.Compare(rank(a.Range.File), rank(b.Range.File)),
+			cmp.Compare(a.Range.File, b.Range.File),
+			cmp.Compare(a.Range.Start.Line, b.Range.Start.Line),
+			cmp.Compare(a.Range.Start.Col, b.Range.Start.Col),
+			cmp.Compare(a.Code, b.Code),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}
+
 // Dedup removes exact repeats (same severity, code, message and position),
 // keeping the first. It keeps the order of the rest.
 func (ds Diagnostics) Dedup() Diagnostics {
