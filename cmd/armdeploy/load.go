@@ -85,6 +85,7 @@ type loaded struct {
 	Params   *templates.ParameterSet
 	Sources  templates.Sources
 	Diags    diag.Diagnostics
+	order    []string // file names: the template, then each -p source
 }
 
 // load reads the template and every -p argument, and runs the checks that
@@ -129,6 +130,7 @@ func load(f *deploymentFlags) (*loaded, error) {
 		l.Diags = append(l.Diags, templates.CheckParameters(l.Template, l.Params)...)
 	}
 	l.Diags = l.Diags.Dedup()
+	l.order = order
 	l.Diags.SortByFiles(order)
 	return l, nil
 }

@@ -43,12 +43,13 @@ func runValidate(opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
+	ev := evaluate(l, &opts.deploymentFlags)
 	failed := l.Diags.HasErrors()
 	if opts.Output == "json" {
 		if failed {
 			err = diag.WriteJSON(opts.IO.Out, errorResponse(l.Diags))
 		} else {
-			err = diag.WriteJSON(opts.IO.Out, validationResult(opts, l))
+			err = diag.WriteJSON(opts.IO.Out, validationResult(opts, l, ev))
 		}
 	} else {
 		err = diag.WriteText(opts.IO.Err, l.Diags, l.Sources)
@@ -121,12 +122,12 @@ func counts(t *templates.Template) string {
 
 // validationResult is the deployment object az prints for a successful
 // validation. Secure parameter values are never shown.
-func validationResult(opts *validateOptions, l *loaded) map[string]any {
+func validationResult(opts *validateOptions, l *loaded, ev *evaluated) map[string]any {
 	params := map[string]any{}
 	for _, p := range l.Template.Parameters {
 		entry := map[string]any{"type": armTypeName(p.Type)}
-		if v := l.Params.Get(p.Name); v != nil && v.Value != nil && !p.IsSecure() {
-			entry["value"] = v.Value
+		if v, ok := ev.Parameters[p.Name]; ok && !p.IsSecure() {
+			entry["value"] = v
 		}
 		params[p.Name] = entry
 	}

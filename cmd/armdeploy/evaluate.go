@@ -1,0 +1,58 @@
+package main
+
+import (
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/templates"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+// evaluated is a template with every value evaluated for one deployment
+// context: parameters, variables, resources and outputs.
+type evaluated struct {
+	Parameters map[string]evaluator.Value // by declared name; secure ones are marked
+	Resources  []*evaluator.Resource
+	Outputs    []evaluator.OutputValue
+}
+
+// deployment returns the evaluation context the flags describe.
+func (f *deploymentFlags) deployment(t *templates.Template) evaluator.Deployment {
+	return evaluator.Deployment{
+		Scope:                 evaluator.Scope(t.Scope),
+		Name:                  f.Name,
+		SubscriptionID:        f.Subscription,
+		SubscriptionName:      "armdeploy",
+		TenantID:              f.Tenant,
+		ResourceGroup:         f.ResourceGroup,
+		ResourceGroupLocation: f.Location,
+		Location:              f.Location,
+		Mode:                  "Incremental",
+	}
+}
+
+// evaluate runs the evaluator over a loaded template. reference() and
+// list*() stay unknown: nothing is deployed. Problems are added to l.Diags.
+func evaluate(l *loaded, f *deploymentFlags) *evaluated {
+	if l.Template == nil || l.Diags.HasErrors() {
+		return nil
+	}
+	e := evaluator.NewTemplate(l.Template, l.Params, evaluator.Options{
+		Deployment: f.deployment(l.Template),
+		Resolver:   evaluator.UnknownResolver{},
+	})
+	var ds diag.Diagnostics
+	ds = append(ds, e.CheckValues()...)
+	out := &evaluated{Parameters: map[string]evaluator.Value{}}
+	for _, p := range l.Template.Parameters {
+		if v, err := e.Parameter(p.Name); err == nil {
+			out.Parameters[p.Name] = v
+		}
+	}
+	var more diag.Diagnostics
+	out.Resources, more = e.Resources()
+	ds = append(ds, more...)
+	out.Outputs, more = e.Outputs()
+	ds = append(ds, more...)
+	l.Diags = append(l.Diags, ds.Dedup()...)
+	l.Diags.SortByFiles(l.order)
+	return out
+}

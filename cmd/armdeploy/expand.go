@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+type expandOptions struct {
+	IO *IOStreams
+	deploymentFlags
+}
+
+func newExpandCmd(io *IOStreams) *cobra.Command {
+	opts := &expandOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "expand -g RG -f TEMPLATE [-p PARAMS]...",
+		Short: "Print the evaluated resources and outputs of a template, changing nothing",
+		Long: `Expand validates the template like 'validate', then evaluates it for the given
+deployment context and prints what ARM would deploy: each resource with its id,
+type, name, apiVersion, evaluated body and dependencies (as ids), in template
+order after copy loops and conditions, and the outputs. Values that depend on
+deployed resources (reference(), list*()) print as their expression.`,
+		Example: `  armdeploy expand -g rg1 -l westeurope -f quickstarts/sig-create/azuredeploy.json -p galleryName=g1 -o json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.check(args); err != nil {
+				return err
+			}
+			return runExpand(opts)
+		},
+	}
+	opts.register(cmd)
+	return cmd
+}
+
+func runExpand(opts *expandOptions) error {
+	l, err := load(&opts.deploymentFlags)
+	if err != nil {
+		return err
+	}
+	ev := evaluate(l, &opts.deploymentFlags)
+	if l.Diags.HasErrors() {
+		if opts.Output == "json" {
+			err = diag.WriteJSON(opts.IO.Out, errorResponse(l.Diags))
+		} else {
+			err = diag.WriteText(opts.IO.Err, l.Diags, l.Sources)
+		}
+		if err != nil {
+			return err
+		}
+		return &exitError{exitFailed}
+	}
+	if opts.Output != "json" {
+		if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
+			return err
+		}
+		return writeExpandText(opts.IO.Out, ev)
+	}
+	return diag.WriteJSON(opts.IO.Out, expandJSON(ev))
+}
+
+// expandJSON is {"resources": [...], "outputs": {name: {type, value}}} with
+// every secure value masked.
+func expandJSON(ev *evaluated) evaluator.Value {
+	resources := make([]evaluator.Value, 0, len(ev.Resources))
+	for _, r := range ev.Resources {
+		resources = append(resources, resourceJSON(r))
+	}
+	outputs := evaluator.NewObject(len(ev.Outputs))
+	for _, o := range ev.Outputs {
+		entry := evaluator.NewObject(2)
+		entry.Set("type", evaluator.String(o.Type))
+		if !o.Secure {
+			entry.Set("value", evaluator.Redact(o.Value))
+		}
+		outputs.Set(o.Name, evaluator.ObjectValue(entry))
+	}
+	root := evaluator.NewObject(2)
+	root.Set("resources", evaluator.Array(resources))
+	root.Set("outputs", evaluator.ObjectValue(outputs))
+	return evaluator.ObjectValue(root)
+}
+
+func resourceJSON(r *evaluator.Resource) evaluator.Value {
+	o := evaluator.NewObject(8 + r.Fields.Len())
+	o.Set("id", evaluator.String(r.ID))
+	o.Set("type", evaluator.String(r.Type))
+	o.Set("name", evaluator.String(r.Name))
+	o.Set("apiVersion", evaluator.String(r.APIVersion))
+	if v, ok := r.Fields.Get("location"); ok {
+		o.Set("location", evaluator.Redact(v))
+	}
+	for i := range r.Fields.Len() {
+		k := r.Fields.KeyAt(i)
+		if strings.EqualFold(k, "location") || strings.EqualFold(k, "properties") {
+			continue
+		}
+		o.Set(k, evaluator.Redact(r.Fields.ValueAt(i)))
+	}
+	if v, ok := r.Fields.Get("properties"); ok {
+		o.Set("properties", evaluator.Redact(v))
+	}
+	if r.Existing {
+		o.Set("existing", evaluator.Bool(true))
+	}
+	deps := make([]evaluator.Value, len(r.DependsOn))
+	for i, d := range r.DependsOn {
+		deps[i] = evaluator.String(d)
+	}
+	o.Set("dependsOn", evaluator.Array(deps))
+	return evaluator.ObjectValue(o)
+}
+
+func writeExpandText(w io.Writer, ev *evaluated) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Resources (%d):\n", len(ev.Resources))
+	for _, r := range ev.Resources {
+		fmt.Fprintf(&b, "  %s\n    type: %s [%s]\n", r.ID, r.Type, r.APIVersion)
+		if v, ok := r.Fields.Get("location"); ok {
+			fmt.Fprintf(&b, "    location: %s\n", evaluator.FormatText(evaluator.Redact(v)))
+		}
+		for _, d := range r.DependsOn {
+			fmt.Fprintf(&b, "    dependsOn: %s\n", d)
+		}
+	}
+	fmt.Fprintf(&b, "Outputs (%d):\n", len(ev.Outputs))
+	for _, o := range ev.Outputs {
+		if o.Secure {
+			fmt.Fprintf(&b, "  %s (%s): (secure)\n", o.Name, o.Type)
+			continue
+		}
+		fmt.Fprintf(&b, "  %s (%s): %s\n", o.Name, o.Type, evaluator.Redact(o.Value).JSON())
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

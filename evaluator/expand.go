@@ -1,0 +1,274 @@
+package evaluator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/armdeploy/armdeploy/templates"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+// Resource is one concrete resource of an expanded template: a declaration
+// with its copy loop and condition applied and every value evaluated.
+type Resource struct {
+	Decl *templates.Resource
+	// ID is the full resource id; it holds the unevaluated expression when
+	// the name is only known at deploy time.
+	ID         string
+	Type       string // full type, "Microsoft.Compute/galleries/images"
+	Name       string // full name, "gallery/definition"
+	APIVersion string
+	// Fields are the evaluated top-level members other than name, type and
+	// apiVersion (location, sku, kind, tags, zones, identity, plan,
+	// properties, ...), in template order.
+	Fields *Object
+	// DependsOn are the ids this resource waits for, in template order
+	// without repeats.
+	DependsOn []string
+	// CopyLoop and CopyIndex identify the copy instance, if any.
+	CopyLoop  string
+	CopyIndex int64
+	Existing  bool
+
+	dependsOn []string // evaluated dependsOn entries, resolved in a second pass
+}
+
+// bodyMembers are the top-level members copied to a resource's Fields.
+var bodyMembers = []string{"location", "sku", "kind", "tags", "zones", "identity", "plan", "properties", "managedBy", "extendedLocation", "scope"}
+
+// Resources expands the template's resources in template order: copy loops
+// become one resource per index, resources whose condition is false are left
+// out, children declared inside a parent follow it with composed types and
+// names, and dependsOn entries (names, type/name, ids, symbolic names, copy
+// loop names) become ids. Every problem is reported.
+func (e *Template) Resources() ([]*Resource, diag.Diagnostics) {
+	x := &expansion{e: e}
+	for _, r := range e.T.Resources {
+		x.declared(r, nil)
+	}
+	x.resolveDependencies()
+	if len(x.out) > templates.MaxResources {
+		x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
+			Message: fmt.Sprintf("The number of resources '%d' after copy expansion exceeds the limit of '%d'.", len(x.out), templates.MaxResources)})
+	}
+	return x.out, x.ds
+}
+
+type expansion struct {
+	e   *Template
+	out []*Resource
+	ds  diag.Diagnostics
+	// skipped are declarations whose condition was false, by symbolic name,
+	// name and type/name: dependencies on them are dropped.
+	skipped []*Resource
+}
+
+func (x *expansion) fail(r *templates.Resource, err error) {
+	d := Diagnostic(err)
+	d.Target = templates.PathOf(r.Pointer)
+	x.ds = append(x.ds, d)
+}
+
+func (x *expansion) declared(r *templates.Resource, parent *Resource) {
+	if r.Copy == nil {
+		x.instance(r, parent, "", 0)
+		return
+	}
+	count, err := x.e.CopyCount(r.Copy, siteResource)
+	if err != nil {
+		x.fail(r, err)
+		return
+	}
+	for i := range count {
+		x.e.WithLoop(r.Copy.Name, i, true, func() error {
+			x.instance(r, parent, r.Copy.Name, i)
+			return nil
+		})
+	}
+}
+
+func (x *expansion) instance(r *templates.Resource, parent *Resource, loop string, index int64) {
+	e := x.e
+	res := &Resource{Decl: r, Type: r.FullType, APIVersion: r.APIVersion, CopyLoop: loop, CopyIndex: index, Existing: r.Existing}
+	nameV, err := e.Eval(r.Name)
+	if err != nil {
+		x.fail(r, err)
+		return
+	}
+	name, ok := nameV.AsString()
+	switch {
+	case nameV.IsUnknown():
+		name = "[" + nameV.String() + "]"
+	case !ok:
+		x.fail(r, &nodeError{n: r.Name, msg: fmt.Sprintf("The resource name must be a string; it evaluated to a value of type '%s'.", nameV.Kind())})
+		return
+	}
+	if parent != nil && !strings.Contains(r.Type, ".") {
+		name = parent.Name + "/" + name
+	}
+	res.Name = name
+	sub, group := e.opts.Deployment.SubscriptionID, e.opts.Deployment.ResourceGroup
+	if v, err := x.optionalString(r, r.SubscriptionID); err != nil {
+		return
+	} else if v != "" {
+		sub = v
+	}
+	if v, err := x.optionalString(r, r.ResourceGroup); err != nil {
+		return
+	} else if v != "" {
+		group = v
+	}
+	res.ID = ResourceID(sub, group, res.Type, res.Name)
+	if r.Condition != nil {
+		c, err := e.Eval(r.Condition)
+		if err != nil {
+			x.fail(r, err)
+			return
+		}
+		if b, isBool := c.AsBool(); isBool && !b {
+			x.skipped = append(x.skipped, res)
+			return
+		} else if !isBool && !c.IsUnknown() {
+			x.fail(r, &nodeError{n: r.Condition, msg: fmt.Sprintf("The condition of resource '%s' must be a boolean; it evaluated to a value of type '%s'.", name, c.Kind())})
+			return
+		}
+	}
+	res.Fields = NewObject(len(bodyMembers))
+	for _, f := range r.Node.Fields {
+		if !isBodyMember(f.Key) {
+			continue
+		}
+		v, err := e.Eval(f.Value)
+		if err != nil {
+			x.fail(r, err)
+			return
+		}
+		res.Fields.Set(f.Key, v)
+	}
+	if parent != nil {
+		res.dependsOn = append(res.dependsOn, parent.ID)
+	}
+	for _, d := range r.DependsOn {
+		v, err := e.Eval(d)
+		if err != nil {
+			x.fail(r, err)
+			continue
+		}
+		if s, ok := v.AsString(); ok {
+			res.dependsOn = append(res.dependsOn, s)
+		} else if !v.IsNull() {
+			x.fail(r, &nodeError{n: d, msg: fmt.Sprintf("A dependsOn entry must be a string; it evaluated to a value of type '%s'.", v.Kind())})
+		}
+	}
+	x.out = append(x.out, res)
+	for _, c := range r.Children {
+		x.declared(c, res)
+	}
+}
+
+func (x *expansion) optionalString(r *templates.Resource, n *templates.Node) (string, error) {
+	if n == nil {
+		return "", nil
+	}
+	v, err := x.e.Eval(n)
+	if err != nil {
+		x.fail(r, err)
+		return "", err
+	}
+	s, _ := v.AsString()
+	return s, nil
+}
+
+func isBodyMember(k string) bool {
+	for _, m := range bodyMembers {
+		if strings.EqualFold(m, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// ResourceID builds the id of a resource in a resource group (or, with an
+// empty group, in a subscription) from its full type and name:
+// /subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}/{t1}/{n1}/{t2}/{n2}.
+func ResourceID(subscription, group, typ, name string) string {
+	segs := strings.Split(strings.Trim(typ, "/"), "/")
+	names := strings.Split(name, "/")
+	var b strings.Builder
+	if subscription != "" {
+		b.WriteString("/subscriptions/" + subscription)
+		if group != "" {
+			b.WriteString("/resourceGroups/" + group)
+		}
+	}
+	b.WriteString("/providers/" + segs[0])
+	for i, t := range segs[1:] {
+		b.WriteString("/" + t)
+		if i < len(names) {
+			b.WriteString("/" + names[i])
+		}
+	}
+	return b.String()
+}
+
+// resolveDependencies turns each evaluated dependsOn entry into the ids of
+// the resources it names: an id, a name, type/name, a symbolic name or a
+// copy loop name (all its instances). Entries naming a resource whose
+// condition is false are dropped, as ARM does.
+func (x *expansion) resolveDependencies() {
+	for _, r := range x.out {
+		seen := map[string]bool{}
+		for _, d := range r.dependsOn {
+			ids, found := x.lookup(d)
+			if !found {
+				if x.isSkipped(d) {
+					continue
+				}
+				x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
+					Range: r.Decl.Node.Get("dependsOn").Range(), Target: templates.PathOf(r.Decl.Pointer + "/dependsOn"),
+					Message: fmt.Sprintf("The resource '%s' is not defined in the template. Please see https://aka.ms/arm-template for usage details.", d)})
+				continue
+			}
+			for _, id := range ids {
+				if k := strings.ToLower(id); !seen[k] && !strings.EqualFold(id, r.ID) {
+					seen[k] = true
+					r.DependsOn = append(r.DependsOn, id)
+				}
+			}
+		}
+	}
+}
+
+func (x *expansion) lookup(ref string) ([]string, bool) {
+	var ids []string
+	for _, r := range x.out {
+		if matchesRef(r, ref) {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids, len(ids) > 0
+}
+
+func (x *expansion) isSkipped(ref string) bool {
+	for _, r := range x.skipped {
+		if matchesRef(r, ref) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchesRef reports whether a dependsOn entry names r.
+func matchesRef(r *Resource, ref string) bool {
+	switch {
+	case strings.HasPrefix(ref, "/"):
+		return strings.EqualFold(r.ID, ref)
+	case strings.EqualFold(ref, r.Decl.SymbolicName) && r.Decl.SymbolicName != "":
+		return true
+	case r.CopyLoop != "" && strings.EqualFold(ref, r.CopyLoop):
+		return true
+	case strings.EqualFold(ref, r.Name):
+		return true
+	}
+	return strings.EqualFold(ref, r.Type+"/"+r.Name)
+}

@@ -1,0 +1,242 @@
+package evaluator
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/armdeploy/armdeploy/templates"
+)
+
+// Options configure the evaluation of a template.
+type Options struct {
+	// Engine compiles expressions; nil uses a new engine with every builtin.
+	Engine     *Engine
+	Deployment Deployment
+	// Now is the clock of utcNow(); nil means the Unix epoch.
+	Now func() time.Time
+	// Random feeds newGuid().
+	Random   io.Reader
+	Resolver Resolver
+}
+
+// Template evaluates the values of one template: parameters (supplied or
+// default), variables (lazily, in any order, with cycles reported by name),
+// user-defined functions and outputs. Values supplied as parameters are
+// literal and never evaluated. A Template is not safe for concurrent use.
+type Template struct {
+	T    *templates.Template
+	opts Options
+	eng  *Engine
+	sess *Session
+
+	supplied *templates.ParameterSet
+	params   map[string]*slot
+	vars     map[string]*slot
+	varStack []string
+	loops    []loopFrame
+}
+
+// slot is the lazily computed value of a parameter or variable.
+type slot struct {
+	state uint8 // 0 not started, 1 evaluating, 2 done
+	val   Value
+	err   error
+}
+
+// loopFrame is one active copy loop.
+type loopFrame struct {
+	name     string
+	index    int64
+	resource bool // a resource or output loop: the target of copyIndex()
+}
+
+// ErrCycle is wrapped by the error of a variable whose value depends on
+// itself.
+var ErrCycle = errors.New("circular variable reference")
+
+// NewTemplate prepares the evaluation of t with the supplied parameter
+// values (nil means none).
+func NewTemplate(t *templates.Template, supplied *templates.ParameterSet, opts Options) *Template {
+	eng := opts.Engine
+	if eng == nil {
+		eng = NewEngine()
+	}
+	if supplied == nil {
+		supplied = &templates.ParameterSet{}
+	}
+	e := &Template{T: t, opts: opts, eng: eng, supplied: supplied,
+		params: map[string]*slot{}, vars: map[string]*slot{}}
+	e.sess = eng.NewSession(nil)
+	return e
+}
+
+// Session returns the evaluation session (for callers that evaluate more
+// expressions in the same context, such as resource expansion).
+func (e *Template) Session() *Session { return e.sess }
+
+// site is where a value is evaluated; it decides which functions ARM allows.
+type site uint8
+
+const (
+	siteParameterDefault site = iota
+	siteVariable
+	siteResource
+	siteOutput
+)
+
+func (e *Template) context(s site) *Context {
+	ctx := &Context{
+		Deployment:    e.opts.Deployment,
+		Now:           e.opts.Now,
+		Random:        e.opts.Random,
+		Resolver:      e.opts.Resolver,
+		Parameters:    e.Parameter,
+		Variables:     e.Variable,
+		CopyIndex:     e.copyIndex,
+		UserFunctions: userFunctions{e},
+	}
+	switch s {
+	case siteParameterDefault:
+		ctx.Forbid = ForbidRuntime | ForbidVariables
+	case siteVariable:
+		ctx.Forbid = ForbidRuntime | ForbidNondeterministic
+	default:
+		ctx.Forbid = ForbidNondeterministic
+	}
+	return ctx
+}
+
+func (e *Template) copyIndex(loop string) (int64, error) {
+	for i := len(e.loops) - 1; i >= 0; i-- {
+		f := e.loops[i]
+		if loop == "" && f.resource || loop != "" && strings.EqualFold(f.name, loop) {
+			return f.index, nil
+		}
+	}
+	if loop == "" {
+		return 0, fmt.Errorf("The template function 'copyIndex' is not expected at this location. Please see https://aka.ms/arm-copy for usage details.")
+	}
+	return 0, fmt.Errorf("The template function 'copyIndex' references the copy loop '%s', which is not in scope here. Please see https://aka.ms/arm-copy for usage details.", loop)
+}
+
+// WithLoop runs fn with the copy loop name at index i in scope, so that
+// copyIndex() (resource and output loops) and copyIndex('name') see it.
+func (e *Template) WithLoop(name string, i int64, resource bool, fn func() error) error {
+	e.loops = append(e.loops, loopFrame{name: name, index: i, resource: resource})
+	defer func() { e.loops = e.loops[:len(e.loops)-1] }()
+	return fn()
+}
+
+// Parameter returns the value of a parameter: the supplied value, else the
+// evaluated default. Secure parameters come back marked secure.
+func (e *Template) Parameter(name string) (Value, error) {
+	p := e.T.Parameter(name)
+	if p == nil {
+		return Null, fmt.Errorf("The template parameter '%s' is not found. Please see https://aka.ms/arm-syntax-parameters for usage details.", name)
+	}
+	key := strings.ToLower(p.Name)
+	s := e.params[key]
+	if s == nil {
+		s = &slot{}
+		e.params[key] = s
+	}
+	switch s.state {
+	case 2:
+		return s.val, s.err
+	case 1:
+		return Null, fmt.Errorf("%w: the default value of parameter '%s' depends on itself", ErrCycle, p.Name)
+	}
+	s.state = 1
+	s.val, s.err = e.parameterValue(p)
+	s.state = 2
+	return s.val, s.err
+}
+
+func (e *Template) parameterValue(p *templates.Parameter) (Value, error) {
+	var v Value
+	if sv := e.supplied.Get(p.Name); sv != nil && sv.Value != nil && (sv.Value.Kind != templates.Null || p.DefaultValue == nil) {
+		v = NodeValue(sv.Value)
+		if sv.FromArg && p.BaseType() == "string" && sv.Value.Kind != templates.String {
+			v = String(sv.Text)
+		}
+	} else if p.DefaultValue != nil {
+		var err error
+		v, err = e.eval(p.DefaultValue, siteParameterDefault)
+		if err != nil {
+			return Null, err
+		}
+		if !v.IsUnknown() && !kindFits(p.BaseType(), v) && !(v.IsNull() && p.IsNullable()) {
+			return Null, &nodeError{n: p.DefaultValue, msg: fmt.Sprintf("The template parameter '%s' has a default value of type '%s'; its declared type is '%s'.", p.Name, v.Kind(), p.Type)}
+		}
+	}
+	if p.IsSecure() {
+		v = Secure(v)
+	}
+	return v, nil
+}
+
+func kindFits(base string, v Value) bool {
+	switch base {
+	case "string":
+		return v.Kind() == KindString
+	case "int":
+		return v.Kind() == KindInt
+	case "bool":
+		return v.Kind() == KindBool
+	case "object":
+		return v.Kind() == KindObject
+	case "array":
+		return v.Kind() == KindArray
+	}
+	return true
+}
+
+// Variable returns the value of a variable, evaluating it on first use.
+func (e *Template) Variable(name string) (Value, error) {
+	v := e.T.Variable(name)
+	if v == nil {
+		return Null, fmt.Errorf("The template variable '%s' is not found. Please see https://aka.ms/arm-syntax-variables for usage details.", name)
+	}
+	key := strings.ToLower(v.Name)
+	s := e.vars[key]
+	if s == nil {
+		s = &slot{}
+		e.vars[key] = s
+	}
+	switch s.state {
+	case 2:
+		return s.val, s.err
+	case 1:
+		i := 0
+		for i < len(e.varStack) && !strings.EqualFold(e.varStack[i], v.Name) {
+			i++
+		}
+		chain := append(append([]string(nil), e.varStack[i:]...), v.Name)
+		return Null, &cycleError{names: chain}
+	}
+	s.state = 1
+	e.varStack = append(e.varStack, v.Name)
+	saved := e.loops
+	e.loops = nil // a variable is evaluated outside any resource loop
+	if v.Copy != nil {
+		s.val, s.err = e.copyArray(v.Copy, siteVariable, false)
+	} else {
+		s.val, s.err = e.eval(v.Value, siteVariable)
+	}
+	e.loops = saved
+	e.varStack = e.varStack[:len(e.varStack)-1]
+	s.state = 2
+	return s.val, s.err
+}
+
+// cycleError reports variables that depend on each other.
+type cycleError struct{ names []string }
+
+func (c *cycleError) Error() string {
+	return fmt.Sprintf("The template variable '%s' is not valid: it depends on itself through '%s'.", c.names[0], strings.Join(c.names, "' -> '"))
+}
+
+func (c *cycleError) Unwrap() error { return ErrCycle }

@@ -1,0 +1,120 @@
+package evaluator
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/armdeploy/armdeploy/templates"
+)
+
+func loadTemplate(t *testing.T, doc string, args ...string) *Template {
+	t.Helper()
+	src, ds := templates.Parse("t.json", []byte(doc))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	tmpl, ds := templates.NewTemplate(src)
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	var ps templates.ParameterSet
+	for _, a := range args {
+		v, _, _, err := templates.ReadParameterArg(a, "-p")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps.Add(v)
+	}
+	return NewTemplate(tmpl, &ps, Options{Deployment: Deployment{
+		Name: "d1", SubscriptionID: "00000000-0000-0000-0000-000000000000", ResourceGroup: "rg1", ResourceGroupLocation: "westeurope",
+	}})
+}
+
+func TestTemplateValues(t *testing.T) {
+	doc := `{"parameters": {
+	  "name": {"type": "string", "defaultValue": "[concat('g', variables('suffix'))]"},
+	  "count": {"type": "int", "defaultValue": 2},
+	  "pw": {"type": "securestring", "defaultValue": "hunter2"}
+	},
+	"variables": {
+	  "suffix": "x",
+	  "Chain": "[concat(parameters('name'), '-', variables('SUFFIX'))]",
+	  "obj": {"copy": [{"name": "disks", "count": "[parameters('count')]", "input": {"lun": "[copyIndex('disks')]"}}], "k": "[[literal]"},
+	  "copy": [{"name": "names", "count": 3, "input": "[concat('n', string(copyIndex('names', 1)))]"}],
+	  "[concat('dyn', 'Key')]": 1
+	},
+	"functions": [{"namespace": "ns", "members": {"pfx": {"parameters": [{"name": "p", "type": "string"}],
+	  "output": {"type": "string", "value": "[concat('pre-', parameters('p'))]"}}}}],
+	"resources": [],
+	"outputs": {
+	  "chain": {"type": "string", "value": "[variables('chain')]"},
+	  "obj": {"type": "object", "value": "[variables('obj')]"},
+	  "names": {"type": "array", "value": "[variables('names')]"},
+	  "loop": {"type": "array", "copy": {"count": 2, "input": "[mul(copyIndex(), 10)]"}},
+	  "udf": {"type": "string", "value": "[ns.pfx('a')]"},
+	  "skipped": {"type": "string", "condition": false, "value": "x"},
+	  "secret": {"type": "securestring", "value": "[parameters('pw')]"}
+	}}`
+	e := loadTemplate(t, doc, "name=given")
+	if ds := e.CheckValues(); len(ds) != 0 {
+		t.Fatalf("CheckValues: %v", ds)
+	}
+	outs, ds := e.Outputs()
+	if len(ds) != 0 {
+		t.Fatalf("Outputs: %v", ds)
+	}
+	got := map[string]string{}
+	for _, o := range outs {
+		got[o.Name] = o.Type + " " + o.Value.JSON()
+	}
+	want := map[string]string{
+		"chain":  `String "given-x"`,
+		"obj":    `Object {"disks":[{"lun":0},{"lun":1}],"k":"[literal]"}`,
+		"names":  `Array ["n1","n2","n3"]`,
+		"loop":   `Array [0,10]`,
+		"udf":    `String "pre-a"`,
+		"secret": `SecureString null`,
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("output %s = %s, want %s", k, got[k], w)
+		}
+	}
+	if _, ok := got["skipped"]; ok {
+		t.Error("an output with a false condition must be left out")
+	}
+}
+
+func TestTemplateValueErrors(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		want      []string // rendered diagnostics, in order
+	}{
+		{"variable cycle", `{"resources":[],"variables":{"a":"[variables('b')]","b":"[variables('a')]"}}`,
+			[]string{"t.json:1:30: InvalidTemplate: The template variable 'a' is not valid: it depends on itself through 'a' -> 'b' -> 'a'."}},
+		{"unknown variable", `{"resources":[],"variables":{"a":"[concat('x', variables('nope'))]"}}`,
+			[]string{"t.json:1:48: InvalidTemplate: The template variable 'nope' is not found."}},
+		{"output type", `{"resources":[],"outputs":{"o":{"type":"int","value":"x"}}}`,
+			[]string{"t.json:1:54: InvalidTemplate: The template output 'o' is not valid: Template output JToken type is not valid. Expected 'Integer'. Actual 'String'."}},
+		{"copy count out of range", `{"resources":[],"variables":{"copy":[{"name":"v","count":801,"input":1}]}}`,
+			[]string{"t.json:1:58: InvalidTemplate: The copy count '801' of loop 'v' is not valid: it must be between 0 and 800."}},
+		{"utcNow outside a default", `{"resources":[],"variables":{"a":"[utcNow()]"}}`,
+			[]string{"t.json:1:36: InvalidTemplate: The template function 'utcNow' is not expected at this location."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := loadTemplate(t, tt.doc)
+			ds := e.CheckValues()
+			_, more := e.Outputs()
+			ds = append(ds, more...)
+			if len(ds) != len(tt.want) {
+				t.Fatalf("got %v", ds)
+			}
+			for i, w := range tt.want {
+				if got := ds[i].Error(); !strings.HasPrefix(got, w) {
+					t.Errorf("got  %s\nwant %s", got, w)
+				}
+			}
+		})
+	}
+}
