@@ -84,30 +84,32 @@ func (s *Session) EvalString(text string) (Value, error) {
 // invoke runs the function of site on the raw VM arguments.
 func (s *Session) invoke(site *callSite, raw []any) (Value, error) {
 	fn := site.fn
-	base := len(s.args)
-	for _, a := range raw {
-		s.args = append(s.args, Value{a})
-	}
-	args := s.args[base:len(s.args):len(s.args)]
-	defer s.truncateArgs(base)
-
 	if fn.restrictedBy&s.ctx.Forbid != 0 {
 		return Null, Call{s, site}.newError(ErrNotAllowed, notExpectedMessage(site.name))
 	}
+	base := len(s.args)
 	var flags uint8
-	for _, a := range args {
-		if fn.shallow {
-			switch a.v.(type) {
-			case *Unknown:
-				flags |= flagUnknown
-			case *secure:
-				flags |= flagSecure
+	for _, a := range raw {
+		v := Value{a}
+		s.args = append(s.args, v)
+		switch a.(type) {
+		case nil, bool, int64, string, float64:
+		case *Unknown:
+			flags |= flagUnknown
+		case *secure:
+			flags |= flagSecure
+			if !fn.shallow {
+				flags |= v.flags()
 			}
-		} else {
-			flags |= a.flags()
+		default:
+			if !fn.shallow {
+				flags |= v.flags()
+			}
 		}
 	}
+	args := s.args[base:len(s.args):len(s.args)]
 	if flags&flagUnknown != 0 && !fn.keepUnknown {
+		s.truncateArgs(base)
 		return UnknownValue(site.text()), nil
 	}
 	if flags&flagSecure != 0 {
@@ -116,6 +118,7 @@ func (s *Session) invoke(site *callSite, raw []any) (Value, error) {
 		}
 	}
 	v, err := fn.Impl(Call{s, site}, args)
+	s.truncateArgs(base)
 	if err != nil {
 		return Null, Call{s, site}.wrap(err)
 	}

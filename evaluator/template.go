@@ -168,14 +168,36 @@ func (e *Template) parameterValue(p *templates.Parameter) (Value, error) {
 		if err != nil {
 			return Null, err
 		}
-		if !v.IsUnknown() && !kindFits(p.BaseType(), v) && !(v.IsNull() && p.IsNullable()) {
+		if !v.IsUnknown() && p.Ref == "" && !kindFits(p.BaseType(), v) && !(v.IsNull() && p.IsNullable()) {
 			return Null, &nodeError{n: p.DefaultValue, msg: fmt.Sprintf("The template parameter '%s' has a default value of type '%s'; its declared type is '%s'.", p.Name, v.Kind(), p.Type)}
+		}
+		if err := e.checkType(&p.TypeSpec, v, p.DefaultValue, "The provided value for the template parameter '"+p.Name+"' is not valid."); err != nil {
+			return Null, err
 		}
 	}
 	if p.IsSecure() {
 		v = Secure(v)
 	}
 	return v, nil
+}
+
+// checkType checks a computed value against a declared type with its
+// constraints (allowedValues, ranges, lengths, user-defined types). Values
+// with unknown parts are checked when they are known.
+func (e *Template) checkType(ts *templates.TypeSpec, v Value, at *templates.Node, prefix string) error {
+	if v.HasUnknown() {
+		return nil
+	}
+	probs := templates.CheckType(e.T, ts, templates.NodeFromGo(v.Unsecure().Go()))
+	if len(probs) == 0 {
+		return nil
+	}
+	p := probs[0]
+	msg := prefix + " " + p.Message
+	if p.Path != "" {
+		msg = fmt.Sprintf("%s At '%s': %s", prefix, p.Path, p.Message)
+	}
+	return &nodeError{n: at, msg: msg}
 }
 
 func kindFits(base string, v Value) bool {

@@ -119,15 +119,18 @@ func (e *Template) output(o *templates.Output) (Value, bool, error) {
 	if err != nil {
 		return Null, false, err
 	}
-	if o.Ref != "" || v.HasUnknown() || v.IsNull() && o.IsNullable() {
+	if v.HasUnknown() || v.IsNull() && o.IsNullable() {
 		return v, true, nil
 	}
-	if !kindFits(o.BaseType(), v) {
-		at := o.Value
-		if at == nil {
-			at = o.TypeSpec.Node
-		}
+	at := o.Value
+	if at == nil {
+		at = o.TypeSpec.Node
+	}
+	if o.Ref == "" && !kindFits(o.BaseType(), v) {
 		return Null, false, &nodeError{n: at, msg: fmt.Sprintf("The template output '%s' is not valid: Template output JToken type is not valid. Expected '%s'. Actual '%s'.", o.Name, jtokenName(o.BaseType()), v.Kind())}
+	}
+	if err := e.checkType(&o.TypeSpec, v, at, "The template output '"+o.Name+"' is not valid."); err != nil {
+		return Null, false, err
 	}
 	return v, true, nil
 }

@@ -2,6 +2,8 @@ package templates
 
 import (
 	"encoding/json"
+	"fmt"
+	"sort"
 	"math"
 	"strconv"
 	"strings"
@@ -316,4 +318,42 @@ func Equal(a, b *Node) bool {
 		return true
 	}
 	return false
+}
+
+// NodeFromGo builds a tree without positions from plain Go values (nil,
+// bool, integers, float64, string, []any, map[string]any with keys sorted),
+// for checking computed values with the same code as literal ones.
+func NodeFromGo(x any) *Node {
+	switch v := x.(type) {
+	case nil:
+		return &Node{Kind: Null}
+	case bool:
+		return &Node{Kind: Bool, Bool: v}
+	case int:
+		return &Node{Kind: Int, Int: int64(v)}
+	case int64:
+		return &Node{Kind: Int, Int: v}
+	case float64:
+		return &Node{Kind: Float, Float: v}
+	case string:
+		return &Node{Kind: String, Str: v}
+	case []any:
+		n := &Node{Kind: Array, Items: make([]*Node, len(v))}
+		for i, it := range v {
+			n.Items[i] = NodeFromGo(it)
+		}
+		return n
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		n := &Node{Kind: Object, Fields: make([]Field, len(keys))}
+		for i, k := range keys {
+			n.Fields[i] = Field{Key: k, Value: NodeFromGo(v[k])}
+		}
+		return n
+	}
+	return &Node{Kind: String, Str: fmt.Sprint(x)}
 }
