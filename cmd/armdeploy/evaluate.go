@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/planner/dag"
 	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
@@ -12,6 +14,7 @@ type evaluated struct {
 	Parameters map[string]evaluator.Value // by declared name; secure ones are marked
 	Resources  []*evaluator.Resource
 	Outputs    []evaluator.OutputValue
+	Graph      *dag.Graph
 }
 
 // deployment returns the evaluation context the flags describe.
@@ -49,6 +52,8 @@ func evaluate(l *loaded, f *deploymentFlags) *evaluated {
 	}
 	var more diag.Diagnostics
 	out.Resources, more = e.Resources()
+	ds = append(ds, more...)
+	out.Graph, more = planner.Graph(out.Resources)
 	ds = append(ds, more...)
 	out.Outputs, more = e.Outputs()
 	ds = append(ds, more...)

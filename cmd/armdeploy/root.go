@@ -89,7 +89,7 @@ simulation of Azure. Flags follow 'az deployment group'.`,
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newValidateCmd(io), newExpandCmd(io))
+	root.AddCommand(newValidateCmd(io), newExpandCmd(io), newGraphCmd(io))
 	// Unknown commands and bad positional arguments are usage errors too.
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(root.FlagErrorFunc())

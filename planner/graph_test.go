@@ -1,0 +1,66 @@
+package planner
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/templates"
+)
+
+func expand(t *testing.T, doc string) []*evaluator.Resource {
+	t.Helper()
+	src, ds := templates.Parse("t.json", []byte(doc))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	tmpl, ds := templates.NewTemplate(src)
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	e := evaluator.NewTemplate(tmpl, nil, evaluator.Options{Deployment: evaluator.Deployment{SubscriptionID: "s", ResourceGroup: "rg"}})
+	rs, ds := e.Resources()
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	return rs
+}
+
+func TestGraphCycle(t *testing.T) {
+	rs := expand(t, `{"resources":[
+	  {"type":"A.B/x","apiVersion":"1","name":"a","dependsOn":["b"]},
+	  {"type":"A.B/x","apiVersion":"1","name":"b","dependsOn":["[resourceId('A.B/x', 'a')]"]},
+	  {"type":"A.B/x","apiVersion":"1","name":"c","dependsOn":["a"]}]}`)
+	_, ds := Graph(rs)
+	if len(ds) != 1 {
+		t.Fatalf("got %v", ds)
+	}
+	want := "t.json:2:4: InvalidTemplate: Circular dependency detected on resource: '/subscriptions/s/resourceGroups/rg/providers/A.B/x/a'. Please see https://aka.ms/arm-syntax-resources for usage details. The cycle is: /subscriptions/s/resourceGroups/rg/providers/A.B/x/a -> /subscriptions/s/resourceGroups/rg/providers/A.B/x/b -> /subscriptions/s/resourceGroups/rg/providers/A.B/x/a."
+	if got := ds[0].Error(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if len(ds[0].Related) != 2 || ds[0].Related[1].Range.Start.Line != 3 {
+		t.Errorf("related = %+v", ds[0].Related)
+	}
+}
+
+func TestGraphDuplicateIDs(t *testing.T) {
+	rs := expand(t, `{"resources":[
+	  {"type":"A.B/x","apiVersion":"1","name":"a"},
+	  {"type":"A.B/x","apiVersion":"1","name":"A"}]}`)
+	_, ds := Graph(rs)
+	if len(ds) != 1 || !strings.Contains(ds[0].Error(), "t.json:3:4: InvalidTemplate: The resource '/subscriptions/s/resourceGroups/rg/providers/A.B/x/A' is defined multiple times in a template (first at line '2' and column '4').") {
+		t.Errorf("got %v", ds)
+	}
+}
+
+func TestGraphLabels(t *testing.T) {
+	rs := expand(t, `{"resources":[{"type":"A.B/x","apiVersion":"1","name":"a","resources":[{"type":"y","apiVersion":"1","name":"c"}]}]}`)
+	g, ds := Graph(rs)
+	if len(ds) != 0 {
+		t.Fatal(ds)
+	}
+	if got := g.Text(); got != "A.B/x/a\nA.B/x/a/y/c\n  depends on A.B/x/a\n" {
+		t.Errorf("got:\n%s", got)
+	}
+}
