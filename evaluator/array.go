@@ -164,7 +164,7 @@ func concatImpl(c Call, args []Value) (Value, error) {
 			sb.WriteString(s)
 			continue
 		}
-		t, ok := joinText(a)
+		t, ok := JoinText(a)
 		if !ok {
 			return Null, c.Errorf(ErrArgumentType, "The provided parameters for language function '%s' are invalid. Either all or none of the parameters must be an array. The parameter at index '%d' is of type '%s'.%s",
 				c.Name(), i, a.Kind(), usage)
@@ -177,7 +177,7 @@ func concatImpl(c Call, args []Value) (Value, error) {
 func containsImpl(c Call, args []Value) (Value, error) {
 	switch x := args[0].raw().(type) {
 	case string:
-		find, ok := joinText(args[1])
+		find, ok := JoinText(args[1])
 		if !ok {
 			return Null, c.typeError(1, "String", args[1])
 		}

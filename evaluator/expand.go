@@ -30,7 +30,8 @@ type Resource struct {
 	CopyIndex int64
 	Existing  bool
 
-	dependsOn []string // evaluated dependsOn entries, resolved in a second pass
+	dependsOn []string    // evaluated dependsOn entries, resolved in a second pass
+	nested    []*Resource // the resources of a nested deployment
 }
 
 // bodyMembers are the top-level members copied to a resource's Fields.
@@ -47,6 +48,12 @@ func (e *Template) Resources() ([]*Resource, diag.Diagnostics) {
 		x.declared(r, nil)
 	}
 	x.resolveDependencies()
+	var flat []*Resource
+	for _, r := range x.out {
+		flat = append(flat, r)
+		flat = append(flat, r.nested...)
+	}
+	x.out = flat
 	if len(x.out) > templates.MaxResources {
 		x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
 			Message: fmt.Sprintf("The number of resources '%d' after copy expansion exceeds the limit of '%d'.", len(x.out), templates.MaxResources)})
@@ -138,7 +145,13 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		if !isBodyMember(f.Key) {
 			continue
 		}
-		v, err := e.Eval(f.Value)
+		var v Value
+		var err error
+		if r.IsDeployment() && strings.EqualFold(f.Key, "properties") {
+			v, err = x.deploymentProperties(f.Value)
+		} else {
+			v, err = e.Eval(f.Value)
+		}
 		if err != nil {
 			x.fail(r, err)
 			return
@@ -161,9 +174,38 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		}
 	}
 	x.out = append(x.out, res)
+	if r.IsDeployment() && !r.Existing {
+		res.nested = x.nested(res, r, sub, group)
+	}
 	for _, c := range r.Children {
 		x.declared(c, res)
 	}
+}
+
+// deploymentProperties evaluates the properties of a nested deployment.
+// An inner-scope template is the child's own business: it is kept as
+// written, since its expressions refer to its own parameters.
+func (x *expansion) deploymentProperties(n *templates.Node) (Value, error) {
+	scope, err := x.nestedScope(n)
+	if err != nil || scope == "outer" || n.Kind != templates.Object {
+		if err != nil {
+			return Null, err
+		}
+		return x.e.Eval(n)
+	}
+	obj := NewObject(len(n.Fields))
+	for _, f := range n.Fields {
+		if strings.EqualFold(f.Key, "template") {
+			obj.Set(f.Key, NodeValue(f.Value))
+			continue
+		}
+		v, err := x.e.Eval(f.Value)
+		if err != nil {
+			return Null, err
+		}
+		obj.Set(f.Key, v)
+	}
+	return ObjectValue(obj), nil
 }
 
 func (x *expansion) optionalString(r *templates.Resource, n *templates.Node) (string, error) {

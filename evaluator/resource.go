@@ -51,6 +51,26 @@ var resourceFunctions = []*Function{
 		MinArgs:     3, MaxArgs: 5, Impl: pickZonesImpl,
 	},
 	{
+		Name: "toLogicalZone", Category: CategoryResource, Signature: "toLogicalZone(subscriptionId, location, physicalZone)",
+		Description: "Maps a physical availability zone such as 'westus2-az1' to the subscription's logical zone ('1'), or '' when it does not belong to the location.",
+		MinArgs:     3, MaxArgs: 3, Impl: zoneImpl(false, false),
+	},
+	{
+		Name: "toLogicalZones", Category: CategoryResource, Signature: "toLogicalZones(subscriptionId, location, physicalZones)",
+		Description: "Maps an array of physical availability zones to the subscription's logical zones, leaving out those that do not belong to the location.",
+		MinArgs:     3, MaxArgs: 3, Impl: zoneImpl(false, true),
+	},
+	{
+		Name: "toPhysicalZone", Category: CategoryResource, Signature: "toPhysicalZone(subscriptionId, location, logicalZone)",
+		Description: "Maps a logical availability zone such as '1' to the physical zone ('westus2-az1'), or '' for an invalid zone.",
+		MinArgs:     3, MaxArgs: 3, Impl: zoneImpl(true, false),
+	},
+	{
+		Name: "toPhysicalZones", Category: CategoryResource, Signature: "toPhysicalZones(subscriptionId, location, logicalZones)",
+		Description: "Maps an array of logical availability zones to physical zones, leaving out invalid ones.",
+		MinArgs:     3, MaxArgs: 3, Impl: zoneImpl(true, true),
+	},
+	{
 		Name: "providers", Category: CategoryResource, Signature: "providers(providerNamespace, [resourceType])",
 		Description: "Returns information about a resource provider and its resource types (deprecated).",
 		MinArgs:     1, MaxArgs: 2, Impl: providersImpl,
@@ -318,4 +338,55 @@ func providersImpl(c Call, args []Value) (Value, error) {
 		return Null, err
 	}
 	return c.resolved(r.Providers(ns, typ))
+}
+
+// zoneImpl maps availability zones between their logical ("1") and
+// physical ("westus2-az1") names. The simulation maps logical zone N to
+// physical zone azN in every subscription.
+func zoneImpl(toPhysical, plural bool) Impl {
+	convert := func(location, zone string) string {
+		loc := strings.ToLower(strings.ReplaceAll(location, " ", ""))
+		if toPhysical {
+			if zone == "1" || zone == "2" || zone == "3" {
+				return loc + "-az" + zone
+			}
+			return ""
+		}
+		z := strings.ToLower(zone)
+		if n := strings.TrimPrefix(z, loc+"-az"); n != z && (n == "1" || n == "2" || n == "3") {
+			return n
+		}
+		return ""
+	}
+	return func(c Call, args []Value) (Value, error) {
+		if _, err := c.str(args, 0); err != nil {
+			return Null, err
+		}
+		location, err := c.str(args, 1)
+		if err != nil {
+			return Null, err
+		}
+		if !plural {
+			zone, err := c.str(args, 2)
+			if err != nil {
+				return Null, err
+			}
+			return String(convert(location, zone)), nil
+		}
+		zones, err := c.array(args, 2)
+		if err != nil {
+			return Null, err
+		}
+		out := []Value{}
+		for i, z := range zones {
+			s, ok := z.AsString()
+			if !ok {
+				return Null, c.valueError("expects its third parameter to be an array of strings. The element at index '%d' is of type '%s'.", i, z.Kind())
+			}
+			if r := convert(location, s); r != "" {
+				out = append(out, String(r))
+			}
+		}
+		return Array(out), nil
+	}
 }

@@ -120,6 +120,13 @@ var resourceCases = []evalCase{
 	ok("pickZones('Microsoft.Cdn', 'profiles', 'westus2')", `[]`).v("246").with(withResolver),
 	fails("pickZones('Microsoft.Compute', 'virtualMachines', 'westus2', 2, 2)", "exceed the 3 zones").with(withResolver),
 	fails("pickZones('Microsoft.Compute', 'virtualMachines', 'westus2', 0)", "expects a number of zones of at least 1"),
+	okS("toLogicalZone('00000000-0000-0000-0000-000000000000', 'westus2', 'westus2-az1')", "1"),
+	okS("toLogicalZone('00000000-0000-0000-0000-000000000000', 'westus2', 'eastus-az1')", ""),
+	ok("toLogicalZones('00000000-0000-0000-0000-000000000000', 'West US 2', createArray('westus2-az1', 'westus2-az3', 'x'))", `["1","3"]`),
+	okS("toPhysicalZone('00000000-0000-0000-0000-000000000000', 'westus2', '2')", "westus2-az2"),
+	okS("toPhysicalZone('00000000-0000-0000-0000-000000000000', 'westus2', '4')", ""),
+	ok("toPhysicalZones('00000000-0000-0000-0000-000000000000', 'westus2', createArray('1', '3'))", `["westus2-az1","westus2-az3"]`),
+	fails("toPhysicalZones('s', 'westus2', createArray(1))", "expects its third parameter to be an array of strings"),
 	okS("providers('Microsoft.Web', 'sites').resourceTypes[0].resourceType", "sites").with(withResolver),
 }
 

@@ -164,7 +164,7 @@ func joinImpl(c Call, args []Value) (Value, error) {
 	}
 	var sb strings.Builder
 	for i, e := range elems {
-		t, ok := joinText(e)
+		t, ok := JoinText(e)
 		if !ok {
 			return Null, c.valueError("expects the elements of its first parameter to be strings, integers or booleans. The element at index '%d' is of type '%s'.", i, e.Kind())
 		}

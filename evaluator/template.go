@@ -20,6 +20,10 @@ type Options struct {
 	// Random feeds newGuid().
 	Random   io.Reader
 	Resolver Resolver
+	// Sources collects the files that nested deployments load
+	// (templateLink.relativePath), so that diagnostics can show them; nil
+	// means they are not collected.
+	Sources templates.Sources
 }
 
 // Template evaluates the values of one template: parameters (supplied or
@@ -37,6 +41,18 @@ type Template struct {
 	vars     map[string]*slot
 	varStack []string
 	loops    []loopFrame
+
+	// given are parameter values passed by a parent deployment (inner
+	// scope), by lower-cased name; they win over supplied.
+	given map[string]Value
+	// outer is the parent of a nested template evaluated in the parent's
+	// scope: parameters, variables and user functions come from it.
+	outer *Template
+	// depth is the nesting depth of deployments (0 for the root template).
+	depth int
+	// deployments are the outputs of nested deployments expanded so far,
+	// by lower-cased deployment name and id, for reference().
+	deployments map[string]Value
 }
 
 // slot is the lazily computed value of a parameter or variable.
@@ -68,7 +84,7 @@ func NewTemplate(t *templates.Template, supplied *templates.ParameterSet, opts O
 		supplied = &templates.ParameterSet{}
 	}
 	e := &Template{T: t, opts: opts, eng: eng, supplied: supplied,
-		params: map[string]*slot{}, vars: map[string]*slot{}}
+		params: map[string]*slot{}, vars: map[string]*slot{}, deployments: map[string]Value{}}
 	e.sess = eng.NewSession(nil)
 	return e
 }
@@ -92,7 +108,7 @@ func (e *Template) context(s site) *Context {
 		Deployment:    e.opts.Deployment,
 		Now:           e.opts.Now,
 		Random:        e.opts.Random,
-		Resolver:      e.opts.Resolver,
+		Resolver:      nestedResolver{e},
 		Parameters:    e.Parameter,
 		Variables:     e.Variable,
 		CopyIndex:     e.copyIndex,
@@ -133,6 +149,9 @@ func (e *Template) WithLoop(name string, i int64, resource bool, fn func() error
 // Parameter returns the value of a parameter: the supplied value, else the
 // evaluated default. Secure parameters come back marked secure.
 func (e *Template) Parameter(name string) (Value, error) {
+	if e.outer != nil {
+		return e.outer.Parameter(name)
+	}
 	p := e.T.Parameter(name)
 	if p == nil {
 		return Null, fmt.Errorf("The template parameter '%s' is not found. Please see https://aka.ms/arm-syntax-parameters for usage details.", name)
@@ -157,7 +176,9 @@ func (e *Template) Parameter(name string) (Value, error) {
 
 func (e *Template) parameterValue(p *templates.Parameter) (Value, error) {
 	var v Value
-	if sv := e.supplied.Get(p.Name); sv != nil && sv.Value != nil && (sv.Value.Kind != templates.Null || p.DefaultValue == nil) {
+	if gv, ok := e.given[strings.ToLower(p.Name)]; ok {
+		v = gv
+	} else if sv := e.supplied.Get(p.Name); sv != nil && sv.Value != nil && (sv.Value.Kind != templates.Null || p.DefaultValue == nil) {
 		v = NodeValue(sv.Value)
 		if sv.FromArg && p.BaseType() == "string" && sv.Value.Kind != templates.String {
 			v = String(sv.Text)
@@ -174,6 +195,9 @@ func (e *Template) parameterValue(p *templates.Parameter) (Value, error) {
 		if err := e.checkType(&p.TypeSpec, v, p.DefaultValue, "The provided value for the template parameter '"+p.Name+"' is not valid."); err != nil {
 			return Null, err
 		}
+	} else if e.given != nil && !p.IsNullable() {
+		line, col := p.KeyRange.Start.Line, p.KeyRange.Start.Col
+		return Null, &nodeError{n: p.TypeSpec.Node, msg: fmt.Sprintf("The value for the template parameter '%s' at line '%d' and column '%d' is not provided. Please see https://aka.ms/arm-deploy/#parameter-file for usage details.", p.Name, line, col)}
 	}
 	if p.IsSecure() {
 		v = Secure(v)
@@ -218,6 +242,9 @@ func kindFits(base string, v Value) bool {
 
 // Variable returns the value of a variable, evaluating it on first use.
 func (e *Template) Variable(name string) (Value, error) {
+	if e.outer != nil {
+		return e.outer.Variable(name)
+	}
 	v := e.T.Variable(name)
 	if v == nil {
 		return Null, fmt.Errorf("The template variable '%s' is not found. Please see https://aka.ms/arm-syntax-variables for usage details.", name)

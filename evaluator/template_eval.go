@@ -239,6 +239,9 @@ type userFunctions struct{ e *Template }
 
 func (u userFunctions) CallUser(namespace, name string, args []Value) (Value, error) {
 	e := u.e
+	for e.outer != nil {
+		e = e.outer
+	}
 	f := e.T.Function(namespace, name)
 	if f == nil {
 		return Null, &Error{Kind: ErrUnknownFunction, Message: fmt.Sprintf("The template function '%s.%s' is not valid. Please see https://aka.ms/arm-functions for usage details.", namespace, name)}

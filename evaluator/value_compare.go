@@ -66,10 +66,11 @@ func Equal(a, b Value) bool {
 
 // CompareStrings orders strings the way ARM's culture-invariant comparison
 // does for less/greater/sort/items/objectKeys (arm-spec §3.3): characters are
-// first compared ignoring case, with punctuation and symbols before digits
-// and digits before letters; if the strings are equal ignoring case, the
-// first case difference decides with lower case before upper case; finally
-// the ordinal order breaks any remaining tie. It returns -1, 0 or +1.
+// first compared ignoring case and accents (é sorts with e), with
+// punctuation and symbols before digits and digits before letters; then the
+// first accent difference decides (unaccented first); then the first case
+// difference (lower case first); finally the ordinal order breaks any
+// remaining tie. It returns -1, 0 or +1.
 //
 // This reproduces the published vectors (greater('A','a') is true; items()
 // orders 123Key, 456Key, abcKey, ABCKey, defKey, ...). Full ICU/NLS rules for
@@ -78,17 +79,37 @@ func CompareStrings(a, b string) int {
 	if c := comparePrimary(a, b); c != 0 {
 		return c
 	}
+	if c := compareAccents(a, b); c != 0 {
+		return c
+	}
 	if c := compareCase(a, b); c != 0 {
 		return c
 	}
 	return strings.Compare(a, b)
 }
 
-// primaryWeight maps a rune to its class and case-folded value.
+// latinBase maps U+00C0..U+017F to lower-case base letters ('*' for the
+// two symbols × and ÷), so that accented Latin letters sort with their base.
+const latinBase = "aaaaaaaceeeeiiiidnooooo*ouuuuytsaaaaaaaceeeeiiiidnooooo*ouuuuyty" +
+	"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrsssssssstttttt" +
+	"uuuuuuuuuuuuwwyyyzzzzzzs"
+
+// baseLetter returns the lower-case letter r sorts with.
+func baseLetter(r rune) rune {
+	if r >= 0xC0 && r <= 0x17F {
+		if b := latinBase[r-0xC0]; b != '*' {
+			return rune(b)
+		}
+		return r
+	}
+	return unicode.ToLower(r)
+}
+
+// primaryWeight maps a rune to its class and base letter or value.
 func primaryWeight(r rune) (class int, folded rune) {
 	switch {
 	case unicode.IsLetter(r):
-		return 3, unicode.ToLower(r)
+		return 3, baseLetter(r)
 	case unicode.IsDigit(r):
 		return 2, r
 	case unicode.IsSpace(r):
@@ -116,6 +137,26 @@ func comparePrimary(a, b string) int {
 		}
 	}
 	return sign(len(a) - len(b))
+}
+
+func compareAccents(a, b string) int {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		a, b = a[na:], b[nb:]
+		if ra == rb {
+			continue
+		}
+		aa := baseLetter(ra) != unicode.ToLower(ra)
+		ab := baseLetter(rb) != unicode.ToLower(rb)
+		if aa != ab {
+			if ab {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
 }
 
 func compareCase(a, b string) int {

@@ -166,7 +166,7 @@ func formatFloatR(f float64) string {
 	e := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±XX
 	mant, expStr, _ := strings.Cut(e, "e")
 	exp, _ := strconv.Atoi(expStr)
-	if exp >= -5 && exp < 15 {
+	if exp >= -4 && exp < 15 {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	sign := "+"

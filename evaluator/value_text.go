@@ -63,10 +63,10 @@ func scalarText(v Value) string {
 	return ""
 }
 
-// joinText renders an element for join() and the string form of concat():
-// strings, integers, floats, booleans (True/False) and null (empty). Arrays
-// and objects are not accepted (ok is false).
-func joinText(v Value) (string, bool) {
+// JoinText renders an element the way join() and the string form of
+// concat() do: strings, integers, floats, booleans (True/False) and null
+// (empty). Arrays and objects are not accepted (ok is false).
+func JoinText(v Value) (string, bool) {
 	switch v.raw().(type) {
 	case *array, *Object, *lambdaValue:
 		return "", false

@@ -147,9 +147,9 @@ func TestRenderers(t *testing.T) {
 			if got := FormatText(tt.v); got != tt.format {
 				t.Errorf("FormatText = %s, want %s", got, tt.format)
 			}
-			got, ok := joinText(tt.v)
+			got, ok := JoinText(tt.v)
 			if ok != tt.joinOK || got != tt.join {
-				t.Errorf("joinText = %q, %v; want %q, %v", got, ok, tt.join, tt.joinOK)
+				t.Errorf("JoinText = %q, %v; want %q, %v", got, ok, tt.join, tt.joinOK)
 			}
 		})
 	}

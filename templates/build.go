@@ -46,7 +46,8 @@ var knownSchemas = map[string]bool{
 type builder struct {
 	src        *Source
 	ds         diag.Diagnostics
-	apiProfile bool // the template names an apiProfile: apiVersion may be left out
+	apiProfile bool   // the template names an apiProfile: apiVersion may be left out
+	prefix     string // JSON pointer of the template within its file
 }
 
 func (b *builder) errorf(n *Node, format string, args ...any) {
@@ -70,9 +71,16 @@ func lineCol(n *Node) (int, int) {
 // case, limits, nesting) as diagnostics; structural problems are the JSON
 // Schema's to report, and members with the wrong shape are skipped.
 func NewTemplate(src *Source) (*Template, diag.Diagnostics) {
-	b := &builder{src: src}
-	root := src.Root
-	t := &Template{Source: src, Root: root}
+	return NewTemplateAt(src, src.Root, "")
+}
+
+// NewTemplateAt reads a template that is a value inside a file, such as the
+// inline template of a nested deployment; pointer is that value's JSON
+// pointer in the file, so resources keep their real position. A $schema is
+// optional there.
+func NewTemplateAt(src *Source, root *Node, pointer string) (*Template, diag.Diagnostics) {
+	b := &builder{src: src, prefix: pointer}
+	t := &Template{Source: src, Root: root, Pointer: pointer}
 	if root.Kind != Object {
 		b.errorf(root, "a template must be a JSON object, not %s", article(root.Kind))
 		return t, b.ds

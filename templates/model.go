@@ -31,6 +31,9 @@ func (s Scope) String() string { return scopeNames[s] }
 type Template struct {
 	Source *Source
 	Root   *Node
+	// Pointer is the JSON pointer of the template within its file: "" for
+	// a template file, the inline template's place for a nested deployment.
+	Pointer string
 
 	Schema          string
 	Scope           Scope

@@ -17,7 +17,7 @@ func (b *builder) resources(t *Template, n *Node) []*Resource {
 	switch n.Kind {
 	case Array:
 		for i, it := range n.Items {
-			if r := b.resource(it, Pointer("resources", strconv.Itoa(i)), "", nil); r != nil {
+			if r := b.resource(it, b.prefix+Pointer("resources", strconv.Itoa(i)), "", nil); r != nil {
 				out = append(out, r)
 			}
 		}
@@ -32,7 +32,7 @@ func (b *builder) resources(t *Template, n *Node) []*Resource {
 			if !dc.ok(f) {
 				continue
 			}
-			if r := b.resource(f.Value, Pointer("resources", f.Key), f.Key, nil); r != nil {
+			if r := b.resource(f.Value, b.prefix+Pointer("resources", f.Key), f.Key, nil); r != nil {
 				out = append(out, r)
 			}
 		}

@@ -41,6 +41,7 @@ func evaluate(l *loaded, f *deploymentFlags) *evaluated {
 	e := evaluator.NewTemplate(l.Template, l.Params, evaluator.Options{
 		Deployment: f.deployment(l.Template),
 		Resolver:   evaluator.UnknownResolver{},
+		Sources:    l.Sources,
 	})
 	var ds diag.Diagnostics
 	ds = append(ds, e.CheckValues()...)

@@ -1,0 +1,233 @@
+package evaluator
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/armdeploy/armdeploy/templates"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+// MaxNestingDepth is how deep nested deployments may go.
+const MaxNestingDepth = 50
+
+// CodeLinkedTemplateUnsupported is the warning code of a nested deployment
+// whose template is a URI or a template spec, which armdeploy does not fetch.
+const CodeLinkedTemplateUnsupported = "LinkedTemplateUnsupported"
+
+// nestedResolver answers reference() to a nested deployment of this
+// template with its evaluated outputs, and passes everything else on.
+type nestedResolver struct{ e *Template }
+
+func (r nestedResolver) Reference(nameOrID, apiVersion string, full bool) (Value, error) {
+	key := strings.ToLower(nameOrID)
+	for e := r.e; e != nil; e = e.outer {
+		if v, ok := e.deployments[key]; ok {
+			if full {
+				return UnknownValue(fmt.Sprintf("reference('%s', '%s', 'Full')", nameOrID, apiVersion)), nil
+			}
+			return v, nil
+		}
+	}
+	if r.e.opts.Resolver == nil {
+		return Null, fmt.Errorf("The template function 'reference' cannot be evaluated here: nothing is deployed.")
+	}
+	return r.e.opts.Resolver.Reference(nameOrID, apiVersion, full)
+}
+
+func (r nestedResolver) base() (Resolver, error) {
+	if r.e.opts.Resolver == nil {
+		return nil, fmt.Errorf("resources cannot be read here: nothing is deployed")
+	}
+	return r.e.opts.Resolver, nil
+}
+
+func (r nestedResolver) List(action, resourceID, apiVersion string, body Value) (Value, error) {
+	b, err := r.base()
+	if err != nil {
+		return Null, err
+	}
+	return b.List(action, resourceID, apiVersion, body)
+}
+
+func (r nestedResolver) Providers(namespace, resourceType string) (Value, error) {
+	b, err := r.base()
+	if err != nil {
+		return Null, err
+	}
+	return b.Providers(namespace, resourceType)
+}
+
+func (r nestedResolver) PickZones(namespace, resourceType, location string, count, offset int64) (Value, error) {
+	b, err := r.base()
+	if err != nil {
+		return Null, err
+	}
+	return b.PickZones(namespace, resourceType, location, count, offset)
+}
+
+// nestedScope returns "inner" or "outer" for a deployment resource. A
+// linked template is always evaluated in its own scope.
+func (x *expansion) nestedScope(props *templates.Node) (string, error) {
+	if props.Get("template") == nil && props.Get("templateLink") != nil {
+		return "inner", nil
+	}
+	n := props.Get("expressionEvaluationOptions").Get("scope")
+	if n == nil {
+		return "outer", nil
+	}
+	v, err := x.e.Eval(n)
+	if err != nil {
+		return "", err
+	}
+	s, _ := v.AsString()
+	s = strings.ToLower(s)
+	if s != "inner" && s != "outer" {
+		return "", &nodeError{n: n, msg: fmt.Sprintf("The expression evaluation scope '%s' is not valid; it must be 'inner' or 'outer'.", s)}
+	}
+	return s, nil
+}
+
+// nested expands the template of a nested deployment and returns its
+// resources, which the listing puts right after the deployment.
+func (x *expansion) nested(res *Resource, r *templates.Resource, sub, group string) []*Resource {
+	e := x.e
+	props := r.Properties
+	if props == nil || props.Kind != templates.Object {
+		return nil
+	}
+	if e.depth+1 > MaxNestingDepth {
+		x.fail(r, &nodeError{n: r.Node, msg: fmt.Sprintf("The nested deployment '%s' is nested more than %d deployments deep.", res.Name, MaxNestingDepth)})
+		return nil
+	}
+	scope, err := x.nestedScope(props)
+	if err != nil {
+		x.fail(r, err)
+		return nil
+	}
+	inner, ok := x.nestedTemplate(res, r, props)
+	if !ok {
+		return nil
+	}
+	d := e.opts.Deployment
+	d.Name, d.SubscriptionID, d.ResourceGroup = res.Name, sub, group
+	opts := e.opts
+	opts.Engine, opts.Deployment = e.eng, d
+	child := NewTemplate(inner, nil, opts)
+	child.depth = e.depth + 1
+	if scope == "outer" {
+		child.outer = e
+	} else {
+		given, err := x.nestedParameters(props)
+		if err != nil {
+			x.fail(r, err)
+			return nil
+		}
+		child.given = given
+		for _, d := range child.CheckValues() {
+			x.ds = append(x.ds, d)
+		}
+	}
+	rs, ds := child.Resources()
+	x.ds = append(x.ds, ds...)
+	outs, ds := child.Outputs()
+	x.ds = append(x.ds, ds...)
+	outputs := NewObject(len(outs))
+	for _, o := range outs {
+		entry := NewObject(2)
+		entry.Set("type", String(o.Type))
+		entry.Set("value", o.Value)
+		outputs.Set(o.Name, ObjectValue(entry))
+	}
+	result := NewObject(1)
+	result.Set("outputs", ObjectValue(outputs))
+	e.deployments[strings.ToLower(res.Name)] = ObjectValue(result)
+	e.deployments[strings.ToLower(res.ID)] = ObjectValue(result)
+	return rs
+}
+
+// nestedTemplate reads the inline template or the local linked template of
+// a deployment.
+func (x *expansion) nestedTemplate(res *Resource, r *templates.Resource, props *templates.Node) (*templates.Template, bool) {
+	if tn := props.Field("template"); tn != nil {
+		t, ds := templates.NewTemplateAt(r.Node.Source(), tn.Value, r.Pointer+templates.Pointer("properties", tn.Key))
+		x.ds = append(x.ds, ds...)
+		return t, !ds.HasErrors()
+	}
+	link := props.Get("templateLink")
+	if link == nil {
+		return nil, false
+	}
+	lv, err := x.e.Eval(link)
+	if err != nil {
+		x.fail(r, err)
+		return nil, false
+	}
+	rel, _ := lv.Get("relativePath")
+	path, _ := rel.AsString()
+	if path == "" || filepath.IsAbs(path) || strings.Contains(path, "://") {
+		what := "a URI"
+		if path != "" {
+			what = "an absolute path"
+		} else if id, ok := lv.Get("id"); ok && !id.IsNull() {
+			what = "a template spec"
+		}
+		x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Warning, Code: CodeLinkedTemplateUnsupported, Range: link.Range(),
+			Target:  templates.PathOf(r.Pointer + "/properties/templateLink"),
+			Message: fmt.Sprintf("The nested deployment '%s' links its template by %s, which armdeploy does not fetch offline; its resources are not expanded. Use templateLink.relativePath to a local file.", res.Name, what)})
+		return nil, false
+	}
+	base := filepath.Dir(r.Node.Source().Name)
+	file := filepath.Join(base, filepath.FromSlash(path))
+	src, ds, err := templates.ReadFile(file)
+	if err != nil {
+		x.fail(r, &nodeError{n: link, msg: fmt.Sprintf("The linked template '%s' of deployment '%s' cannot be read: %v", path, res.Name, err)})
+		return nil, false
+	}
+	if x.e.opts.Sources != nil {
+		x.e.opts.Sources.Add(src)
+	}
+	x.ds = append(x.ds, ds...)
+	if src == nil || src.Root == nil {
+		return nil, false
+	}
+	t, ds := templates.NewTemplate(src)
+	x.ds = append(x.ds, ds...)
+	if want, ok := lv.Get("contentVersion"); ok {
+		if w, _ := want.AsString(); w != "" && w != t.ContentVersion {
+			x.fail(r, &nodeError{n: link, msg: fmt.Sprintf("The content version '%s' of the linked template '%s' does not match the requested content version '%s'.", t.ContentVersion, path, w)})
+			return nil, false
+		}
+	}
+	return t, !ds.HasErrors()
+}
+
+// nestedParameters evaluates the parameters a deployment passes to an
+// inner-scope template, in the parent's context.
+func (x *expansion) nestedParameters(props *templates.Node) (map[string]Value, error) {
+	given := map[string]Value{}
+	pn := props.Get("parameters")
+	if pn == nil {
+		return given, nil
+	}
+	if pn.Kind != templates.Object {
+		return nil, &nodeError{n: pn, msg: "The parameters of a nested deployment must be an object of {\"value\": ...} entries."}
+	}
+	for _, f := range pn.Fields {
+		vn := f.Value.Get("value")
+		if vn == nil {
+			if f.Value.Get("reference") != nil {
+				given[strings.ToLower(f.Key)] = UnknownValue("reference to a Key Vault secret")
+				continue
+			}
+			return nil, &nodeError{n: f.Value, msg: fmt.Sprintf("The parameter '%s' of the nested deployment has no 'value'.", f.Key)}
+		}
+		v, err := x.e.Eval(vn)
+		if err != nil {
+			return nil, err
+		}
+		given[strings.ToLower(f.Key)] = v
+	}
+	return given, nil
+}
