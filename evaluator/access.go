@@ -1,7 +1,6 @@
 package evaluator
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -87,10 +86,3 @@ var userFunction = &Function{Name: "user", MinArgs: 0, MaxArgs: Variadic,
 		}
 		return uf.CallUser(c.site.namespace, c.site.user, args)
 	}}
-
-// parseIndex is strconv.ParseInt for the few functions that accept numeric
-// strings.
-func parseIndex(s string) (int64, bool) {
-	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	return n, err == nil
-}

@@ -201,18 +201,7 @@ func containsImpl(c Call, args []Value) (Value, error) {
 	return Null, c.typeError(0, "Array", args[0])
 }
 
-func containsString(s, find string) bool {
-	return len(find) == 0 || indexOfString(s, find) >= 0
-}
-
-func indexOfString(s, find string) int {
-	for i := 0; i+len(find) <= len(s); i++ {
-		if s[i:i+len(find)] == find {
-			return i
-		}
-	}
-	return -1
-}
+func containsString(s, find string) bool { return strings.Contains(s, find) }
 
 // strictEqual is [Equal] except that integers and floats never match, as
 // contains() and indexOf() on arrays are type-sensitive.

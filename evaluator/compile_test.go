@@ -290,7 +290,7 @@ func TestEvalDepthLimit(t *testing.T) {
 	s := testEngine.NewSession(ctx)
 	ctx.UserFunctions = recursiveUDF{s}
 	_, err := s.EvalString("[ns.loop()]")
-	if err == nil || !strings.Contains(err.Error(), "nested more than 64 levels") {
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("nested more than %d levels", maxEvalDepth)) {
 		t.Fatalf("err = %v, want depth error", err)
 	}
 }

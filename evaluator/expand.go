@@ -31,6 +31,7 @@ type Resource struct {
 	Existing  bool
 
 	dependsOn []string    // evaluated dependsOn entries, resolved in a second pass
+	refs      []string    // targets of reference() and list*() in the body
 	nested    []*Resource // the resources of a nested deployment
 }
 
@@ -141,6 +142,8 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		}
 	}
 	res.Fields = NewObject(len(bodyMembers))
+	e.refs = &res.refs
+	defer func() { e.refs = nil }()
 	for _, f := range r.Node.Fields {
 		if !isBodyMember(f.Key) {
 			continue
@@ -271,6 +274,20 @@ func (x *expansion) resolveDependencies() {
 					Message: fmt.Sprintf("The resource '%s' is not defined in the template. Please see https://aka.ms/arm-template for usage details.", d)})
 				continue
 			}
+			for _, id := range ids {
+				if k := strings.ToLower(id); !seen[k] && !strings.EqualFold(id, r.ID) {
+					seen[k] = true
+					r.DependsOn = append(r.DependsOn, id)
+				}
+			}
+		}
+		// reference() and list*() with the name (or symbolic name) of a
+		// resource of this template depend on it; with an id they do not.
+		for _, ref := range r.refs {
+			if strings.HasPrefix(ref, "/") {
+				continue
+			}
+			ids, _ := x.lookup(ref)
 			for _, id := range ids {
 				if k := strings.ToLower(id); !seen[k] && !strings.EqualFold(id, r.ID) {
 					seen[k] = true

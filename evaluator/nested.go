@@ -21,6 +21,7 @@ const CodeLinkedTemplateUnsupported = "LinkedTemplateUnsupported"
 type nestedResolver struct{ e *Template }
 
 func (r nestedResolver) Reference(nameOrID, apiVersion string, full bool) (Value, error) {
+	r.record(nameOrID)
 	key := strings.ToLower(nameOrID)
 	for e := r.e; e != nil; e = e.outer {
 		if v, ok := e.deployments[key]; ok {
@@ -36,6 +37,12 @@ func (r nestedResolver) Reference(nameOrID, apiVersion string, full bool) (Value
 	return r.e.opts.Resolver.Reference(nameOrID, apiVersion, full)
 }
 
+func (r nestedResolver) record(target string) {
+	if r.e.refs != nil {
+		*r.e.refs = append(*r.e.refs, target)
+	}
+}
+
 func (r nestedResolver) base() (Resolver, error) {
 	if r.e.opts.Resolver == nil {
 		return nil, fmt.Errorf("resources cannot be read here: nothing is deployed")
@@ -44,6 +51,7 @@ func (r nestedResolver) base() (Resolver, error) {
 }
 
 func (r nestedResolver) List(action, resourceID, apiVersion string, body Value) (Value, error) {
+	r.record(resourceID)
 	b, err := r.base()
 	if err != nil {
 		return Null, err

@@ -4,9 +4,11 @@ import (
 	"strings"
 )
 
-// maxEvalDepth bounds nested program runs (lambda bodies inside lambda
-// bodies, user functions calling user functions through the hook).
-const maxEvalDepth = 64
+// maxEvalDepth bounds nested program runs: lambda bodies inside lambda
+// bodies, user functions calling user functions and variables evaluated
+// lazily from other variables through the Context callbacks (a template has
+// at most 256 variables, so chains stay well below the bound).
+const maxEvalDepth = 1024
 
 // Session evaluates compiled programs against a [Context]. It owns the
 // reusable virtual machines and scratch buffers, so evaluation allocates

@@ -53,6 +53,9 @@ type Template struct {
 	// deployments are the outputs of nested deployments expanded so far,
 	// by lower-cased deployment name and id, for reference().
 	deployments map[string]Value
+	// refs, when set, collects the targets of reference() and list*()
+	// calls, for implicit dependencies.
+	refs *[]string
 }
 
 // slot is the lazily computed value of a parameter or variable.

@@ -35,7 +35,7 @@ func (f *deploymentFlags) deployment(t *templates.Template) evaluator.Deployment
 // evaluate runs the evaluator over a loaded template. reference() and
 // list*() stay unknown: nothing is deployed. Problems are added to l.Diags.
 func evaluate(l *loaded, f *deploymentFlags) *evaluated {
-	if l.Template == nil || l.Diags.HasErrors() {
+	if l.blocked {
 		return nil
 	}
 	e := evaluator.NewTemplate(l.Template, l.Params, evaluator.Options{
@@ -56,9 +56,10 @@ func evaluate(l *loaded, f *deploymentFlags) *evaluated {
 	ds = append(ds, more...)
 	out.Graph, more = planner.Graph(out.Resources)
 	ds = append(ds, more...)
+	ds = append(ds, planner.ValidateBodies(out.Resources)...)
 	out.Outputs, more = e.Outputs()
 	ds = append(ds, more...)
-	l.Diags = append(l.Diags, ds.Dedup()...)
+	l.Diags = append(l.Diags, ds...).Dedup()
 	l.Diags.SortByFiles(l.order)
 	return out
 }
