@@ -305,6 +305,18 @@ func (x *expansion) lookup(ref string) ([]string, bool) {
 			ids = append(ids, r.ID)
 		}
 	}
+	if len(ids) == 0 && !strings.Contains(ref, "/") {
+		// A child declared inside its parent may be named by its own
+		// (last) name segment, when that is unambiguous.
+		for _, r := range x.out {
+			if r.Decl.Parent != nil && strings.EqualFold(ref, r.Name[strings.LastIndexByte(r.Name, '/')+1:]) {
+				ids = append(ids, r.ID)
+			}
+		}
+		if len(ids) > 1 {
+			ids = nil
+		}
+	}
 	return ids, len(ids) > 0
 }
 

@@ -1,10 +1,8 @@
 package evaluator
 
 import (
-	"crypto/sha1"
 	"encoding/binary"
-	"encoding/hex"
-	"io"
+	"github.com/google/uuid"
 	"math/bits"
 	"unicode/utf8"
 )
@@ -154,30 +152,7 @@ func murmur64(data []byte) uint64 {
 func GUID(input string) string { return guid([]byte(input)) }
 
 func guid(input []byte) string {
-	h := sha1.New()
-	h.Write(armNamespace[:])
-	h.Write(input)
-	var sum [sha1.Size]byte
-	var b [16]byte
-	copy(b[:], h.Sum(sum[:0]))
-	b[6] = b[6]&0x0f | 0x50
-	b[8] = b[8]&0x3f | 0x80
-	return formatUUID(b)
-}
-
-// formatUUID writes b in the 8-4-4-4-12 lower-case hexadecimal form.
-func formatUUID(b [16]byte) string {
-	var out [36]byte
-	hex.Encode(out[0:8], b[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], b[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], b[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], b[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:], b[10:])
-	return string(out[:])
+	return uuid.NewSHA1(uuid.UUID(armNamespace), input).String()
 }
 
 func newGuidImpl(c Call, _ []Value) (Value, error) {
@@ -185,11 +160,9 @@ func newGuidImpl(c Call, _ []Value) (Value, error) {
 	if r == nil {
 		return Null, c.Errorf(ErrNotAllowed, "The template function '%s' needs a random source, and none is configured.", c.Name())
 	}
-	var b [16]byte
-	if _, err := io.ReadFull(r, b[:]); err != nil {
+	u, err := uuid.NewRandomFromReader(r)
+	if err != nil {
 		return Null, c.wrap(err)
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return String(formatUUID(b)), nil
+	return String(u.String()), nil
 }

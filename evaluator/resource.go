@@ -259,10 +259,9 @@ func referenceImpl(c Call, args []Value) (Value, error) {
 		if err != nil {
 			return Null, err
 		}
-		if !strings.EqualFold(mode, "Full") {
-			return Null, c.valueError("expects its third parameter to be 'Full'. The provided value is '%s'.", mode)
-		}
-		full = true
+		// ARM reads only 'Full' here and ignores any other value: gallery
+		// templates pass an API version in this place and deploy.
+		full = strings.EqualFold(mode, "Full")
 	}
 	r, err := c.resolver()
 	if err != nil {

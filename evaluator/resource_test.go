@@ -103,7 +103,9 @@ var resourceCases = []evalCase{
 	okU("reference('pending-vm').properties", "reference('pending-vm').properties").with(withResolver),
 	okU("concat('x', string(reference('pending-vm')))", "concat('x', string(reference('pending-vm')))").with(withResolver),
 	fails("reference('missing')", "The Resource 'missing' was not found.").with(withResolver),
-	fails("reference('sa1', '2022-09-01', 'Partial')", "expects its third parameter to be 'Full'").with(withResolver),
+	// A third argument other than 'Full' is ignored, as ARM does (gallery
+	// templates pass an API version there).
+	okS("reference('sa1', '2022-09-01', 'Partial').primaryEndpoints.blob", "https://sa1.blob.core.windows.net/").with(withResolver),
 	fails("reference('sa1')", "The template function 'reference' is not expected at this location."),
 	fails("reference('sa1')", "The template function 'reference' is not expected at this location.").with(func(c *Context) {
 		c.Resolver, c.Forbid = fakeResolver{}, ForbidRuntime

@@ -10,6 +10,34 @@ import (
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
+// requestValue converts an evaluated value to the body a provider would
+// receive: null members are left out (ARM treats a null property as
+// absent), unknown parts become their expression text, secure values are
+// plain (the body is checked, never shown).
+func requestValue(v evaluator.Value) any {
+	v = v.Unsecure()
+	if u, ok := v.AsUnknown(); ok {
+		return "[" + u.Expr + "]"
+	}
+	if elems, ok := v.AsArray(); ok {
+		out := make([]any, len(elems))
+		for i, e := range elems {
+			out[i] = requestValue(e)
+		}
+		return out
+	}
+	if o, ok := v.AsObject(); ok {
+		out := make(map[string]any, o.Len())
+		for i := range o.Len() {
+			if e := o.ValueAt(i); !e.IsNull() {
+				out[o.KeyAt(i)] = requestValue(e)
+			}
+		}
+		return out
+	}
+	return v.Go()
+}
+
 // ValidateBodies checks every expanded resource's evaluated body against the
 // schema of its type and API version, as ARM's preflight does once
 // expressions are evaluated. Parts still unknown pass. A violation is
@@ -25,7 +53,9 @@ func ValidateBodies(rs []*evaluator.Resource) diag.Diagnostics {
 		}
 		body := map[string]any{"type": r.Type, "name": r.Name, "apiVersion": r.APIVersion}
 		for i := range r.Fields.Len() {
-			body[r.Fields.KeyAt(i)] = r.Fields.ValueAt(i).Unsecure().Go()
+			if v := r.Fields.ValueAt(i); !v.IsNull() {
+				body[r.Fields.KeyAt(i)] = requestValue(v)
+			}
 		}
 		vs, known, err := schema.ValidateResource(r.Type, r.APIVersion, body)
 		if !known || err != nil {
