@@ -86,22 +86,9 @@ type loaded struct {
 	Sources  templates.Sources
 	Diags    diag.Diagnostics
 	order    []string // file names: the template, then each -p source
-	// blocked is set when evaluating would only repeat known problems in
-	// other words: the template or a parameter could not be read, or a
-	// parameter value is missing or invalid.
+	// blocked is set when the checks before evaluation found errors:
+	// evaluating would mostly repeat them in other words.
 	blocked bool
-}
-
-// paramsBlocked reports whether any error stops evaluation: everything but
-// schema and body problems of the template, which evaluation does not
-// depend on.
-func paramsBlocked(ds diag.Diagnostics) bool {
-	for _, d := range ds.Errors() {
-		if d.Code == templates.CodeInvalidContent || d.Code == templates.CodeTooLarge || d.Code == templates.CodeKeyVaultReference {
-			return true
-		}
-	}
-	return false
 }
 
 // load reads the template and every -p argument, and runs the checks that
@@ -142,7 +129,7 @@ func load(f *deploymentFlags) (*loaded, error) {
 		}
 		l.Params.Add(values)
 	}
-	l.blocked = l.Template == nil || l.Diags.HasErrors() && paramsBlocked(l.Diags)
+	l.blocked = l.Template == nil || l.Diags.HasErrors()
 	if l.Template != nil {
 		pds := templates.CheckParameters(l.Template, l.Params)
 		l.blocked = l.blocked || pds.HasErrors()
