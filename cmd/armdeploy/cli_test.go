@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/txtar"
 )
@@ -18,7 +19,9 @@ var update = flag.Bool("update", false, "rewrite the golden sections of testdata
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = Main(args, strings.NewReader(""), &out, &errb)
+	code = run(args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb,
+		Now:    func() time.Time { return time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC) },
+		Random: bytes.NewReader(bytes.Repeat([]byte{0x5a}, 1<<16))})
 	return code, out.String(), errb.String()
 }
 

@@ -34,13 +34,15 @@ func (f *deploymentFlags) deployment(t *templates.Template) evaluator.Deployment
 
 // evaluate runs the evaluator over a loaded template. reference() and
 // list*() stay unknown: nothing is deployed. Problems are added to l.Diags.
-func evaluate(l *loaded, f *deploymentFlags) *evaluated {
+func evaluate(l *loaded, f *deploymentFlags, streams *IOStreams) *evaluated {
 	if l.blocked {
 		return nil
 	}
 	e := evaluator.NewTemplate(l.Template, l.Params, evaluator.Options{
 		Deployment: f.deployment(l.Template),
 		Resolver:   evaluator.UnknownResolver{},
+		Now:        streams.Now,
+		Random:     streams.Random,
 		Sources:    l.Sources,
 	})
 	var ds diag.Diagnostics

@@ -43,7 +43,7 @@ func runExpand(opts *expandOptions) error {
 	if err != nil {
 		return err
 	}
-	ev := evaluate(l, &opts.deploymentFlags)
+	ev := evaluate(l, &opts.deploymentFlags, opts.IO)
 	if l.Diags.HasErrors() {
 		if opts.Output == "json" {
 			err = diag.WriteJSON(opts.IO.Out, errorResponse(l.Diags))

@@ -45,7 +45,7 @@ func runGraph(opts *graphOptions) error {
 	if err != nil {
 		return err
 	}
-	ev := evaluate(l, &opts.deploymentFlags)
+	ev := evaluate(l, &opts.deploymentFlags, opts.IO)
 	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
 		return err
 	}

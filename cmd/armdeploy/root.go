@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -40,21 +42,29 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code
 type IOStreams struct {
 	In       io.Reader
 	Out, Err io.Writer
+	// Now is the clock of utcNow() and of timestamps; Random feeds
+	// newGuid(). Tests fix both.
+	Now    func() time.Time
+	Random io.Reader
 }
 
 // Main runs armdeploy with args and returns the process exit code. It is
 // the only place that turns errors into exit codes.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return run(args, &IOStreams{In: stdin, Out: stdout, Err: stderr, Now: time.Now, Random: rand.Reader})
+}
+
+// run is Main with every dependency injected.
+func run(args []string, streams *IOStreams) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	io := &IOStreams{In: stdin, Out: stdout, Err: stderr}
-	root := newRootCmd(io)
+	root := newRootCmd(streams)
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.Err)
 	err := root.ExecuteContext(ctx)
-	return exitCode(err, stderr)
+	return exitCode(err, streams.Err)
 }
 
 func exitCode(err error, stderr io.Writer) int {

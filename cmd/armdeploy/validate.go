@@ -43,7 +43,7 @@ func runValidate(opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
-	ev := evaluate(l, &opts.deploymentFlags)
+	ev := evaluate(l, &opts.deploymentFlags, opts.IO)
 	failed := l.Diags.HasErrors()
 	if opts.Output == "json" {
 		if failed {
