@@ -33,7 +33,7 @@ func CheckTemplate(t *templates.Template) diag.Diagnostics {
 	if t.Root.Kind != templates.Object {
 		return nil // templates.NewTemplate reports it
 	}
-	inst := t.Root.Value()
+	inst := templateInstance(t.Root)
 	rs := t.AllResources()
 	results := make([]diag.Diagnostics, len(rs)+1)
 	jobs := make(chan int)
@@ -45,11 +45,7 @@ func CheckTemplate(t *templates.Template) diag.Diagnostics {
 					results[i] = violations(t.Source, "", ValidateTemplate(inst))
 					continue
 				}
-				var body any
-				if b, ok := resolve(inst, rs[i].Pointer); ok {
-					body = b
-				}
-				results[i] = checkResource(t.Source, rs[i], body)
+				results[i] = checkResource(t.Source, rs[i], nil)
 			}
 		})
 	}
@@ -64,6 +60,95 @@ func CheckTemplate(t *templates.Template) diag.Diagnostics {
 		out = append(out, r...)
 	}
 	return out
+}
+
+// templateInstance converts a template for the deploymentTemplate schema,
+// which does not look inside values that can be anything: variable values
+// (other than the variables' copy loops), resource properties (other than
+// a nested deployment's) and output values. Those become empty stand-ins
+// of the same JSON type, which keeps the conversion of a large template
+// cheap; resource bodies are checked on their own.
+func templateInstance(root *templates.Node) any {
+	if root.Kind != templates.Object {
+		return root.Value()
+	}
+	out := make(map[string]any, len(root.Fields))
+	for _, f := range root.Fields {
+		switch strings.ToLower(f.Key) {
+		case "variables":
+			out[f.Key] = mapFields(f.Value, func(k string, v *templates.Node) any {
+				if strings.EqualFold(k, "copy") {
+					return v.Value()
+				}
+				return stub(v)
+			})
+		case "resources":
+			out[f.Key] = resourcesInstance(f.Value)
+		case "outputs":
+			out[f.Key] = mapFields(f.Value, func(_ string, o *templates.Node) any {
+				return mapFields(o, func(k string, v *templates.Node) any {
+					if strings.EqualFold(k, "value") {
+						return stub(v)
+					}
+					return v.Value()
+				})
+			})
+		default:
+			out[f.Key] = f.Value.Value()
+		}
+	}
+	return out
+}
+
+func resourcesInstance(n *templates.Node) any {
+	one := func(_ string, r *templates.Node) any {
+		typ := r.Get("type")
+		deployment := typ == nil || typ.Kind != templates.String || strings.Contains(strings.ToLower(typ.Str), "deployments")
+		return mapFields(r, func(k string, v *templates.Node) any {
+			switch {
+			case strings.EqualFold(k, "properties") && !deployment:
+				return stub(v)
+			case strings.EqualFold(k, "resources"):
+				return resourcesInstance(v)
+			}
+			return v.Value()
+		})
+	}
+	switch n.Kind {
+	case templates.Array:
+		out := make([]any, len(n.Items))
+		for i, it := range n.Items {
+			out[i] = one("", it)
+		}
+		return out
+	case templates.Object:
+		return mapFields(n, one)
+	}
+	return n.Value()
+}
+
+// mapFields converts an object member by member with fn; anything else as
+// it is.
+func mapFields(n *templates.Node, fn func(key string, v *templates.Node) any) any {
+	if n.Kind != templates.Object {
+		return n.Value()
+	}
+	out := make(map[string]any, len(n.Fields))
+	for _, f := range n.Fields {
+		out[f.Key] = fn(f.Key, f.Value)
+	}
+	return out
+}
+
+// stub is an empty value of n's JSON type.
+func stub(n *templates.Node) any {
+	switch n.Kind {
+	case templates.Object:
+		return map[string]any{}
+	case templates.Array:
+		return []any{}
+	}
+	return n.Value()
 }
 
 // CheckParameterFile validates a parameter file (or inline parameter JSON)
