@@ -119,6 +119,9 @@ type Context struct {
 	CopyIndex func(loop string) (int64, error)
 	// UserFunctions calls user-defined functions.
 	UserFunctions UserFunctions
+	// References returns the runtime states of every instance of a
+	// symbolic copy loop, for references(); the template layer supplies it.
+	References func(symbolicName string, full bool) (Value, error)
 	// Forbid lists function families not allowed at this evaluation site;
 	// the zero value allows everything.
 	Forbid Restriction

@@ -25,9 +25,11 @@ type Resource struct {
 	// DependsOn are the ids this resource waits for, in template order
 	// without repeats.
 	DependsOn []string
-	// CopyLoop and CopyIndex identify the copy instance, if any.
+	// CopyLoop and CopyIndex identify the copy instance, if any. A serial
+	// loop deploys BatchSize instances at a time (0 means parallel).
 	CopyLoop  string
 	CopyIndex int64
+	BatchSize int64
 	Existing  bool
 
 	dependsOn []string    // evaluated dependsOn entries, resolved in a second pass
@@ -36,7 +38,7 @@ type Resource struct {
 }
 
 // bodyMembers are the top-level members copied to a resource's Fields.
-var bodyMembers = []string{"location", "sku", "kind", "tags", "zones", "identity", "plan", "properties", "managedBy", "extendedLocation", "scope"}
+var bodyMembers = []string{"location", "sku", "kind", "tags", "zones", "identity", "plan", "properties", "managedBy", "extendedLocation"}
 
 // Resources expands the template's resources in template order: copy loops
 // become one resource per index, resources whose condition is false are left
@@ -87,11 +89,34 @@ func (x *expansion) declared(r *templates.Resource, parent *Resource) {
 		x.fail(r, err)
 		return
 	}
+	var batch int64
+	if r.Copy.Mode == "serial" {
+		batch = 1
+		if r.Copy.BatchSize != nil {
+			v, err := x.e.Eval(r.Copy.BatchSize)
+			if err != nil {
+				x.fail(r, err)
+				return
+			}
+			if b, ok := v.AsInt(); !ok || b < 1 || b > MaxCopyCount {
+				x.fail(r, &nodeError{n: r.Copy.BatchSize, msg: fmt.Sprintf("The batch size of copy loop '%s' must be an integer from 1 to %d.", r.Copy.Name, MaxCopyCount)})
+				return
+			} else {
+				batch = b
+			}
+		}
+	}
+	start := len(x.out)
 	for i := range count {
 		x.e.WithLoop(r.Copy.Name, i, true, func() error {
 			x.instance(r, parent, r.Copy.Name, i)
 			return nil
 		})
+	}
+	for _, res := range x.out[start:] {
+		if res.Decl == r {
+			res.BatchSize = batch
+		}
 	}
 }
 
@@ -127,6 +152,17 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		group = v
 	}
 	res.ID = ResourceID(sub, group, res.Type, res.Name)
+	if r.Scope != nil {
+		base, dep, err := x.scopeID(r, sub, group)
+		if err != nil {
+			x.fail(r, err)
+			return
+		}
+		res.ID = base + ResourceID("", "", res.Type, res.Name)
+		if dep != "" {
+			res.dependsOn = append(res.dependsOn, dep)
+		}
+	}
 	if r.Condition != nil {
 		c, err := e.Eval(r.Condition)
 		if err != nil {
@@ -211,6 +247,48 @@ func (x *expansion) deploymentProperties(n *templates.Node) (Value, error) {
 	return ObjectValue(obj), nil
 }
 
+// scopeID evaluates the scope of an extension resource to the id it
+// extends: a full id, an id relative to the resource group
+// ("Microsoft.Storage/storageAccounts/sa1"), or the symbolic name of a
+// resource of the template, on which the extension then depends.
+func (x *expansion) scopeID(r *templates.Resource, sub, group string) (base, dep string, err error) {
+	v, err := x.e.Eval(r.Scope)
+	if err != nil {
+		return "", "", err
+	}
+	s, ok := v.AsString()
+	switch {
+	case v.IsUnknown():
+		return "[" + v.String() + "]", "", nil
+	case !ok:
+		return "", "", &nodeError{n: r.Scope, msg: fmt.Sprintf("The scope of resource '%s' must be a string; it evaluated to a value of type '%s'.", stringOr(r.Name), v.Kind())}
+	case strings.HasPrefix(s, "/"):
+		return strings.TrimSuffix(s, "/"), "", nil
+	}
+	for _, o := range x.out {
+		if o.Decl.SymbolicName != "" && strings.EqualFold(o.Decl.SymbolicName, s) {
+			return o.ID, o.ID, nil
+		}
+	}
+	segs := strings.Split(strings.Trim(s, "/"), "/")
+	if len(segs) < 3 || len(segs)%2 == 0 {
+		return "", "", &nodeError{n: r.Scope, msg: fmt.Sprintf("The scope '%s' of resource '%s' is neither a resource id, a relative id 'Namespace/type/name' nor the symbolic name of a resource.", s, stringOr(r.Name))}
+	}
+	typ, name := segs[0], []string{}
+	for i := 1; i+1 < len(segs); i += 2 {
+		typ += "/" + segs[i]
+		name = append(name, segs[i+1])
+	}
+	return ResourceID(sub, group, typ, strings.Join(name, "/")), "", nil
+}
+
+func stringOr(n *templates.Node) string {
+	if n != nil && n.Kind == templates.String {
+		return n.Str
+	}
+	return ""
+}
+
 func (x *expansion) optionalString(r *templates.Resource, n *templates.Node) (string, error) {
 	if n == nil {
 		return "", nil
@@ -231,6 +309,57 @@ func isBodyMember(k string) bool {
 		}
 	}
 	return false
+}
+
+// references answers references(symbolicName): reference() of every
+// instance of a copy loop of symbolic resources, in index order, without
+// the instances whose condition is false. Any unknown instance makes the
+// whole answer unknown.
+func (e *Template) references(name string, full bool) (Value, error) {
+	var decl *templates.Resource
+	for _, r := range e.T.Resources {
+		if r.SymbolicName != "" && strings.EqualFold(r.SymbolicName, name) {
+			decl = r
+		}
+	}
+	if decl == nil || decl.Copy == nil {
+		return Null, fmt.Errorf("The template function 'references' expects the symbolic name of a resource copy loop; '%s' is not one.", name)
+	}
+	count, err := e.CopyCount(decl.Copy, siteResource)
+	if err != nil {
+		return Null, err
+	}
+	out := make([]Value, 0, count)
+	for i := range count {
+		err := e.WithLoop(decl.Copy.Name, i, true, func() error {
+			if decl.Condition != nil {
+				c, err := e.Eval(decl.Condition)
+				if err != nil {
+					return err
+				}
+				if b, ok := c.AsBool(); ok && !b {
+					return nil
+				}
+			}
+			nv, err := e.Eval(decl.Name)
+			if err != nil {
+				return err
+			}
+			n, _ := nv.AsString()
+			v, err := nestedResolver{e}.Reference(ResourceID(e.opts.Deployment.SubscriptionID, e.opts.Deployment.ResourceGroup, decl.FullType, n), decl.APIVersion, full)
+			out = append(out, v)
+			return err
+		})
+		if err != nil {
+			return Null, err
+		}
+	}
+	for _, v := range out {
+		if v.HasUnknown() {
+			return UnknownValue(fmt.Sprintf("references('%s')", name)), nil
+		}
+	}
+	return Array(out), nil
 }
 
 // ResourceID builds the id of a resource in a resource group (or, with an

@@ -41,6 +41,11 @@ var resourceFunctions = []*Function{
 		MinArgs:     1, MaxArgs: 3, restrictedBy: ForbidRuntime, Impl: referenceImpl,
 	},
 	{
+		Name: "references", Category: CategoryResource, Signature: "references(symbolicName, ['Full'|'Properties'])",
+		Description: "Returns the runtime states of every instance of a resource copy loop of a languageVersion 2.0 template, in copy-index order, leaving out instances whose condition is false.",
+		MinArgs:     1, MaxArgs: 2, restrictedBy: ForbidRuntime, Impl: referencesImpl,
+	},
+	{
 		Name: "list*", Category: CategoryResource, Signature: "list*(resourceNameOrIdentifier, apiVersion, [functionValues])",
 		Description: "Calls a list action of a resource (listKeys, listSecrets, listAccountSas, ...) and returns its response; allowed only in resource properties and outputs.",
 		MinArgs:     2, MaxArgs: 3, restrictedBy: ForbidRuntime, Impl: listImpl,
@@ -268,6 +273,32 @@ func referenceImpl(c Call, args []Value) (Value, error) {
 		return Null, err
 	}
 	return c.resolved(r.Reference(target, apiVersion, full))
+}
+
+func referencesImpl(c Call, args []Value) (Value, error) {
+	name, err := c.str(args, 0)
+	if err != nil {
+		return Null, err
+	}
+	full := false
+	if len(args) > 1 {
+		mode, err := c.str(args, 1)
+		if err != nil {
+			return Null, err
+		}
+		switch {
+		case strings.EqualFold(mode, "Full"):
+			full = true
+		case strings.EqualFold(mode, "Properties"):
+		default:
+			return Null, c.valueError("expects its second parameter to be 'Full' or 'Properties'. The provided value is '%s'.", mode)
+		}
+	}
+	fn := c.Context().References
+	if fn == nil {
+		return Null, c.newError(ErrNotAllowed, notExpectedMessage(c.Name()))
+	}
+	return c.resolved(fn(name, full))
 }
 
 func listImpl(c Call, args []Value) (Value, error) {

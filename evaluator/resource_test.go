@@ -53,6 +53,20 @@ func (fakeResolver) PickZones(ns, typ, location string, count, offset int64) (Va
 
 func withResolver(c *Context) { c.Resolver = fakeResolver{} }
 
+// withReferences answers references('disks') with two instances and
+// anything else with an error, as the template layer would.
+func withReferences(c *Context) {
+	c.References = func(name string, full bool) (Value, error) {
+		if !strings.EqualFold(name, "disks") {
+			return Null, fmt.Errorf("The template function 'references' expects the symbolic name of a resource copy loop; '%s' is not one.", name)
+		}
+		if full {
+			return MustFromGo([]any{map[string]any{"name": "d0"}, map[string]any{"name": "d1"}}), nil
+		}
+		return MustFromGo([]any{map[string]any{"diskSizeGB": int64(8)}, map[string]any{"diskSizeGB": int64(16)}}), nil
+	}
+}
+
 func atScope(s Scope) func(*Context) { return func(c *Context) { c.Deployment.Scope = s } }
 
 // resourceCases covers the resource functions with the vectors of
@@ -103,6 +117,12 @@ var resourceCases = []evalCase{
 	okU("reference('pending-vm').properties", "reference('pending-vm').properties").with(withResolver),
 	okU("concat('x', string(reference('pending-vm')))", "concat('x', string(reference('pending-vm')))").with(withResolver),
 	fails("reference('missing')", "The Resource 'missing' was not found.").with(withResolver),
+	ok("references('disks')", `[{"diskSizeGB":8},{"diskSizeGB":16}]`).with(withReferences),
+	ok("references('DISKS', 'Full')[1].name", `"d1"`).with(withReferences),
+	ok("references('disks', 'Properties')[0].diskSizeGB", `8`).with(withReferences),
+	fails("references('disks', 'Half')", "expects its second parameter to be 'Full' or 'Properties'").with(withReferences),
+	fails("references('nope')", "'nope' is not one").with(withReferences),
+	fails("references('disks')", "The template function 'references' is not expected at this location."),
 	// A third argument other than 'Full' is ignored, as ARM does (gallery
 	// templates pass an API version there).
 	okS("reference('sa1', '2022-09-01', 'Partial').primaryEndpoints.blob", "https://sa1.blob.core.windows.net/").with(withResolver),

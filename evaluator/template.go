@@ -56,6 +56,9 @@ type Template struct {
 	// refs, when set, collects the targets of reference() and list*()
 	// calls, for implicit dependencies.
 	refs *[]string
+	// ctxs caches the evaluation context of each site; a Context is
+	// read-only during evaluation and its callbacks read e's current state.
+	ctxs [siteOutput + 1]*Context
 }
 
 // slot is the lazily computed value of a parameter or variable.
@@ -107,6 +110,9 @@ const (
 )
 
 func (e *Template) context(s site) *Context {
+	if c := e.ctxs[s]; c != nil {
+		return c
+	}
 	ctx := &Context{
 		Deployment:    e.opts.Deployment,
 		Now:           e.opts.Now,
@@ -116,6 +122,7 @@ func (e *Template) context(s site) *Context {
 		Variables:     e.Variable,
 		CopyIndex:     e.copyIndex,
 		UserFunctions: userFunctions{e},
+		References:    e.references,
 	}
 	switch s {
 	case siteParameterDefault:
@@ -125,6 +132,7 @@ func (e *Template) context(s site) *Context {
 	default:
 		ctx.Forbid = ForbidNondeterministic
 	}
+	e.ctxs[s] = ctx
 	return ctx
 }
 

@@ -122,3 +122,41 @@ func TestTemplateValueErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestReferencesOfASymbolicLoop(t *testing.T) {
+	doc := `{"languageVersion":"2.0","resources":{
+	  "disks":{"type":"Microsoft.Compute/disks","apiVersion":"2020-12-01","name":"[format('d{0}', copyIndex())]","copy":{"name":"disks","count":2},"location":"eastus","properties":{"diskSizeGB":8,"creationData":{"createOption":"Empty"}}}},
+	  "outputs":{"sizes":{"type":"array","value":"[references('disks')]"}}}`
+	e := loadTemplate(t, doc)
+	e.opts.Resolver = UnknownResolver{}
+	outs, ds := e.Outputs()
+	if len(ds) != 0 || len(outs) != 1 {
+		t.Fatalf("outputs %v, diagnostics %v", outs, ds)
+	}
+	if got := outs[0].Value.JSON(); got != `"[references('disks')]"` {
+		t.Errorf("got %s, want the unknown references('disks')", got)
+	}
+	rs, ds := e.Resources()
+	if len(ds) != 0 || len(rs) != 2 || rs[1].Name != "d1" {
+		t.Fatalf("resources %v, diagnostics %v", rs, ds)
+	}
+}
+
+func TestExtensionResourceScope(t *testing.T) {
+	doc := `{"resources":[
+	  {"type":"Microsoft.Storage/storageAccounts","apiVersion":"2022-09-01","name":"sa1","location":"eastus"},
+	  {"type":"Microsoft.Authorization/locks","apiVersion":"2020-05-01","name":"lock1","scope":"Microsoft.Storage/storageAccounts/sa1","properties":{"level":"CanNotDelete"}},
+	  {"type":"Microsoft.Authorization/roleAssignments","apiVersion":"2022-04-01","name":"ra1","scope":"[resourceId('Microsoft.Storage/storageAccounts', 'sa1')]","properties":{}}
+	]}`
+	e := loadTemplate(t, doc)
+	rs, ds := e.Resources()
+	if len(ds) != 0 || len(rs) != 3 {
+		t.Fatalf("resources %v, diagnostics %v", rs, ds)
+	}
+	base := "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/sa1"
+	for i, want := range []string{base + "/providers/Microsoft.Authorization/locks/lock1", base + "/providers/Microsoft.Authorization/roleAssignments/ra1"} {
+		if got := rs[i+1].ID; got != want {
+			t.Errorf("id = %s\nwant %s", got, want)
+		}
+	}
+}
