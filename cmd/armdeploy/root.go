@@ -88,6 +88,10 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitFailed
 }
 
+// commands are the command groups that register themselves from their own
+// files (group, resource, deployment, state, cost ...), in file order.
+var commands []func(*IOStreams) *cobra.Command
+
 func newRootCmd(io *IOStreams) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "armdeploy",
@@ -100,6 +104,9 @@ simulation of Azure. Flags follow 'az deployment group'.`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newValidateCmd(io), newExpandCmd(io), newGraphCmd(io))
+	for _, f := range commands {
+		root.AddCommand(f(io))
+	}
 	// Unknown commands and bad positional arguments are usage errors too.
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(root.FlagErrorFunc())
