@@ -31,6 +31,10 @@ type Resource struct {
 	CopyIndex int64
 	BatchSize int64
 	Existing  bool
+	// DeployedBy is the id of the nested deployment whose template
+	// declares the resource, "" for the root template. Ids are unique
+	// within one template, not across nested deployments.
+	DeployedBy string
 
 	dependsOn []string    // evaluated dependsOn entries, resolved in a second pass
 	refs      []string    // targets of reference() and list*() in the body
@@ -46,7 +50,15 @@ var bodyMembers = []string{"location", "sku", "kind", "tags", "zones", "identity
 // names, and dependsOn entries (names, type/name, ids, symbolic names, copy
 // loop names) become ids. Every problem is reported.
 func (e *Template) Resources() ([]*Resource, diag.Diagnostics) {
-	x := &expansion{e: e}
+	x := &expansion{e: e, loops: map[string]bool{}}
+	for _, r := range e.T.AllResources() {
+		if r.Copy != nil && r.Copy.Name != "" {
+			x.loops[strings.ToLower(r.Copy.Name)] = true
+		}
+		if r.SymbolicName != "" {
+			x.loops[strings.ToLower(r.SymbolicName)] = true
+		}
+	}
 	for _, r := range e.T.Resources {
 		x.declared(r, nil)
 	}
@@ -68,6 +80,9 @@ type expansion struct {
 	e   *Template
 	out []*Resource
 	ds  diag.Diagnostics
+	// loops are the declared copy-loop and symbolic names, lower-cased: a
+	// dependency on a loop of zero instances is no dependency.
+	loops map[string]bool
 	// skipped are declarations whose condition was false, by symbolic name,
 	// name and type/name: dependencies on them are dropped.
 	skipped []*Resource
@@ -113,16 +128,28 @@ func (x *expansion) declared(r *templates.Resource, parent *Resource) {
 			return nil
 		})
 	}
+	var instances []*Resource
 	for _, res := range x.out[start:] {
 		if res.Decl == r {
 			res.BatchSize = batch
+			instances = append(instances, res)
+		}
+	}
+	// A serial loop deploys in batches: each waits for the whole batch
+	// before it.
+	if batch > 0 {
+		for i, res := range instances {
+			first := (int64(i)/batch - 1) * batch
+			for j := first; j >= 0 && j < first+batch; j++ {
+				res.dependsOn = append(res.dependsOn, instances[j].ID)
+			}
 		}
 	}
 }
 
 func (x *expansion) instance(r *templates.Resource, parent *Resource, loop string, index int64) {
 	e := x.e
-	res := &Resource{Decl: r, Type: r.FullType, APIVersion: r.APIVersion, CopyLoop: loop, CopyIndex: index, Existing: r.Existing}
+	res := &Resource{Decl: r, Type: r.FullType, APIVersion: r.APIVersion, CopyLoop: loop, CopyIndex: index, Existing: r.Existing, DeployedBy: e.deployedBy}
 	nameV, err := e.Eval(r.Name)
 	if err != nil {
 		x.fail(r, err)
@@ -213,6 +240,11 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		}
 	}
 	x.out = append(x.out, res)
+	for _, k := range []string{r.SymbolicName, res.Name, res.Type + "/" + res.Name} {
+		if k != "" {
+			e.targets[strings.ToLower(k)] = res.ID
+		}
+	}
 	if r.IsDeployment() && !r.Existing {
 		res.nested = x.nested(res, r, sub, group)
 	}
@@ -395,8 +427,8 @@ func (x *expansion) resolveDependencies() {
 		for _, d := range r.dependsOn {
 			ids, found := x.lookup(d)
 			if !found {
-				if x.isSkipped(d) {
-					continue
+				if x.isSkipped(d) || x.loops[strings.ToLower(d)] {
+					continue // a false condition, or a loop of no instances
 				}
 				x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
 					Range: r.Decl.Node.Get("dependsOn").Range(), Target: templates.PathOf(r.Decl.Pointer + "/dependsOn"),
@@ -404,7 +436,9 @@ func (x *expansion) resolveDependencies() {
 				continue
 			}
 			for _, id := range ids {
-				if k := strings.ToLower(id); !seen[k] && !strings.EqualFold(id, r.ID) {
+				// A loop instance does not wait for itself; any other
+				// dependency on itself is a cycle the graph reports.
+				if k := strings.ToLower(id); !seen[k] && !(strings.EqualFold(id, r.ID) && strings.EqualFold(d, r.CopyLoop)) {
 					seen[k] = true
 					r.DependsOn = append(r.DependsOn, id)
 				}

@@ -34,6 +34,9 @@ func (r nestedResolver) Reference(nameOrID, apiVersion string, full bool) (Value
 	if r.e.opts.Resolver == nil {
 		return Null, fmt.Errorf("The template function 'reference' cannot be evaluated here: nothing is deployed.")
 	}
+	if id, ok := r.e.targets[key]; ok {
+		nameOrID = id
+	}
 	return r.e.opts.Resolver.Reference(nameOrID, apiVersion, full)
 }
 
@@ -124,6 +127,7 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, sub, group stri
 	opts.Engine, opts.Deployment = e.eng, d
 	child := NewTemplate(inner, nil, opts)
 	child.depth = e.depth + 1
+	child.deployedBy = res.ID
 	if scope == "outer" {
 		child.outer = e
 	} else {
@@ -152,6 +156,9 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, sub, group stri
 	result.Set("outputs", ObjectValue(outputs))
 	e.deployments[strings.ToLower(res.Name)] = ObjectValue(result)
 	e.deployments[strings.ToLower(res.ID)] = ObjectValue(result)
+	if r.SymbolicName != "" {
+		e.deployments[strings.ToLower(r.SymbolicName)] = ObjectValue(result)
+	}
 	return rs
 }
 

@@ -50,12 +50,18 @@ type Template struct {
 	outer *Template
 	// depth is the nesting depth of deployments (0 for the root template).
 	depth int
+	// deployedBy is the id of the deployment this template is nested in.
+	deployedBy string
 	// deployments are the outputs of nested deployments expanded so far,
 	// by lower-cased deployment name and id, for reference().
 	deployments map[string]Value
 	// refs, when set, collects the targets of reference() and list*()
 	// calls, for implicit dependencies.
 	refs *[]string
+	// targets maps the symbolic names, names and type/names of the
+	// resources expanded so far (lower-cased) to their ids, so that the
+	// resolver is always asked about an id.
+	targets map[string]string
 	// ctxs caches the evaluation context of each site; a Context is
 	// read-only during evaluation and its callbacks read e's current state.
 	ctxs [siteOutput + 1]*Context
@@ -90,7 +96,7 @@ func NewTemplate(t *templates.Template, supplied *templates.ParameterSet, opts O
 		supplied = &templates.ParameterSet{}
 	}
 	e := &Template{T: t, opts: opts, eng: eng, supplied: supplied,
-		params: map[string]*slot{}, vars: map[string]*slot{}, deployments: map[string]Value{}}
+		params: map[string]*slot{}, vars: map[string]*slot{}, deployments: map[string]Value{}, targets: map[string]string{}}
 	e.sess = eng.NewSession(nil)
 	return e
 }

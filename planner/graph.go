@@ -19,19 +19,35 @@ func shortID(id string) string {
 	return id
 }
 
+// vertexKey names a resource in the graph: ids are unique within one
+// template, so a resource of a nested deployment is keyed with it.
+func vertexKey(r *evaluator.Resource) string {
+	return strings.ToLower(r.DeployedBy + "|" + r.ID)
+}
+
 // Graph builds the dependency graph of expanded resources: one vertex per
-// resource, named by its lower-cased id and labelled with its id without
-// the scope prefix, and an
-// edge for each of its dependsOn ids. Resources declared twice with the same
-// id and dependency cycles are reported in ARM's words, each cycle with the
-// position of every member.
+// resource to deploy (existing resources are read, not deployed, and are
+// left out), labelled with its id without the scope prefix (the whole id
+// where two short labels would be the same), and an edge for each of its
+// dependsOn ids. A nested deployment completes after the resources of its
+// template, and those start after what the deployment depends on. Resources
+// declared twice with the same id in one template and dependency cycles are
+// reported in ARM's words, each cycle with the position of every member.
 func Graph(rs []*evaluator.Resource) (*dag.Graph, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	g := dag.New()
 	decl := map[int]*evaluator.Resource{}
+	labels := map[string]int{}
 	for _, r := range rs {
-		key := strings.ToLower(r.ID)
-		if i := g.Index(key); i >= 0 {
+		if !r.Existing {
+			labels[strings.ToLower(shortID(r.ID))]++
+		}
+	}
+	for _, r := range rs {
+		if r.Existing {
+			continue
+		}
+		if i := g.Index(vertexKey(r)); i >= 0 {
 			first := decl[i].Decl.Node.Range().Start
 			ds = append(ds, diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
 				Range: r.Decl.Node.Range(), Target: templates.PathOf(r.Decl.Pointer),
@@ -39,16 +55,31 @@ func Graph(rs []*evaluator.Resource) (*dag.Graph, diag.Diagnostics) {
 					r.ID, first.Line, first.Col)})
 			continue
 		}
-		decl[g.Add(key, shortID(r.ID))] = r
-	}
-	for _, r := range rs {
-		from := g.Index(strings.ToLower(r.ID))
-		if decl[from] != r {
-			continue
+		label := shortID(r.ID)
+		if labels[strings.ToLower(label)] > 1 {
+			label = r.ID
 		}
+		decl[g.Add(vertexKey(r), label)] = r
+	}
+	deployments := map[string]int{} // lower-cased deployment id -> vertex
+	for v, r := range decl {
+		if strings.EqualFold(r.Type, "Microsoft.Resources/deployments") {
+			deployments[strings.ToLower(r.ID)] = v
+		}
+	}
+	for from := range g.Len() {
+		r := decl[from]
 		for _, d := range r.DependsOn {
-			if to := g.Index(strings.ToLower(d)); to >= 0 {
+			if to := g.Index(strings.ToLower(r.DeployedBy + "|" + d)); to >= 0 {
 				g.Connect(from, to)
+			}
+		}
+		if dv, ok := deployments[strings.ToLower(r.DeployedBy)]; ok {
+			g.Connect(dv, from)
+			for _, up := range g.DependsOn(dv) {
+				if up != from && decl[up].DeployedBy != r.DeployedBy {
+					g.Connect(from, up)
+				}
 			}
 		}
 	}

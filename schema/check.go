@@ -176,6 +176,9 @@ func CheckResource(src *templates.Source, r *templates.Resource) diag.Diagnostic
 // checkResource checks r; decl is its declaration already converted to Go
 // values, or nil to convert it here.
 func checkResource(src *templates.Source, r *templates.Resource, decl any) diag.Diagnostics {
+	if r.Existing {
+		return nil // read, not deployed: only type, apiVersion and name matter
+	}
 	if r.FullType == "" || templates.IsExpression(r.FullType) || r.APIVersion == "" || templates.IsExpression(r.APIVersion) {
 		return nil
 	}

@@ -55,10 +55,10 @@ func runExpand(opts *expandOptions) error {
 		}
 		return &exitError{exitFailed}
 	}
+	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
+		return err
+	}
 	if opts.Output != "json" {
-		if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
-			return err
-		}
 		return writeExpandText(opts.IO.Out, ev)
 	}
 	return diag.WriteJSON(opts.IO.Out, expandJSON(ev))
@@ -76,7 +76,7 @@ func expandJSON(ev *evaluated) evaluator.Value {
 		entry := evaluator.NewObject(2)
 		entry.Set("type", evaluator.String(o.Type))
 		if !o.Secure {
-			entry.Set("value", evaluator.Redact(o.Value))
+			entry.Set("value", masked(o.Value))
 		}
 		outputs.Set(o.Name, evaluator.ObjectValue(entry))
 	}
@@ -93,17 +93,17 @@ func resourceJSON(r *evaluator.Resource) evaluator.Value {
 	o.Set("name", evaluator.String(r.Name))
 	o.Set("apiVersion", evaluator.String(r.APIVersion))
 	if v, ok := r.Fields.Get("location"); ok {
-		o.Set("location", evaluator.Redact(v))
+		o.Set("location", masked(v))
 	}
 	for i := range r.Fields.Len() {
 		k := r.Fields.KeyAt(i)
 		if strings.EqualFold(k, "location") || strings.EqualFold(k, "properties") {
 			continue
 		}
-		o.Set(k, evaluator.Redact(r.Fields.ValueAt(i)))
+		o.Set(k, masked(r.Fields.ValueAt(i)))
 	}
 	if v, ok := r.Fields.Get("properties"); ok {
-		o.Set("properties", evaluator.Redact(v))
+		o.Set("properties", masked(v))
 	}
 	if r.Existing {
 		o.Set("existing", evaluator.Bool(true))
@@ -116,13 +116,41 @@ func resourceJSON(r *evaluator.Resource) evaluator.Value {
 	return evaluator.ObjectValue(o)
 }
 
+// secureMark stands in for a secure value: never shown, never null.
+const secureMark = "*****"
+
+// masked replaces every secure value with [secureMark].
+func masked(v evaluator.Value) evaluator.Value {
+	switch {
+	case !v.HasSecure():
+		return v
+	case v.Secure():
+		return evaluator.String(secureMark)
+	}
+	if elems, ok := v.AsArray(); ok {
+		out := make([]evaluator.Value, len(elems))
+		for i, e := range elems {
+			out[i] = masked(e)
+		}
+		return evaluator.Array(out)
+	}
+	if o, ok := v.AsObject(); ok {
+		out := evaluator.NewObject(o.Len())
+		for i := range o.Len() {
+			out.Set(o.KeyAt(i), masked(o.ValueAt(i)))
+		}
+		return evaluator.ObjectValue(out)
+	}
+	return v
+}
+
 func writeExpandText(w io.Writer, ev *evaluated) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Resources (%d):\n", len(ev.Resources))
 	for _, r := range ev.Resources {
 		fmt.Fprintf(&b, "  %s\n    type: %s [%s]\n", r.ID, r.Type, r.APIVersion)
 		if v, ok := r.Fields.Get("location"); ok {
-			fmt.Fprintf(&b, "    location: %s\n", evaluator.FormatText(evaluator.Redact(v)))
+			fmt.Fprintf(&b, "    location: %s\n", evaluator.FormatText(masked(v)))
 		}
 		for _, d := range r.DependsOn {
 			fmt.Fprintf(&b, "    dependsOn: %s\n", d)
@@ -134,7 +162,7 @@ func writeExpandText(w io.Writer, ev *evaluated) error {
 			fmt.Fprintf(&b, "  %s (%s): (secure)\n", o.Name, o.Type)
 			continue
 		}
-		fmt.Fprintf(&b, "  %s (%s): %s\n", o.Name, o.Type, evaluator.Redact(o.Value).JSON())
+		fmt.Fprintf(&b, "  %s (%s): %s\n", o.Name, o.Type, masked(o.Value).JSON())
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
