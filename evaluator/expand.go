@@ -31,9 +31,10 @@ type Resource struct {
 	CopyIndex int64
 	BatchSize int64
 	Existing  bool
-	// DeployedBy is the id of the nested deployment whose template
-	// declares the resource, "" for the root template. Ids are unique
-	// within one template, not across nested deployments.
+	// DeployedBy names the nested deployment whose template declares the
+	// resource: the ids of the deployments from the root down, each
+	// preceded by '|'; "" for the root template. Ids are unique within one
+	// template, not across nested deployments.
 	DeployedBy string
 
 	dependsOn []string    // evaluated dependsOn entries, resolved in a second pass

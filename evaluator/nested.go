@@ -127,7 +127,7 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, sub, group stri
 	opts.Engine, opts.Deployment = e.eng, d
 	child := NewTemplate(inner, nil, opts)
 	child.depth = e.depth + 1
-	child.deployedBy = res.ID
+	child.deployedBy = e.deployedBy + "|" + res.ID
 	if scope == "outer" {
 		child.outer = e
 	} else {

@@ -61,10 +61,10 @@ func Graph(rs []*evaluator.Resource) (*dag.Graph, diag.Diagnostics) {
 		}
 		decl[g.Add(vertexKey(r), label)] = r
 	}
-	deployments := map[string]int{} // lower-cased deployment id -> vertex
+	deployments := map[string]int{} // vertex key of each deployment -> vertex
 	for v, r := range decl {
 		if strings.EqualFold(r.Type, "Microsoft.Resources/deployments") {
-			deployments[strings.ToLower(r.ID)] = v
+			deployments[vertexKey(r)] = v
 		}
 	}
 	for from := range g.Len() {

@@ -3,8 +3,8 @@ package templates
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
