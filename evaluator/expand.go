@@ -168,6 +168,14 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		name = parent.Name + "/" + name
 	}
 	res.Name = name
+	if templates.IsExpression(r.APIVersion) {
+		av, err := e.Eval(r.Node.Get("apiVersion"))
+		if err != nil {
+			x.fail(r, err)
+			return
+		}
+		res.APIVersion, _ = av.AsString()
+	}
 	sub, group := e.opts.Deployment.SubscriptionID, e.opts.Deployment.ResourceGroup
 	if v, err := x.optionalString(r, r.SubscriptionID); err != nil {
 		return

@@ -38,6 +38,15 @@ func requestValue(v evaluator.Value) any {
 	return v.Go()
 }
 
+func location(r *evaluator.Resource) string {
+	if v, ok := r.Fields.Get("location"); ok {
+		if s, ok := v.AsString(); ok {
+			return s
+		}
+	}
+	return "global"
+}
+
 // ValidateBodies checks every expanded resource's evaluated body against the
 // schema of its type and API version, as ARM's preflight does once
 // expressions are evaluated. Parts still unknown pass. A violation is
@@ -58,6 +67,14 @@ func ValidateBodies(rs []*evaluator.Resource) diag.Diagnostics {
 			}
 		}
 		vs, known, err := schema.ValidateResource(r.Type, r.APIVersion, body)
+		if err != nil && templates.IsExpression(r.Decl.APIVersion) {
+			// The literal check could not see this version.
+			n := r.Decl.Node.Get("apiVersion")
+			ds = append(ds, diag.Diagnostic{Severity: diag.Error, Code: schema.CodeNoRegisteredProvider, Range: n.Range(),
+				Target:  templates.PathOf(r.Decl.Pointer + "/apiVersion"),
+				Message: schema.NoProviderMessage(location(r), r.APIVersion, r.Type)})
+			continue
+		}
 		if !known || err != nil {
 			continue // reported on the literal declaration
 		}

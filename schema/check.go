@@ -204,16 +204,21 @@ func checkResource(src *templates.Source, r *templates.Resource, decl any) diag.
 		if r.Location != nil && r.Location.Kind == templates.String && !r.Location.IsExpression() {
 			loc = r.Location.Str
 		}
-		typ := r.FullType
-		if _, rest, ok := strings.Cut(typ, "/"); ok {
-			typ = rest
-		}
 		return diag.Diagnostics{{Severity: diag.Error, Code: CodeNoRegisteredProvider, Range: r.Node.Get("apiVersion").Range(),
-			Target: templates.PathOf(r.Pointer + "/apiVersion"),
-			Message: fmt.Sprintf("No registered resource provider found for location '%s' and API version '%s' for type '%s'. The supported api-versions are '%s'.",
-				loc, r.APIVersion, typ, strings.Join(SupportedAPIVersions(r.FullType), ", "))}}
+			Target: templates.PathOf(r.Pointer + "/apiVersion"), Message: NoProviderMessage(loc, r.APIVersion, r.FullType)}}
 	}
 	return violations(src, r.Pointer, vs)
+}
+
+// NoProviderMessage is ARM's NoRegisteredProviderFound text for a known
+// type used with an API version it does not have.
+func NoProviderMessage(location, apiVersion, resourceType string) string {
+	typ := resourceType
+	if _, rest, ok := strings.Cut(typ, "/"); ok {
+		typ = rest
+	}
+	return fmt.Sprintf("No registered resource provider found for location '%s' and API version '%s' for type '%s'. The supported api-versions are '%s'.",
+		location, apiVersion, typ, strings.Join(SupportedAPIVersions(resourceType), ", "))
 }
 
 // violations maps schema violations to diagnostics; prefix is the pointer
