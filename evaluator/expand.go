@@ -186,6 +186,8 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		return
 	} else if v != "" {
 		group = v
+	} else if r.SubscriptionID != nil {
+		group = "" // a subscription without a group targets the subscription itself
 	}
 	res.ID = ResourceID(sub, group, res.Type, res.Name)
 	if r.Scope != nil {

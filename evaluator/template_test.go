@@ -160,3 +160,30 @@ func TestExtensionResourceScope(t *testing.T) {
 		}
 	}
 }
+
+// TestExistingResourceIDs is arm-spec §5.5 #257: the ids of an existing
+// resource My.Rp/parent/child named myParent/myChild at every scope.
+func TestExistingResourceIDs(t *testing.T) {
+	const other = "2e518a80-f860-4467-a00e-d81aaf1ff42e"
+	tests := []struct{ name, targeting, want string }{
+		{"resource group", ``, "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/My.Rp/parent/myParent/child/myChild"},
+		{"other group", `,"resourceGroup":"customRg"`, "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/customRg/providers/My.Rp/parent/myParent/child/myChild"},
+		{"other subscription and group", `,"subscriptionId":"` + other + `","resourceGroup":"customRg"`, "/subscriptions/" + other + "/resourceGroups/customRg/providers/My.Rp/parent/myParent/child/myChild"},
+		{"tenant", `,"scope":"/"`, "/providers/My.Rp/parent/myParent/child/myChild"},
+		{"other subscription", `,"subscriptionId":"` + other + `"`, "/subscriptions/" + other + "/providers/My.Rp/parent/myParent/child/myChild"},
+		{"management group", `,"scope":"/providers/Microsoft.Management/managementGroups/` + other + `"`, "/providers/Microsoft.Management/managementGroups/" + other + "/providers/My.Rp/parent/myParent/child/myChild"},
+		{"extension of a tenant resource", `,"scope":"/providers/My.Rp/parent/myParent/child/myChild"`, "/providers/My.Rp/parent/myParent/child/myChild/providers/My.Rp/parent/myParent/child/myChild"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `{"languageVersion":"2.0","resources":{"r":{"existing":true,"type":"My.Rp/parent/child","apiVersion":"2020-01-01","name":"myParent/myChild"` + tt.targeting + `}}}`
+			rs, ds := loadTemplate(t, doc).Resources()
+			if len(ds) != 0 || len(rs) != 1 {
+				t.Fatalf("resources %v, diagnostics %v", rs, ds)
+			}
+			if rs[0].ID != tt.want {
+				t.Errorf("id = %s\nwant %s", rs[0].ID, tt.want)
+			}
+		})
+	}
+}
