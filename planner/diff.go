@@ -1,0 +1,124 @@
+package planner
+
+import (
+	"strconv"
+
+	"github.com/armdeploy/armdeploy/evaluator"
+)
+
+// diff compares two payloads as ARM's what-if does and returns the changed
+// properties with dotted paths ("properties.osProfile.computerName"). Object
+// keys match case-insensitively. Arrays change element by element: a scalar
+// element that differs is a Delete and a Create at its index, an object
+// element a Modify with its own children. A value still unknown is NoEffect.
+func diff(path string, before, after evaluator.Value) []PropertyChange {
+	if u, ok := after.AsUnknown(); ok {
+		if b, ok := before.AsUnknown(); ok && b.Expr == u.Expr {
+			return nil
+		}
+		return []PropertyChange{prop(path, PropNoEffect, before, after)}
+	}
+	if evaluator.Equal(before, after) {
+		return nil
+	}
+	bo, bIsObj := before.AsObject()
+	ao, aIsObj := after.AsObject()
+	if bIsObj && aIsObj {
+		var out []PropertyChange
+		for i := range bo.Len() {
+			k := bo.KeyAt(i)
+			av, ok := ao.Get(k)
+			if !ok {
+				out = append(out, leaves(join(path, k), PropDelete, bo.ValueAt(i))...)
+				continue
+			}
+			out = append(out, diff(join(path, k), bo.ValueAt(i), av)...)
+		}
+		for i := range ao.Len() {
+			k := ao.KeyAt(i)
+			if !bo.Has(k) {
+				out = append(out, leaves(join(path, k), PropCreate, ao.ValueAt(i))...)
+			}
+		}
+		return out
+	}
+	ba, bIsArr := before.AsArray()
+	aa, aIsArr := after.AsArray()
+	if bIsArr && aIsArr {
+		pc := PropertyChange{Path: path, PropertyChangeType: PropArray}
+		for i := 0; i < max(len(ba), len(aa)); i++ {
+			idx := strconv.Itoa(i)
+			switch {
+			case i >= len(ba):
+				pc.Children = append(pc.Children, prop(idx, PropCreate, evaluator.Null, aa[i]))
+			case i >= len(aa):
+				pc.Children = append(pc.Children, prop(idx, PropDelete, ba[i], evaluator.Null))
+			case evaluator.Equal(ba[i], aa[i]):
+			case isObject(ba[i]) && isObject(aa[i]):
+				kids := diff("", ba[i], aa[i])
+				if len(kids) > 0 {
+					pc.Children = append(pc.Children, PropertyChange{Path: idx, PropertyChangeType: PropModify, Children: kids})
+				}
+			default:
+				if aa[i].IsUnknown() {
+					pc.Children = append(pc.Children, prop(idx, PropNoEffect, ba[i], aa[i]))
+					continue
+				}
+				pc.Children = append(pc.Children, prop(idx, PropDelete, ba[i], evaluator.Null), prop(idx, PropCreate, evaluator.Null, aa[i]))
+			}
+		}
+		if !changes(pc.Children) && len(pc.Children) > 0 {
+			pc.PropertyChangeType = PropNoEffect
+		}
+		return []PropertyChange{pc}
+	}
+	switch {
+	case before.IsNull():
+		return []PropertyChange{prop(path, PropCreate, before, after)}
+	case after.IsNull():
+		return []PropertyChange{prop(path, PropDelete, before, after)}
+	}
+	return []PropertyChange{prop(path, PropModify, before, after)}
+}
+
+// leaves reports an object that appears or disappears as a whole member by
+// member, as ARM does ("tags.Owner"); arrays and scalars are one change.
+func leaves(path string, t PropertyChangeType, v evaluator.Value) []PropertyChange {
+	o, ok := v.AsObject()
+	if !ok || o.Len() == 0 {
+		if t == PropCreate {
+			return []PropertyChange{prop(path, t, evaluator.Null, v)}
+		}
+		return []PropertyChange{prop(path, t, v, evaluator.Null)}
+	}
+	var out []PropertyChange
+	for i := range o.Len() {
+		out = append(out, leaves(join(path, o.KeyAt(i)), t, o.ValueAt(i))...)
+	}
+	return out
+}
+
+func isObject(v evaluator.Value) bool {
+	_, ok := v.AsObject()
+	return ok
+}
+
+func prop(path string, t PropertyChangeType, before, after evaluator.Value) PropertyChange {
+	pc := PropertyChange{Path: path, PropertyChangeType: t}
+	if t != PropCreate {
+		b := before
+		pc.Before = &b
+	}
+	if t != PropDelete {
+		a := after
+		pc.After = &a
+	}
+	return pc
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
