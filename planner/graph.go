@@ -34,6 +34,20 @@ func vertexKey(r *evaluator.Resource) string {
 // declared twice with the same id in one template and dependency cycles are
 // reported in ARM's words, each cycle with the position of every member.
 func Graph(rs []*evaluator.Resource) (*dag.Graph, diag.Diagnostics) {
+	p, ds := NewPlan(rs)
+	return p.Graph, ds
+}
+
+// Plan is the dependency graph of a deployment with the resource of each
+// vertex.
+type Plan struct {
+	Graph *dag.Graph
+	// Resources holds the resource of each vertex, by vertex index.
+	Resources []*evaluator.Resource
+}
+
+// NewPlan builds the plan of expanded resources; see [Graph].
+func NewPlan(rs []*evaluator.Resource) (*Plan, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	g := dag.New()
 	decl := map[int]*evaluator.Resource{}
@@ -98,5 +112,9 @@ func Graph(rs []*evaluator.Resource) (*dag.Graph, diag.Diagnostics) {
 			Message: fmt.Sprintf("Circular dependency detected on resource: '%s'. Please see https://aka.ms/arm-syntax-resources for usage details. The cycle is: %s.",
 				first.ID, strings.Join(chain, " -> "))})
 	}
-	return g, ds
+	p := &Plan{Graph: g, Resources: make([]*evaluator.Resource, g.Len())}
+	for v, r := range decl {
+		p.Resources[v] = r
+	}
+	return p, ds
 }

@@ -1,0 +1,503 @@
+package planner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/providers"
+	"github.com/armdeploy/armdeploy/state"
+)
+
+// EventKind says what happened to a resource during an apply.
+type EventKind uint8
+
+// The apply events, in the order a resource goes through them.
+const (
+	Started   EventKind = iota // the operation began
+	Progress                   // a long-running step advanced (Step, Percent)
+	Succeeded                  // the resource is committed
+	Failed                     // the provider refused it (Err)
+	Skipped                    // a dependency failed, so it never started
+	Canceled                   // the apply was canceled before it started
+)
+
+var eventNames = [...]string{"Started", "Progress", "Succeeded", "Failed", "Skipped", "Canceled"}
+
+// String returns the event's name.
+func (k EventKind) String() string { return eventNames[k] }
+
+// Event is one step of an apply, sent to the [Hook].
+type Event struct {
+	Kind       EventKind
+	ResourceID string
+	Type       string
+	Name       string
+	// Operation is Create, Update or Delete.
+	Operation string
+	// Step and Percent describe progress of a long-running step, such as
+	// replicating an image version to a region.
+	Step    string
+	Percent int
+	// Elapsed is the time since the operation started.
+	Elapsed  time.Duration
+	Err      *providers.Error
+	Warnings []string
+}
+
+// Hook receives apply events. It is called from several goroutines; an
+// implementation must be safe for concurrent use and return quickly.
+type Hook interface {
+	Event(Event)
+}
+
+// HookFunc adapts a function to a [Hook].
+type HookFunc func(Event)
+
+// Event calls f.
+func (f HookFunc) Event(e Event) { f(e) }
+
+// NopHook ignores every event.
+type NopHook struct{}
+
+// Event does nothing.
+func (NopHook) Event(Event) {}
+
+// ApplyOptions configure an apply.
+type ApplyOptions struct {
+	Store          state.Store
+	Deployment     string
+	SubscriptionID string
+	ResourceGroup  string
+	// Parallelism bounds the operations in flight (default 10).
+	Parallelism int
+	Hook        Hook
+	Now         func() time.Time
+	// Sleep waits for simulated time; nil makes every operation instant.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Latency is the simulated duration of one resource operation, and
+	// PerWeight that of one unit of a long-running step's weight.
+	Latency, PerWeight time.Duration
+	// Refresh expands the template again against the store; it is called
+	// before the PUT of a resource whose body still holds unknown values,
+	// once the resources it depends on exist.
+	Refresh func(ctx context.Context) ([]*evaluator.Resource, error)
+	// Complete deletes the group's resources the template does not name,
+	// children before parents, after every PUT succeeded.
+	Complete bool
+}
+
+// Operation is the record of one resource operation.
+type Operation struct {
+	ResourceID string
+	Type       string
+	// Operation is Create, Update or Delete.
+	Operation string
+	// Status is Succeeded, Failed, Skipped or Canceled.
+	Status   string
+	Started  time.Time
+	Duration time.Duration
+	Err      *providers.Error
+}
+
+// ApplyResult is the outcome of an apply.
+type ApplyResult struct {
+	Operations []Operation
+	// OutputResources are the ids of the resources committed.
+	OutputResources []string
+}
+
+// Failed reports whether an operation failed or was skipped or canceled.
+func (r *ApplyResult) Failed() bool {
+	for _, op := range r.Operations {
+		if op.Status != "Succeeded" {
+			return true
+		}
+	}
+	return false
+}
+
+// Errors returns the errors of the failed operations, in operation order.
+func (r *ApplyResult) Errors() []*providers.Error {
+	var out []*providers.Error
+	for _, op := range r.Operations {
+		if op.Err != nil {
+			out = append(out, op.Err)
+		}
+	}
+	return out
+}
+
+// Apply deploys a plan: it walks the graph with bounded parallelism,
+// calling each resource's provider once everything it depends on has
+// succeeded and committing the result, one transaction per resource. A
+// failure skips the resources that depend on it while independent branches
+// go on. When ctx is canceled, operations in flight finish and the rest are
+// recorded Canceled. The store stays consistent throughout.
+func Apply(ctx context.Context, p *Plan, opts ApplyOptions) (*ApplyResult, error) {
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = 10
+	}
+	if opts.Hook == nil {
+		opts.Hook = NopHook{}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	w := &walker{p: p, opts: opts, status: make([]string, p.Graph.Len()), ops: make([]*Operation, p.Graph.Len())}
+	if err := w.run(ctx); err != nil {
+		return nil, err
+	}
+	res := &ApplyResult{}
+	for v, op := range w.ops {
+		if op == nil {
+			continue
+		}
+		res.Operations = append(res.Operations, *op)
+		if op.Status == "Succeeded" && deployable(p.Resources[v]) {
+			res.OutputResources = append(res.OutputResources, op.ResourceID)
+		}
+	}
+	if opts.Complete && !res.Failed() && ctx.Err() == nil {
+		dels, err := w.deleteUnnamed(ctx)
+		if err != nil {
+			return nil, err
+		}
+		res.Operations = append(res.Operations, dels...)
+	}
+	sort.SliceStable(res.Operations, func(i, j int) bool { return res.Operations[i].Started.Before(res.Operations[j].Started) })
+	return res, nil
+}
+
+type walker struct {
+	p      *Plan
+	opts   ApplyOptions
+	mu     sync.Mutex
+	status []string // per vertex: "", running, Succeeded, Failed, Skipped, Canceled
+	ops    []*Operation
+
+}
+
+func (w *walker) run(ctx context.Context) error {
+	g := w.p.Graph
+	n := g.Len()
+	waiting := make([]int, n)
+	for v := range n {
+		waiting[v] = len(g.DependsOn(v))
+	}
+	type done struct {
+		v   int
+		ok  bool
+		err error
+	}
+	results := make(chan done)
+	var ready []int
+	for v := range n {
+		if waiting[v] == 0 {
+			ready = append(ready, v)
+		}
+	}
+	inFlight, finished := 0, 0
+	var fatal error
+	for finished < n {
+		for len(ready) > 0 && inFlight < w.opts.Parallelism && ctx.Err() == nil && fatal == nil {
+			sort.Ints(ready)
+			v := ready[0]
+			ready = ready[1:]
+			w.setStatus(v, "running")
+			inFlight++
+			go func() {
+				ok, err := w.deploy(ctx, v)
+				results <- done{v, ok, err}
+			}()
+		}
+		if inFlight == 0 {
+			// Nothing runs and nothing can start: cancellation or a fatal
+			// error; record what never started.
+			for v := range n {
+				if w.statusOf(v) == "" {
+					w.finish(v, "Canceled", nil, time.Time{})
+					finished++
+				}
+			}
+			break
+		}
+		d := <-results
+		inFlight--
+		finished++
+		if d.err != nil && fatal == nil {
+			fatal = d.err
+		}
+		for _, u := range g.Dependents(d.v) {
+			if d.ok {
+				waiting[u]--
+				if waiting[u] == 0 && w.statusOf(u) == "" {
+					ready = append(ready, u)
+				}
+				continue
+			}
+			finished += w.skip(u)
+		}
+	}
+	return fatal
+}
+
+// skip marks v and everything that depends on it Skipped; it returns how
+// many vertices it marked.
+func (w *walker) skip(v int) int {
+	if w.statusOf(v) != "" {
+		return 0
+	}
+	w.finish(v, "Skipped", nil, time.Time{})
+	n := 1
+	for _, u := range w.p.Graph.Dependents(v) {
+		n += w.skip(u)
+	}
+	return n
+}
+
+func (w *walker) statusOf(v int) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.status[v]
+}
+
+func (w *walker) setStatus(v int, s string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.status[v] = s
+}
+
+func (w *walker) finish(v int, status string, err *providers.Error, started time.Time) {
+	r := w.p.Resources[v]
+	w.mu.Lock()
+	w.status[v] = status
+	op := w.ops[v]
+	if op == nil {
+		op = &Operation{ResourceID: r.ID, Type: r.Type, Operation: "Create", Started: started}
+		if started.IsZero() {
+			op.Started = w.opts.Now()
+		}
+		w.ops[v] = op
+	}
+	op.Status, op.Err = status, err
+	w.mu.Unlock()
+	kind := map[string]EventKind{"Succeeded": Succeeded, "Failed": Failed, "Skipped": Skipped, "Canceled": Canceled}[status]
+	w.opts.Hook.Event(Event{Kind: kind, ResourceID: r.ID, Type: r.Type, Name: r.Name, Operation: op.Operation, Elapsed: op.Duration, Err: err})
+}
+
+// deploy runs one resource's PUT. ok is false when the resource failed;
+// err is a failure of the simulator or the store, which stops the apply.
+func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
+	r := w.p.Resources[v]
+	start := w.opts.Now()
+	current, err := w.opts.Store.Resource(ctx, r.ID)
+	if err != nil && !errors.Is(err, state.ErrNotFound) {
+		return false, err
+	}
+	operation := "Create"
+	if current != nil {
+		operation = "Update"
+	}
+	w.mu.Lock()
+	w.ops[v] = &Operation{ResourceID: r.ID, Type: r.Type, Operation: operation, Started: start}
+	w.mu.Unlock()
+	w.opts.Hook.Event(Event{Kind: Started, ResourceID: r.ID, Type: r.Type, Name: r.Name, Operation: operation})
+	if strings.EqualFold(r.Type, "Microsoft.Resources/deployments") {
+		// A nested deployment is done when its resources are: the graph
+		// makes it wait for them.
+		w.record(v, start)
+		w.finish(v, "Succeeded", nil, start)
+		return true, nil
+	}
+	payload := Payload(r)
+	if payload.HasUnknown() && w.opts.Refresh != nil {
+		if payload, err = w.refreshed(ctx, r); err != nil {
+			var pe *providers.Error
+			if errors.As(err, &pe) {
+				w.record(v, start)
+				w.finish(v, "Failed", pe, start)
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	body, _ := requestBody(payload).(map[string]any)
+	req := &providers.Request{ID: r.ID, Type: r.Type, Name: r.Name, APIVersion: r.APIVersion,
+		SubscriptionID: w.opts.SubscriptionID, ResourceGroup: w.opts.ResourceGroup,
+		Body: body, Current: current, Store: w.opts.Store, Now: start}
+	result, err := providers.For(r.Type).Put(ctx, req)
+	var pe *providers.Error
+	if errors.As(err, &pe) {
+		w.record(v, start)
+		w.finish(v, "Failed", pe, start)
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("%s: %w", r.ID, err)
+	}
+	if err := w.simulate(ctx, r, operation, start, result.Replication); err != nil {
+		return false, err
+	}
+	if err := w.commit(ctx, r, payload, result, current, start); err != nil {
+		return false, err
+	}
+	w.record(v, start)
+	w.finish(v, "Succeeded", nil, start)
+	return true, nil
+}
+
+func (w *walker) record(v int, start time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if op := w.ops[v]; op != nil {
+		op.Duration = w.opts.Now().Sub(start)
+	}
+}
+
+// refreshed re-expands the template now that the resource's dependencies
+// exist and returns its payload.
+func (w *walker) refreshed(ctx context.Context, r *evaluator.Resource) (evaluator.Value, error) {
+	rs, err := w.opts.Refresh(ctx)
+	if err != nil {
+		return evaluator.Null, err
+	}
+	for _, n := range rs {
+		if vertexKey(n) == vertexKey(r) {
+			return Payload(n), nil
+		}
+	}
+	return Payload(r), nil
+}
+
+// simulate waits for the operation's simulated duration, reporting the
+// progress of long-running steps.
+func (w *walker) simulate(ctx context.Context, r *evaluator.Resource, operation string, start time.Time, steps []providers.Step) error {
+	if w.opts.Sleep == nil {
+		return nil
+	}
+	if err := w.opts.Sleep(ctx, w.opts.Latency); err != nil {
+		return nil // canceled: the operation still completes
+	}
+	for _, s := range steps {
+		for pct := 25; pct <= 100; pct += 25 {
+			if err := w.opts.Sleep(ctx, time.Duration(s.Weight*float64(w.opts.PerWeight)/4)); err != nil {
+				break
+			}
+			w.opts.Hook.Event(Event{Kind: Progress, ResourceID: r.ID, Type: r.Type, Name: r.Name, Operation: operation,
+				Step: s.Name, Percent: pct, Elapsed: w.opts.Now().Sub(start)})
+		}
+	}
+	return nil
+}
+
+func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, result *providers.Result, current *state.Resource, start time.Time) error {
+	body, err := json.Marshal(result.Body)
+	if err != nil {
+		return err
+	}
+	request, err := evaluator.Redact(payload).MarshalJSON()
+	if err != nil {
+		return err
+	}
+	location := ""
+	if l, ok := result.Body["location"].(string); ok {
+		location = l
+	}
+	sr := &state.Resource{ID: r.ID, SubscriptionID: w.opts.SubscriptionID, ResourceGroup: w.opts.ResourceGroup,
+		Type: r.Type, Name: r.Name, Location: location, Parent: parentID(r.ID), Body: body, Request: request,
+		APIVersion: r.APIVersion, Deployment: w.opts.Deployment, ETag: fmt.Sprintf("W/\"%x\"", start.UnixNano()),
+		Created: start, Updated: w.opts.Now()}
+	if current != nil {
+		sr.Created = current.Created
+	}
+	return w.opts.Store.PutResource(ctx, sr)
+}
+
+// parentID returns the id of a child resource's parent, or "".
+func parentID(id string) string {
+	i := strings.LastIndex(strings.ToLower(id), "/providers/")
+	if i < 0 {
+		return ""
+	}
+	segs := strings.Split(id[i+len("/providers/"):], "/")
+	if len(segs) <= 3 { // namespace/type/name: a top-level resource
+		return ""
+	}
+	return id[:len(id)-len(segs[len(segs)-2])-len(segs[len(segs)-1])-2]
+}
+
+// requestBody converts a payload to the plain Go body a provider receives,
+// without apiVersion/id/name/type (the request carries them) and with null
+// members left out. Secure values are passed in clear: the provider needs
+// them and must not store them.
+func requestBody(payload evaluator.Value) any {
+	o, ok := payload.AsObject()
+	if !ok {
+		return map[string]any{}
+	}
+	out := map[string]any{}
+	for i := range o.Len() {
+		k := o.KeyAt(i)
+		switch strings.ToLower(k) {
+		case "apiversion", "id", "name", "type":
+			continue
+		}
+		if v := o.ValueAt(i); !v.IsNull() {
+			out[k] = requestValue(v)
+		}
+	}
+	return out
+}
+
+// deleteUnnamed deletes, in Complete mode, the group's resources the
+// template does not name, children before parents.
+func (w *walker) deleteUnnamed(ctx context.Context) ([]Operation, error) {
+	named := map[string]bool{}
+	for _, r := range w.p.Resources {
+		named[strings.ToLower(r.ID)] = true
+	}
+	stored, err := w.opts.Store.Resources(ctx, state.ResourceFilter{SubscriptionID: w.opts.SubscriptionID, ResourceGroup: w.opts.ResourceGroup})
+	if err != nil {
+		return nil, err
+	}
+	var doomed []*state.Resource
+	for _, s := range stored {
+		if !named[strings.ToLower(s.ID)] {
+			doomed = append(doomed, s)
+		}
+	}
+	sort.SliceStable(doomed, func(i, j int) bool { return strings.Count(doomed[i].ID, "/") > strings.Count(doomed[j].ID, "/") })
+	var ops []Operation
+	for _, s := range doomed {
+		start := w.opts.Now()
+		op := Operation{ResourceID: s.ID, Type: s.Type, Operation: "Delete", Started: start}
+		w.opts.Hook.Event(Event{Kind: Started, ResourceID: s.ID, Type: s.Type, Name: s.Name, Operation: "Delete"})
+		err := providers.For(s.Type).Delete(ctx, &providers.DeleteRequest{Resource: s, Store: w.opts.Store, Now: start})
+		var pe *providers.Error
+		switch {
+		case errors.As(err, &pe):
+			op.Status, op.Err = "Failed", pe
+		case err != nil:
+			return nil, err
+		default:
+			if err := w.opts.Store.DeleteResource(ctx, s.ID); err != nil {
+				return nil, err
+			}
+			op.Status = "Succeeded"
+		}
+		op.Duration = w.opts.Now().Sub(start)
+		kind := Succeeded
+		if op.Err != nil {
+			kind = Failed
+		}
+		w.opts.Hook.Event(Event{Kind: kind, ResourceID: s.ID, Type: s.Type, Name: s.Name, Operation: "Delete", Err: op.Err})
+		ops = append(ops, op)
+	}
+	return ops, nil
+}

@@ -1,0 +1,121 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/armdeploy/armdeploy/providers"
+)
+
+// failing refuses every PUT of its type, like a provider rejecting a body.
+type failing struct{}
+
+func (failing) Types() []string { return []string{"Test.Fail/things"} }
+func (failing) Put(context.Context, *providers.Request) (*providers.Result, error) {
+	return nil, providers.Errorf("InvalidParameter", "This thing is not valid.")
+}
+func (failing) Delete(context.Context, *providers.DeleteRequest) error { return nil }
+func (failing) ReadOnly(string) []string                               { return nil }
+func (failing) Immutable(string) []string                              { return nil }
+
+func init() { providers.Register(failing{}) }
+
+type recorder struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (r *recorder) Event(e Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e.Kind.String()+" "+e.Name)
+}
+
+func plan(t *testing.T, doc string) *Plan {
+	t.Helper()
+	p, ds := NewPlan(expand(t, doc))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	return p
+}
+
+func TestApplyCommitsInDependencyOrder(t *testing.T) {
+	p := plan(t, `{"resources":[
+	  {"type":"A.B/x","apiVersion":"1","name":"c","dependsOn":["b"],"properties":{"v":3}},
+	  {"type":"A.B/x","apiVersion":"1","name":"b","dependsOn":["a"]},
+	  {"type":"A.B/x","apiVersion":"1","name":"a","location":"eastus"}]}`)
+	store := newMemStore()
+	rec := &recorder{}
+	res, err := Apply(context.Background(), p, ApplyOptions{Store: store, Hook: rec, Parallelism: 1, SubscriptionID: "s", ResourceGroup: "rg", Deployment: "d1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() || len(res.OutputResources) != 3 {
+		t.Fatalf("result %+v", res)
+	}
+	if got := strings.Join(rec.events, ","); got != "Started a,Succeeded a,Started b,Succeeded b,Started c,Succeeded c" {
+		t.Errorf("events %s", got)
+	}
+	c, err := store.Resource(context.Background(), "/subscriptions/s/resourceGroups/rg/providers/A.B/x/c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(c.Request), `"properties":{"v":3}`) || c.Deployment != "d1" {
+		t.Errorf("stored %s / %s", c.Request, c.Deployment)
+	}
+	// Deploying the same template again: what-if shows no change.
+	wi, err := WhatIf(context.Background(), p.Resources, store, WhatIfOptions{SubscriptionID: "s", ResourceGroup: "rg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range wi.Properties.Changes {
+		if ch.ChangeType != NoChange {
+			t.Errorf("%s: %s %+v", ch.ResourceID, ch.ChangeType, ch.Delta)
+		}
+	}
+}
+
+func TestApplyFailureSkipsDependents(t *testing.T) {
+	p := plan(t, `{"resources":[
+	  {"type":"Test.Fail/things","apiVersion":"1","name":"bad"},
+	  {"type":"A.B/x","apiVersion":"1","name":"after","dependsOn":["bad"]},
+	  {"type":"A.B/x","apiVersion":"1","name":"later","dependsOn":["after"]},
+	  {"type":"A.B/x","apiVersion":"1","name":"independent"}]}`)
+	res, err := Apply(context.Background(), p, ApplyOptions{Store: newMemStore(), SubscriptionID: "s", ResourceGroup: "rg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, op := range res.Operations {
+		got[op.ResourceID[strings.LastIndexByte(op.ResourceID, '/')+1:]] = op.Status
+	}
+	want := map[string]string{"bad": "Failed", "after": "Skipped", "later": "Skipped", "independent": "Succeeded"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("statuses %v, want %v", got, want)
+	}
+	if errs := res.Errors(); len(errs) != 1 || errs[0].Code != "InvalidParameter" {
+		t.Errorf("errors %v", errs)
+	}
+}
+
+func TestApplyCancel(t *testing.T) {
+	p := plan(t, `{"resources":[
+	  {"type":"A.B/x","apiVersion":"1","name":"a"},
+	  {"type":"A.B/x","apiVersion":"1","name":"b","dependsOn":["a"]}]}`)
+	ctx, cancel := context.WithCancel(context.Background())
+	// The first operation's simulated wait cancels the apply: it still
+	// completes, its dependent is recorded Canceled.
+	sleep := func(context.Context, time.Duration) error { cancel(); return nil }
+	res, err := Apply(ctx, p, ApplyOptions{Store: newMemStore(), Sleep: sleep, SubscriptionID: "s", ResourceGroup: "rg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Operations) != 2 || res.Operations[0].Status != "Succeeded" || res.Operations[1].Status != "Canceled" {
+		t.Errorf("operations %+v", res.Operations)
+	}
+}
