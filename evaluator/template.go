@@ -101,6 +101,11 @@ func NewTemplate(t *templates.Template, supplied *templates.ParameterSet, opts O
 	return e
 }
 
+// SetResolver replaces the resolver of reference() and list*(), for
+// evaluating resources and outputs again once resources exist. Parameters
+// and variables keep the values they had.
+func (e *Template) SetResolver(r Resolver) { e.opts.Resolver = r }
+
 // Session returns the evaluation session (for callers that evaluate more
 // expressions in the same context, such as resource expansion).
 func (e *Template) Session() *Session { return e.sess }

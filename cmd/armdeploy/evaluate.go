@@ -15,6 +15,10 @@ type evaluated struct {
 	Resources  []*evaluator.Resource
 	Outputs    []evaluator.OutputValue
 	Graph      *dag.Graph
+	// Eval is the evaluation, kept so that resources and outputs can be
+	// evaluated again (with parameters and variables as they were) once
+	// deployed resources answer reference().
+	Eval *evaluator.Template
 }
 
 // deployment returns the evaluation context the flags describe.
@@ -35,12 +39,27 @@ func (f *deploymentFlags) deployment(t *templates.Template) evaluator.Deployment
 // evaluate runs the evaluator over a loaded template. reference() and
 // list*() stay unknown: nothing is deployed. Problems are added to l.Diags.
 func evaluate(l *loaded, f *deploymentFlags, streams *IOStreams) *evaluated {
+	return evaluateWith(l, f, streams, evaluator.UnknownResolver{})
+}
+
+// evaluateWith is evaluate with the resolver that answers reference().
+func evaluateWith(l *loaded, f *deploymentFlags, streams *IOStreams, resolver evaluator.Resolver) *evaluated {
 	if l.blocked {
 		return nil
 	}
+	ev, ds := expandTemplate(l, f, streams, resolver)
+	l.Diags = append(l.Diags, ds...).Dedup()
+	l.Diags.SortByFiles(l.order)
+	return ev
+}
+
+// expandTemplate evaluates the template and returns what it found; it does
+// not touch l.Diags, so that a deployment can expand again as resources
+// come into being.
+func expandTemplate(l *loaded, f *deploymentFlags, streams *IOStreams, resolver evaluator.Resolver) (*evaluated, diag.Diagnostics) {
 	e := evaluator.NewTemplate(l.Template, l.Params, evaluator.Options{
 		Deployment: f.deployment(l.Template),
-		Resolver:   evaluator.UnknownResolver{},
+		Resolver:   resolver,
 		Now:        streams.Now,
 		Random:     streams.Random,
 		Sources:    l.Sources,
@@ -61,7 +80,6 @@ func evaluate(l *loaded, f *deploymentFlags, streams *IOStreams) *evaluated {
 	ds = append(ds, planner.ValidateBodies(out.Resources)...)
 	out.Outputs, more = e.Outputs()
 	ds = append(ds, more...)
-	l.Diags = append(l.Diags, ds...).Dedup()
-	l.Diags.SortByFiles(l.order)
-	return out
+	out.Eval = e
+	return out, ds
 }
