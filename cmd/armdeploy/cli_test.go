@@ -26,9 +26,11 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 // TestScripts runs every testdata/<dir>/*.txtar: its files are written to a
-// temporary folder, the "args" section (one argument per line) is run there,
-// and exit code, stdout and stderr are compared with the "exit", "stdout"
-// and "stderr" sections. With -update the sections are rewritten.
+// temporary folder, the commands of the optional "setup" section run there
+// first (one command per line, arguments split at spaces; each must
+// succeed), then the "args" section (one argument per line), and exit
+// code, stdout and stderr are compared with the "exit", "stdout" and
+// "stderr" sections. With -update the sections are rewritten.
 func TestScripts(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.txtar"))
 	if len(files) == 0 {
@@ -54,8 +56,15 @@ func runScript(t *testing.T, file string) {
 	}
 	dir := t.TempDir()
 	var args []string
+	var setup [][]string
 	for _, f := range ar.Files {
 		switch f.Name {
+		case "setup":
+			for _, line := range strings.Split(string(f.Data), "\n") {
+				if fields := strings.Fields(line); len(fields) > 0 {
+					setup = append(setup, fields)
+				}
+			}
 		case "args":
 			for _, line := range strings.Split(string(f.Data), "\n") {
 				if line = strings.TrimRight(line, "\r"); line != "" {
@@ -79,6 +88,11 @@ func runScript(t *testing.T, file string) {
 	t.Chdir(dir)
 	t.Setenv("NO_COLOR", "1")
 	t.Setenv("ARMDEPLOY_STATE", filepath.Join(dir, ".armdeploy", "state.db"))
+	for _, cmd := range setup {
+		if code, _, stderr := runCLI(t, cmd...); code != 0 {
+			t.Fatalf("setup %q: exit %d\n%s", cmd, code, stderr)
+		}
+	}
 	code, stdout, stderr := runCLI(t, args...)
 	got := map[string]string{"exit": strconv.Itoa(code) + "\n", "stdout": stdout, "stderr": stderr}
 	if *update {
