@@ -35,7 +35,7 @@ func (r *recorder) Event(e Event) {
 	r.events = append(r.events, e.Kind.String()+" "+e.Name)
 }
 
-func plan(t *testing.T, doc string) *Plan {
+func plan(t testing.TB, doc string) *Plan {
 	t.Helper()
 	p, ds := NewPlan(expand(t, doc))
 	if ds.HasErrors() {

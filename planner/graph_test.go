@@ -8,7 +8,7 @@ import (
 	"github.com/armdeploy/armdeploy/templates"
 )
 
-func expand(t *testing.T, doc string) []*evaluator.Resource {
+func expand(t testing.TB, doc string) []*evaluator.Resource {
 	t.Helper()
 	src, ds := templates.Parse("t.json", []byte(doc))
 	if ds.HasErrors() {
