@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -73,6 +74,22 @@ type Diagnostic struct {
 type WhatIfResult struct {
 	Status     string           `json:"status"`
 	Properties WhatIfProperties `json:"properties"`
+}
+
+// MarshalJSON writes the result as az prints it (az deployment group
+// what-if --no-pretty-print): the REST properties flattened to the top,
+// {"status", "changes", "diagnostics", "error"}.
+func (r *WhatIfResult) MarshalJSON() ([]byte, error) {
+	changes := r.Properties.Changes
+	if changes == nil {
+		changes = []Change{}
+	}
+	return json.Marshal(struct {
+		Status      string       `json:"status"`
+		Changes     []Change     `json:"changes"`
+		Diagnostics []Diagnostic `json:"diagnostics,omitempty"`
+		Error       any          `json:"error"`
+	}{r.Status, changes, r.Properties.Diagnostics, nil})
 }
 
 // WhatIfProperties holds the changes and diagnostics.

@@ -1,5 +1,3 @@
-//go:build armdeploy_pending
-
 package main
 
 import (

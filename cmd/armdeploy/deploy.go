@@ -1,0 +1,441 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/state"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+type deployOptions struct {
+	IO *IOStreams
+	deploymentFlags
+	store         storeFlag
+	Mode          string
+	Confirm       bool
+	Yes           bool
+	Parallelism   int
+	Rollback      bool
+	Simulate      string
+	Speed         float64
+	NoTUI         bool
+	LockTimeout   time.Duration
+	locationGiven bool
+}
+
+func init() { commands = append(commands, newDeployCmd) }
+
+func newDeployCmd(io *IOStreams) *cobra.Command {
+	opts := &deployOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "deploy -g RG -f TEMPLATE [-p PARAMS]... [-n NAME] [--mode Incremental|Complete]",
+		Short: "Deploy a template to the local Azure",
+		Long: `Deploy validates and expands the template, then applies it to the local state:
+resources are created or updated in dependency order, in parallel, through the
+simulated resource providers, each committed as it succeeds. A failure skips
+what depends on it; independent resources go on. The deployment and every
+operation are kept in the group's history.`,
+		Example: `  armdeploy deploy -g demo -l eastus -f quickstarts/sig-create/azuredeploy.json -p galleryName=gallery1
+  armdeploy deploy -g demo -f main.yaml -p @main.parameters.yaml -c`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.locationGiven = cmd.Flags().Changed("location")
+			if err := opts.check(args); err != nil {
+				return err
+			}
+			if err := checkMode(opts.Mode); err != nil {
+				return err
+			}
+			if opts.Simulate != "instant" && opts.Simulate != "realtime" {
+				return usagef("unknown simulation %q: use instant or realtime", opts.Simulate)
+			}
+			if opts.Parallelism < 1 {
+				return usagef("--parallelism must be at least 1")
+			}
+			if len(opts.Name) > 64 {
+				return usagef("the deployment name '%s' is longer than 64 characters", opts.Name)
+			}
+			return runDeploy(cmd.Context(), opts)
+		},
+	}
+	opts.register(cmd)
+	opts.store.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Mode, "mode", "Incremental", "Incremental or Complete")
+	fl.BoolVarP(&opts.Confirm, "confirm-with-what-if", "c", false, "show the what-if and ask before deploying")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "answer yes to the confirmation")
+	fl.IntVar(&opts.Parallelism, "parallelism", 10, "operations run at the same time")
+	fl.BoolVar(&opts.Rollback, "rollback-on-error", false, "on failure, redeploy the group's last successful deployment")
+	fl.StringVar(&opts.Simulate, "simulate", "instant", "how long simulated operations take: instant or realtime")
+	fl.Float64Var(&opts.Speed, "speed", 1, "with --simulate realtime, how many times faster than real time")
+	fl.BoolVar(&opts.NoTUI, "no-tui", false, "print plain progress lines instead of the interactive view")
+	fl.DurationVar(&opts.LockTimeout, "lock-timeout", 30*time.Second, "how long to wait for another deployment to the group")
+	return cmd
+}
+
+func runDeploy(ctx context.Context, opts *deployOptions) error {
+	st, err := opts.store.open()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	l, err := load(&opts.deploymentFlags)
+	if err != nil {
+		return err
+	}
+	if l.Diags.HasErrors() {
+		return reportInvalid(opts.IO, l, opts.Output)
+	}
+	group, err := resolveGroup(ctx, st, &opts.deploymentFlags, true, opts.locationGiven)
+	if err != nil {
+		return err
+	}
+	resolver := &planner.Resolver{Store: st, Ctx: ctx}
+	ev := evaluateWith(l, &opts.deploymentFlags, opts.IO, resolver)
+	if l.Diags.HasErrors() {
+		return reportInvalid(opts.IO, l, opts.Output)
+	}
+	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
+		return err
+	}
+	p, ds := planner.NewPlan(ev.Resources)
+	if ds.HasErrors() {
+		l.Diags = append(l.Diags, ds...)
+		return reportInvalid(opts.IO, l, opts.Output)
+	}
+	if opts.Confirm {
+		ok, err := confirm(ctx, opts, st, ev)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	host, _ := os.Hostname()
+	release, err := st.AcquireLease(ctx, state.Lease{Scope: strings.ToLower(group.ID()), Holder: opts.Name, PID: os.Getpid(), Host: host, Started: opts.IO.Now()}, opts.LockTimeout)
+	if err != nil {
+		return err
+	}
+	defer release()
+
+	started := opts.IO.Now()
+	dep := &state.Deployment{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup, Name: opts.Name,
+		Scope: l.Template.Scope.String(), TemplateHash: templateHash(l), Parameters: parametersJSON(l, ev),
+		Mode: modeName(opts.Mode), Status: "Running", CorrelationID: correlationID(opts), Started: started}
+	if err := st.PutDeployment(ctx, dep); err != nil {
+		return err
+	}
+	view := newPlainView(opts.IO.Err, opts.IO.Now)
+	// Each re-expansion sees the resources written so far; what is still
+	// to be written is unknown.
+	var mu sync.Mutex
+	done := map[string]bool{}
+	hook := planner.HookFunc(func(e planner.Event) {
+		if e.Kind == planner.Succeeded {
+			mu.Lock()
+			done[strings.ToLower(e.ResourceID)] = true
+			mu.Unlock()
+		}
+		view.Event(e)
+	})
+	pending := func(id string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return !done[strings.ToLower(id)] && p.Graph.Index(strings.ToLower("|"+id)) >= 0
+	}
+	var evalMu sync.Mutex
+	refresh := func(ctx context.Context) ([]*evaluator.Resource, error) {
+		evalMu.Lock()
+		defer evalMu.Unlock()
+		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: ctx, Strict: true, Pending: pending})
+		rs, ds := ev.Eval.Resources()
+		if ds.HasErrors() {
+			return nil, errors.New(ds.Errors()[0].Message)
+		}
+		return rs, nil
+	}
+	applyOpts := planner.ApplyOptions{Store: st, Deployment: opts.Name, SubscriptionID: opts.Subscription,
+		ResourceGroup: opts.ResourceGroup, Parallelism: opts.Parallelism, Hook: hook, Now: opts.IO.Now,
+		Refresh: refresh, Complete: strings.EqualFold(opts.Mode, "Complete")}
+	if opts.Simulate == "realtime" {
+		applyOpts.Sleep = realSleep
+		applyOpts.Latency = time.Duration(float64(2*time.Second) / opts.Speed)
+		applyOpts.PerWeight = time.Duration(float64(50*time.Millisecond) / opts.Speed)
+	}
+	res, err := planner.Apply(ctx, p, applyOpts)
+	if err != nil {
+		return err
+	}
+	for i, op := range res.Operations {
+		if err := st.PutOperation(ctx, operationRecord(dep, i, op)); err != nil {
+			return err
+		}
+	}
+	var outputs []evaluator.OutputValue
+	if !res.Failed() {
+		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: ctx, Strict: true})
+		var ds diag.Diagnostics
+		if outputs, ds = ev.Eval.Outputs(); ds.HasErrors() {
+			_ = diag.WriteText(opts.IO.Err, ds, l.Sources)
+		}
+	}
+	dep.Finished = opts.IO.Now()
+	dep.OutputResources = res.OutputResources
+	dep.Outputs = outputsJSON(outputs)
+	switch {
+	case ctx.Err() != nil:
+		dep.Status = "Canceled"
+	case res.Failed():
+		dep.Status = "Failed"
+		dep.Error = deploymentError(res)
+	default:
+		dep.Status = "Succeeded"
+	}
+	// The record is written even when the command was canceled.
+	if err := st.PutDeployment(context.WithoutCancel(ctx), dep); err != nil {
+		return err
+	}
+	if opts.Output == "json" {
+		err = diag.WriteJSON(opts.IO.Out, deploymentJSON(dep, group))
+	} else {
+		err = writeDeployText(opts.IO.Out, dep, res, outputs)
+	}
+	if err != nil {
+		return err
+	}
+	switch dep.Status {
+	case "Canceled":
+		return context.Canceled
+	case "Failed":
+		return &exitError{exitFailed}
+	}
+	return nil
+}
+
+func realSleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func modeName(m string) string {
+	if strings.EqualFold(m, "Complete") {
+		return "Complete"
+	}
+	return "Incremental"
+}
+
+func templateHash(l *loaded) string {
+	sum := sha256.Sum256(l.Template.Source.Text)
+	return hex.EncodeToString(sum[:8])
+}
+
+func correlationID(opts *deployOptions) string {
+	b := make([]byte, 16)
+	if _, err := io.ReadFull(opts.IO.Random, b); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// parametersJSON is {name: {type, value}} without secure values.
+func parametersJSON(l *loaded, ev *evaluated) json.RawMessage {
+	o := evaluator.NewObject(len(l.Template.Parameters))
+	for _, p := range l.Template.Parameters {
+		e := evaluator.NewObject(2)
+		e.Set("type", evaluator.String(evaluator.TypeName(p.Type)))
+		if v, ok := ev.Parameters[p.Name]; ok && !p.IsSecure() {
+			e.Set("value", evaluator.Redact(v))
+		}
+		o.Set(p.Name, evaluator.ObjectValue(e))
+	}
+	b, _ := evaluator.ObjectValue(o).MarshalJSON()
+	return b
+}
+
+// outputsJSON is {name: {type, value}} without secure outputs.
+func outputsJSON(outs []evaluator.OutputValue) json.RawMessage {
+	o := evaluator.NewObject(len(outs))
+	for _, out := range outs {
+		if out.Secure {
+			continue
+		}
+		e := evaluator.NewObject(2)
+		e.Set("type", evaluator.String(out.Type))
+		e.Set("value", evaluator.Redact(out.Value))
+		o.Set(out.Name, evaluator.ObjectValue(e))
+	}
+	b, _ := evaluator.ObjectValue(o).MarshalJSON()
+	return b
+}
+
+func operationRecord(dep *state.Deployment, i int, op planner.Operation) *state.Operation {
+	rec := &state.Operation{SubscriptionID: dep.SubscriptionID, ResourceGroup: dep.ResourceGroup, Deployment: dep.Name,
+		Sequence: i, OperationID: fmt.Sprintf("%016X", i+1), ResourceID: op.ResourceID, ResourceType: op.Type,
+		ProvisioningOperation: op.Operation, Status: op.Status, Started: op.Started, Duration: op.Duration}
+	if op.Err != nil {
+		rec.Error, _ = json.Marshal(map[string]any{"code": op.Err.Code, "message": op.Err.Message, "target": op.Err.Target})
+	}
+	return rec
+}
+
+// deploymentError is ARM's DeploymentFailed error with one detail per
+// failed operation.
+func deploymentError(res *planner.ApplyResult) json.RawMessage {
+	var details []map[string]any
+	for _, e := range res.Errors() {
+		d := map[string]any{"code": e.Code, "message": e.Message}
+		if e.Target != "" {
+			d["target"] = e.Target
+		}
+		details = append(details, d)
+	}
+	b, _ := json.Marshal(map[string]any{
+		"code":    "DeploymentFailed",
+		"message": "At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.",
+		"details": details,
+	})
+	return b
+}
+
+// deploymentJSON is the deployment as ARM returns it.
+func deploymentJSON(dep *state.Deployment, group *state.ResourceGroup) map[string]any {
+	var outRes []map[string]string
+	for _, id := range dep.OutputResources {
+		outRes = append(outRes, map[string]string{"id": id})
+	}
+	props := map[string]any{
+		"provisioningState": dep.Status,
+		"mode":              dep.Mode,
+		"timestamp":         dep.Finished.UTC().Format(time.RFC3339Nano),
+		"duration":          isoDuration(dep.Finished.Sub(dep.Started)),
+		"correlationId":     dep.CorrelationID,
+		"templateHash":      dep.TemplateHash,
+		"parameters":        json.RawMessage(dep.Parameters),
+		"outputs":           json.RawMessage(dep.Outputs),
+		"outputResources":   outRes,
+	}
+	if len(dep.Error) > 0 {
+		props["error"] = json.RawMessage(dep.Error)
+	}
+	return map[string]any{
+		"id":         group.ID() + "/providers/Microsoft.Resources/deployments/" + dep.Name,
+		"name":       dep.Name,
+		"type":       "Microsoft.Resources/deployments",
+		"properties": props,
+	}
+}
+
+// isoDuration renders a duration as ARM does: PT1.2345S.
+func isoDuration(d time.Duration) string {
+	return fmt.Sprintf("PT%sS", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.7f", d.Seconds()), "0"), "."))
+}
+
+func writeDeployText(w io.Writer, dep *state.Deployment, res *planner.ApplyResult, outputs []evaluator.OutputValue) error {
+	var b strings.Builder
+	counts := map[string]int{}
+	for _, op := range res.Operations {
+		counts[op.Status]++
+	}
+	fmt.Fprintf(&b, "Deployment '%s' %s in %s: %d succeeded", dep.Name, strings.ToLower(dep.Status),
+		dep.Finished.Sub(dep.Started).Round(time.Millisecond), counts["Succeeded"])
+	for _, s := range []string{"Failed", "Skipped", "Canceled"} {
+		if counts[s] > 0 {
+			fmt.Fprintf(&b, ", %d %s", counts[s], strings.ToLower(s))
+		}
+	}
+	b.WriteString(".\n")
+	for _, op := range res.Operations {
+		if op.Err != nil {
+			fmt.Fprintf(&b, "  %s: %s: %s\n", op.ResourceID, op.Err.Code, op.Err.Message)
+		}
+	}
+	if len(outputs) > 0 {
+		b.WriteString("Outputs:\n")
+		width := 0
+		for _, o := range outputs {
+			width = max(width, len(o.Name))
+		}
+		for _, o := range outputs {
+			v := "(secure)"
+			if !o.Secure {
+				v = evaluator.Redact(o.Value).JSON()
+			}
+			fmt.Fprintf(&b, "  %-*s  %-6s  %s\n", width, o.Name, o.Type, v)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// confirm shows the what-if and asks whether to go on (--yes answers).
+func confirm(ctx context.Context, opts *deployOptions, st state.Store, ev *evaluated) (bool, error) {
+	res, err := planner.WhatIf(ctx, ev.Resources, st, planner.WhatIfOptions{Complete: strings.EqualFold(opts.Mode, "Complete"),
+		SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
+	if err != nil {
+		return false, err
+	}
+	if err := planner.WriteText(opts.IO.Err, res, useColor(opts.IO.Err)); err != nil {
+		return false, err
+	}
+	if opts.Yes {
+		return true, nil
+	}
+	fmt.Fprint(opts.IO.Err, "\nAre you sure you want to execute the deployment? (y/n): ")
+	line, _ := bufio.NewReader(opts.IO.In).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(line)); a == "y" || a == "yes" {
+		return true, nil
+	}
+	fmt.Fprintln(opts.IO.Err, "Deployment canceled.")
+	return false, nil
+}
+
+// plainView prints one line per apply event, for pipes and CI.
+type plainView struct {
+	mu    sync.Mutex
+	w     io.Writer
+	now   func() time.Time
+	start time.Time
+}
+
+func newPlainView(w io.Writer, now func() time.Time) *plainView {
+	return &plainView{w: w, now: now, start: now()}
+}
+
+func (v *plainView) Event(e planner.Event) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	at := v.now().Sub(v.start).Round(time.Millisecond)
+	_, rel := planner.SplitResourceID(e.ResourceID)
+	switch e.Kind {
+	case planner.Started:
+		fmt.Fprintf(v.w, "[%8s] %-9s %s (%s)\n", at, "started", rel, e.Operation)
+	case planner.Progress:
+		fmt.Fprintf(v.w, "[%8s] %-9s %s: %s %d%%\n", at, "progress", rel, e.Step, e.Percent)
+	case planner.Succeeded:
+		fmt.Fprintf(v.w, "[%8s] %-9s %s\n", at, "succeeded", rel)
+	case planner.Failed:
+		fmt.Fprintf(v.w, "[%8s] %-9s %s: %s: %s\n", at, "failed", rel, e.Err.Code, e.Err.Message)
+	case planner.Skipped:
+		fmt.Fprintf(v.w, "[%8s] %-9s %s (a dependency failed)\n", at, "skipped", rel)
+	case planner.Canceled:
+		fmt.Fprintf(v.w, "[%8s] %-9s %s\n", at, "canceled", rel)
+	}
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+type whatIfOptions struct {
+	IO *IOStreams
+	deploymentFlags
+	store          storeFlag
+	Mode           string
+	ResultFormat   string
+	Exclude        []string
+	DetailedExit   bool
+	locationGiven  bool
+}
+
+func init() { commands = append(commands, newWhatIfCmd) }
+
+func newWhatIfCmd(io *IOStreams) *cobra.Command {
+	opts := &whatIfOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "what-if -g RG -f TEMPLATE [-p PARAMS]... [--mode Incremental|Complete]",
+		Short: "Preview what a deployment would change, as az deployment group what-if does",
+		Long: `What-if expands the template and compares every resource with the local state:
+Create, Modify (with the property changes), NoChange, Deploy (when only the
+deployment can tell), and in Complete mode Delete (Ignore in Incremental mode)
+for resources the template does not name. It diffs against what the last
+deployment sent, not against what the provider filled in, so re-running an
+unchanged template shows NoChange everywhere.`,
+		Example: `  armdeploy what-if -g demo -f quickstarts/sig-create/azuredeploy.json -p galleryName=g1
+  armdeploy what-if -g demo -f main.json --exclude-change-types NoChange Ignore --detailed-exit-code`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.locationGiven = cmd.Flags().Changed("location")
+			if err := opts.check(args); err != nil {
+				return err
+			}
+			if err := checkMode(opts.Mode); err != nil {
+				return err
+			}
+			switch strings.ToLower(opts.ResultFormat) {
+			case "fullresourcepayloads", "resourceidonly":
+			default:
+				return usagef("unknown result format %q: use FullResourcePayloads or ResourceIdOnly", opts.ResultFormat)
+			}
+			for _, x := range opts.Exclude {
+				if !slices.ContainsFunc(changeTypes, func(c string) bool { return strings.EqualFold(c, x) }) {
+					return usagef("unknown change type %q: use %s", x, strings.Join(changeTypes, ", "))
+				}
+			}
+			return runWhatIf(cmd, opts)
+		},
+	}
+	opts.register(cmd)
+	opts.store.register(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Mode, "mode", "Incremental", "Incremental or Complete")
+	fl.StringVarP(&opts.ResultFormat, "result-format", "r", "FullResourcePayloads", "FullResourcePayloads or ResourceIdOnly")
+	fl.StringSliceVarP(&opts.Exclude, "exclude-change-types", "x", nil, "change types to leave out: "+strings.Join(changeTypes, ", "))
+	fl.BoolVar(&opts.DetailedExit, "detailed-exit-code", false, "exit 2 when there are changes (0 when none)")
+	return cmd
+}
+
+var changeTypes = []string{"Create", "Delete", "Deploy", "Ignore", "Modify", "NoChange", "Unsupported"}
+
+func checkMode(m string) error {
+	if !strings.EqualFold(m, "Incremental") && !strings.EqualFold(m, "Complete") {
+		return usagef("unknown mode %q: use Incremental or Complete", m)
+	}
+	return nil
+}
+
+func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
+	ctx := cmd.Context()
+	st, err := opts.store.open()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := resolveGroup(ctx, st, &opts.deploymentFlags, false, opts.locationGiven); err != nil {
+		return err
+	}
+	l, err := load(&opts.deploymentFlags)
+	if err != nil {
+		return err
+	}
+	resolver := &planner.Resolver{Store: st, Ctx: ctx}
+	ev := evaluateWith(l, &opts.deploymentFlags, opts.IO, resolver)
+	if l.Diags.HasErrors() {
+		return reportInvalid(opts.IO, l, opts.Output)
+	}
+	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
+		return err
+	}
+	res, err := planner.WhatIf(ctx, ev.Resources, st, planner.WhatIfOptions{
+		Complete: strings.EqualFold(opts.Mode, "Complete"), IDsOnly: strings.EqualFold(opts.ResultFormat, "ResourceIdOnly"),
+		SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
+	if err != nil {
+		return err
+	}
+	res.Properties.Changes = slices.DeleteFunc(res.Properties.Changes, func(c planner.Change) bool {
+		return slices.ContainsFunc(opts.Exclude, func(x string) bool { return strings.EqualFold(x, string(c.ChangeType)) })
+	})
+	if opts.Output == "json" {
+		err = diag.WriteJSON(opts.IO.Out, res)
+	} else {
+		err = planner.WriteText(opts.IO.Out, res, useColor(opts.IO.Out))
+	}
+	if err != nil {
+		return err
+	}
+	if opts.DetailedExit && hasChanges(res) {
+		return &exitError{exitUsage}
+	}
+	return nil
+}
+
+// hasChanges reports whether a what-if would change anything.
+func hasChanges(res *planner.WhatIfResult) bool {
+	for _, c := range res.Properties.Changes {
+		switch c.ChangeType {
+		case planner.NoChange, planner.Ignore:
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// reportInvalid prints the errors of a template that cannot be evaluated.
+func reportInvalid(io *IOStreams, l *loaded, output string) error {
+	var err error
+	if output == "json" {
+		err = diag.WriteJSON(io.Out, errorResponse(l.Diags))
+	} else {
+		err = diag.WriteText(io.Err, l.Diags, l.Sources)
+		if err == nil {
+			_, err = fmt.Fprintf(io.Err, "the template is not valid: %s.\n", summary(l.Diags))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return &exitError{exitFailed}
+}
+
+// useColor reports whether output to w should be coloured: a terminal, and
+// NO_COLOR unset.
+func useColor(w any) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
