@@ -181,7 +181,6 @@ type walker struct {
 	mu     sync.Mutex
 	status []string // per vertex: "", running, Succeeded, Failed, Skipped, Canceled
 	ops    []*Operation
-
 }
 
 func (w *walker) run(ctx context.Context) error {

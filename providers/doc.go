@@ -7,4 +7,15 @@
 //
 // Providers read the store through [state.Reader]; they never write it:
 // the planner commits what they return.
+//
+// One file per type family: compute_gallery.go, compute_image_definition.go,
+// compute_image_version.go (with [LatestVersion]), compute_image_disk.go
+// (managed images and disks), compute_vm.go, network_pip_nsg.go,
+// network_vnet_nic.go (virtual networks, subnets, NICs, [LookupSubnet]),
+// resources_rbac.go (resource groups, role assignments, [Authorize]),
+// quota.go, regions.go ([Regions], [HasZones], [ValidLocation]) and
+// billing.go ([Cost]). Each Put validates in the order of
+// reference/gallery-rp.md §15.2 and returns the first refusal. Error texts
+// quoted in gallery-rp.md are reproduced verbatim; a comment marks every
+// code or text that is not verified there with [U].
 package providers

@@ -15,12 +15,12 @@ import (
 type whatIfOptions struct {
 	IO *IOStreams
 	deploymentFlags
-	store          storeFlag
-	Mode           string
-	ResultFormat   string
-	Exclude        []string
-	DetailedExit   bool
-	locationGiven  bool
+	store         storeFlag
+	Mode          string
+	ResultFormat  string
+	Exclude       []string
+	DetailedExit  bool
+	locationGiven bool
 }
 
 func init() { commands = append(commands, newWhatIfCmd) }

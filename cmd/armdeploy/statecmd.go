@@ -1,0 +1,318 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+
+	"github.com/armdeploy/armdeploy/state"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+func init() { commands = append(commands, newStateCmd) }
+
+// stateFlags are the flags of the commands that read or change the store
+// (group, resource, deployment): --state, --subscription and -o.
+type stateFlags struct {
+	StatePath    string
+	Subscription string
+	Output       string
+}
+
+// register adds the flags to a parent command, for all its subcommands.
+func (f *stateFlags) register(cmd *cobra.Command) {
+	fl := cmd.PersistentFlags()
+	fl.StringVar(&f.StatePath, "state", "", "the state store (default $ARMDEPLOY_STATE, else .armdeploy/state.db)")
+	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+defaultSubscription+")")
+	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text or json")
+}
+
+func (f *stateFlags) check() error {
+	switch f.Output {
+	case "text", "json":
+	default:
+		return usagef("unknown output format %q: use text or json", f.Output)
+	}
+	if f.Subscription == "" {
+		f.Subscription = defaultSubscription
+	}
+	return nil
+}
+
+// open opens the store for a command that changes it, creating it on
+// first use.
+func (f *stateFlags) open() (*state.SQLiteStore, error) {
+	return openState(f.StatePath)
+}
+
+func openState(flag string) (*state.SQLiteStore, error) {
+	st, err := state.Open(state.ResolvePath(flag))
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// reader opens the store for a command that only reads: a store that
+// does not exist yet reads as empty and is not created. Reads never wait
+// for a deployment's lease.
+func (f *stateFlags) reader() (state.Reader, func(), error) {
+	path := state.ResolvePath(f.StatePath)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return emptyState{}, func() {}, nil
+	}
+	st, err := state.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, func() { st.Close() }, nil
+}
+
+// emptyState is the store that does not exist yet.
+type emptyState struct{}
+
+var _ state.Reader = emptyState{}
+
+func (emptyState) Resource(context.Context, string) (*state.Resource, error) {
+	return nil, state.ErrNotFound
+}
+func (emptyState) Resources(context.Context, state.ResourceFilter) ([]*state.Resource, error) {
+	return nil, nil
+}
+func (emptyState) Group(context.Context, string, string) (*state.ResourceGroup, error) {
+	return nil, state.ErrNotFound
+}
+func (emptyState) Groups(context.Context, string) ([]*state.ResourceGroup, error) { return nil, nil }
+func (emptyState) Deployment(context.Context, string, string, string) (*state.Deployment, error) {
+	return nil, state.ErrNotFound
+}
+func (emptyState) Deployments(context.Context, string, string) ([]*state.Deployment, error) {
+	return nil, nil
+}
+func (emptyState) Operations(context.Context, string, string, string) ([]*state.Operation, error) {
+	return nil, state.ErrNotFound
+}
+func (emptyState) RoleAssignments(context.Context, string) ([]*state.RoleAssignment, error) {
+	return nil, nil
+}
+
+// cloudError is an ARM error (code and message) that a command reports as
+// "armdeploy: Code: message" with exit code 1.
+type cloudError struct{ Code, Message string }
+
+func (e *cloudError) Error() string { return e.Code + ": " + e.Message }
+
+func groupNotFound(name string) error {
+	return &cloudError{"ResourceGroupNotFound", fmt.Sprintf("Resource group '%s' could not be found.", name)}
+}
+
+// noArgs rejects positional arguments as a usage error.
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	return nil
+}
+
+// required reports a missing flag as a usage error.
+func required(value, flag string) error {
+	if value == "" {
+		return usagef("the %s flag is required", flag)
+	}
+	return nil
+}
+
+// writeJSON prints v indented, as az does.
+func writeJSON(w io.Writer, v any) error { return diag.WriteJSON(w, v) }
+
+// printTable prints an aligned table the way az's "-o table" does: a
+// header, a rule of dashes, the rows; nothing at all when there are no
+// rows.
+func printTable(w io.Writer, header []string, rows [][]string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := make([]int, len(header))
+	for i, h := range header {
+		width[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	var b strings.Builder
+	line := func(cells []string) {
+		var l strings.Builder
+		for i, c := range cells {
+			l.WriteString(c)
+			if i < len(cells)-1 {
+				l.WriteString(strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)+2))
+			}
+		}
+		b.WriteString(strings.TrimRight(l.String(), " "))
+		b.WriteByte('\n')
+	}
+	line(header)
+	rule := make([]string, len(header))
+	for i := range header {
+		rule[i] = strings.Repeat("-", width[i])
+	}
+	line(rule)
+	for _, r := range rows {
+		line(r)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// armTime renders a timestamp as ARM does (UTC, RFC 3339); "" for none.
+func armTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// armDuration renders a duration in ISO 8601 as ARM does: PT1M2.5S.
+func armDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	var b strings.Builder
+	b.WriteString("PT")
+	if h := d / time.Hour; h > 0 {
+		fmt.Fprintf(&b, "%dH", h)
+		d -= h * time.Hour
+	}
+	if m := d / time.Minute; m > 0 {
+		fmt.Fprintf(&b, "%dM", m)
+		d -= m * time.Minute
+	}
+	if d > 0 || b.Len() == 2 {
+		s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.7f", d.Seconds()), "0"), ".")
+		fmt.Fprintf(&b, "%sS", s)
+	}
+	return b.String()
+}
+
+// displayPath shows a path under the working directory relative to it.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil || !filepath.IsAbs(p) {
+		return p
+	}
+	for _, base := range []string{wd, evalSymlinks(wd)} {
+		for _, target := range []string{p, evalSymlinks(p)} {
+			if rel, err := filepath.Rel(base, target); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return rel
+			}
+		}
+	}
+	return p
+}
+
+// evalSymlinks resolves p as far as it exists.
+func evalSymlinks(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	if r, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil {
+		return filepath.Join(r, filepath.Base(p))
+	}
+	return p
+}
+
+// --- armdeploy state export | import ---
+
+func newStateCmd(io *IOStreams) *cobra.Command {
+	var path string
+	cmd := &cobra.Command{
+		Use:   "state",
+		Short: "Export or import the whole state store",
+		Long: `State writes the whole store (subscriptions, resource groups, resources,
+deployments with their operations, role assignments) as one JSON document, or
+reads such a document into a new, empty store. Export, import and export again
+gives the same bytes.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.PersistentFlags().StringVar(&path, "state", "", "the state store (default $ARMDEPLOY_STATE, else .armdeploy/state.db)")
+	cmd.AddCommand(&cobra.Command{
+		Use:     "export",
+		Short:   "Write the whole store as JSON to stdout",
+		Example: `  armdeploy state export > state.json`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p := state.ResolvePath(path)
+			if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("there is no state store at %s", displayPath(p))
+			}
+			st, err := openState(path)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return st.Export(cmd.Context(), io.Out)
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "import FILE",
+		Short: "Read an export into a new, empty store",
+		Long: `Import reads a document written by 'armdeploy state export' ("-" reads stdin)
+into the store, which must be empty: point --state or ARMDEPLOY_STATE at a new
+file.`,
+		Example: `  armdeploy state import state.json --state copy.db`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("state import takes one file, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStateImport(cmd.Context(), io, path, args[0])
+		},
+	})
+	return cmd
+}
+
+func runStateImport(ctx context.Context, streams *IOStreams, path, file string) error {
+	var data []byte
+	var err error
+	if file == "-" {
+		data, err = io.ReadAll(streams.In)
+	} else {
+		data, err = os.ReadFile(file)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return usagef("the file %s does not exist", file)
+	} else if err != nil {
+		return err
+	}
+	st, err := openState(path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Import(ctx, strings.NewReader(string(data))); err != nil {
+		return err
+	}
+	var n struct {
+		ResourceGroups, Resources, Deployments, RoleAssignments []json.RawMessage
+	}
+	_ = json.Unmarshal(data, &n) // valid: Import read it
+	fmt.Fprintf(streams.Out, "Imported %s, %s, %s and %s into %s.\n",
+		plural(len(n.ResourceGroups), "resource group"), plural(len(n.Resources), "resource"),
+		plural(len(n.Deployments), "deployment"), plural(len(n.RoleAssignments), "role assignment"), displayPath(st.Path()))
+	return nil
+}

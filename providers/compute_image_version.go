@@ -1,0 +1,727 @@
+package providers
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/armdeploy/armdeploy/state"
+)
+
+// Microsoft.Compute/galleries/images/versions, the image version
+// (gallery-rp.md §5, §10).
+
+const typeImageVersion = "Microsoft.Compute/galleries/images/versions"
+
+// Replica counts per region (gallery-rp.md §9: 1..100).
+const (
+	MinReplicaCount = 1
+	MaxReplicaCount = 100
+)
+
+func init() { Register(imageVersionProvider{}) }
+
+type imageVersionProvider struct{}
+
+func (imageVersionProvider) Types() []string { return []string{typeImageVersion} }
+
+func (imageVersionProvider) ReadOnly(apiVersion string) []string {
+	ro := []string{
+		"properties.provisioningState",
+		"properties.publishingProfile.publishedDate",
+		"properties.storageProfile.osDiskImage.sizeInGB",
+		"properties.storageProfile.dataDiskImages.sizeInGB",
+		"properties.replicationStatus",
+	}
+	if apiAtLeast(apiVersion, "2022-01-03") {
+		ro = append(ro, "properties.safetyProfile.reportedForPolicyViolation", "properties.safetyProfile.policyViolations")
+	}
+	if apiAtLeast(apiVersion, "2023-07-03") {
+		ro = append(ro, "properties.validationsProfile")
+	}
+	return ro
+}
+
+// versionImmutable lists what cannot change on a version (gallery-rp.md
+// §7.1): every source id, the storage account type and the replication
+// mode. Regional storage types and data-disk LUNs are checked by Put.
+func versionImmutable(apiVersion string) []string {
+	im := []string{
+		"properties.storageProfile.source.id",
+		"properties.storageProfile.osDiskImage.source.id",
+		"properties.storageProfile.osDiskImage.source.uri",
+		"properties.publishingProfile.storageAccountType",
+	}
+	if apiAtLeast(apiVersion, "2021-07-01") {
+		im = append(im, "properties.publishingProfile.replicationMode")
+	}
+	if apiAtLeast(apiVersion, "2023-07-03") {
+		im = append(im, "properties.storageProfile.source.virtualMachineId")
+	}
+	return im
+}
+
+func (imageVersionProvider) Immutable(apiVersion string) []string {
+	return append([]string{"location"}, versionImmutable(apiVersion)...)
+}
+
+// versionStorageTypes lists the storage account types an API version
+// accepts (gallery-rp.md §2.2; the versions where Premium_LRS and
+// PremiumV2_LRS appear are [U]).
+func versionStorageTypes(apiVersion string) []string {
+	t := []string{"Standard_LRS"}
+	if apiAtLeast(apiVersion, "2019-03-01") {
+		t = append(t, "Standard_ZRS")
+	}
+	if apiAtLeast(apiVersion, "2020-09-30") {
+		t = append(t, "Premium_LRS")
+	}
+	if apiAtLeast(apiVersion, "2022-08-03") {
+		t = append(t, "PremiumV2_LRS")
+	}
+	return t
+}
+
+// VersionNumber is a parsed image version name, Major.Minor.Patch.
+type VersionNumber [3]int32
+
+// ParseVersion parses "Major.Minor.Patch", each part an int32
+// (gallery-rp.md §5.2).
+func ParseVersion(name string) (VersionNumber, bool) {
+	var v VersionNumber
+	parts := strings.Split(name, ".")
+	if len(parts) != 3 {
+		return v, false
+	}
+	for i, p := range parts {
+		if p == "" || strings.TrimLeft(p, "0123456789") != "" {
+			return v, false
+		}
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n > math.MaxInt32 {
+			return v, false
+		}
+		v[i] = int32(n)
+	}
+	return v, true
+}
+
+// Less orders versions by Major, then Minor, then Patch.
+func (v VersionNumber) Less(w VersionNumber) bool {
+	for i := range v {
+		if v[i] != w[i] {
+			return v[i] < w[i]
+		}
+	}
+	return false
+}
+
+// imageSource is what a version needs to know of its source.
+type imageSource struct {
+	osType, osState, generation string // "" when the source does not say
+	sizeGB                      int64
+	caching                     string
+	dataDisks                   []any
+}
+
+// defaultDiskSize is the OS disk size assumed for a source that gives none
+// (a VHD blob): the marketplace sizes, 127 GB Windows and 30 GB Linux [U].
+func defaultDiskSize(osType string) int64 {
+	if strings.EqualFold(osType, "Linux") {
+		return 30
+	}
+	return 127
+}
+
+// describeSource reads the OS type, state, generation and size of a
+// version's source.
+func describeSource(ctx context.Context, store state.Reader, res *state.Resource) (*imageSource, error) {
+	b := bodyOf(res)
+	p := objAt(b, "properties")
+	s := &imageSource{}
+	switch {
+	case typeIs(res.Type, typeManagedImage):
+		od := objAt(p, "storageProfile", "osDisk")
+		s.osType, s.osState = strAt(od, "osType"), strAt(od, "osState")
+		s.generation = strAt(p, "hyperVGeneration")
+		if s.generation == "" {
+			s.generation = "V1"
+		}
+		s.sizeGB, _ = asInt(at(od, "diskSizeGB"))
+		s.caching = strAt(od, "caching")
+		for _, d := range arrAt(p, "storageProfile", "dataDisks") {
+			dd, _ := d.(map[string]any)
+			lun, _ := asInt(at(dd, "lun"))
+			size, _ := asInt(at(dd, "diskSizeGB"))
+			c := strAt(dd, "caching")
+			if c == "" {
+				c = "None"
+			}
+			s.dataDisks = append(s.dataDisks, map[string]any{"lun": lun, "sizeInGB": size, "hostCaching": c})
+		}
+	case typeIs(res.Type, typeImageVersion):
+		s.sizeGB, _ = asInt(at(p, "storageProfile", "osDiskImage", "sizeInGB"))
+		s.caching = strAt(p, "storageProfile", "osDiskImage", "hostCaching")
+		def, err := lookup(ctx, store, res.Parent)
+		if err != nil {
+			return nil, err
+		}
+		if def == nil {
+			def, err = lookup(ctx, store, parentID(res.ID))
+			if err != nil {
+				return nil, err
+			}
+		}
+		if def != nil {
+			dp := objAt(bodyOf(def), "properties")
+			s.osType, s.osState, s.generation = strAt(dp, "osType"), strAt(dp, "osState"), strAt(dp, "hyperVGeneration")
+		}
+	case typeIs(res.Type, typeVirtualMachine):
+		od := objAt(p, "storageProfile", "osDisk")
+		s.osType = strAt(od, "osType")
+		s.sizeGB, _ = asInt(at(od, "diskSizeGB"))
+		s.caching = strAt(od, "caching")
+	default: // disks and snapshots
+		s.osType = strAt(p, "osType")
+		s.generation = strAt(p, "hyperVGeneration")
+		s.sizeGB, _ = asInt(at(p, "diskSizeGB"))
+	}
+	if s.sizeGB <= 0 {
+		s.sizeGB = defaultDiskSize(s.osType)
+	}
+	return s, nil
+}
+
+// sourceInRegion reports whether a source can feed a version in location:
+// it is there, or, for another version, it is replicated there.
+func sourceInRegion(res *state.Resource, location string) bool {
+	if typeIs(res.Type, typeImageVersion) {
+		return targetRegionIndex(bodyOf(res), location) >= 0
+	}
+	return locationOf(res) == location
+}
+
+// targetRegionIndex returns the index of region among a version body's
+// target regions, or -1.
+func targetRegionIndex(body map[string]any, region string) int {
+	region = NormalizeLocation(region)
+	for i, t := range arrAt(body, "properties", "publishingProfile", "targetRegions") {
+		if NormalizeLocation(strAt(asObj(t), "name")) == region {
+			return i
+		}
+	}
+	return -1
+}
+
+func asObj(v any) map[string]any {
+	o, _ := v.(map[string]any)
+	return o
+}
+
+const (
+	pathSourceID = "properties.storageProfile.source.id"
+	msgSource    = "Source %s is not found. Please check source exists, and is in the same region as gallery image version being created."
+)
+
+func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error) {
+	id, err := parseID(r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkGroup(ctx, r.Store, id); err != nil {
+		return nil, err
+	}
+	// 1 name: Major.Minor.Patch in int32
+	if _, ok := ParseVersion(lastSegment(id.Name)); !ok {
+		// DOC-TS text, verbatim (gallery-rp.md §5.2); code [U].
+		return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersionName",
+			Message: "The image version name is invalid. The image version name should follow Major(int).Minor(int).Patch(int) format, for e.g: 1.0.0, 2018.12.1 etc."}
+	}
+	// 2 parent definition (E-V1)
+	def, err := checkParent(ctx, r.Store, id)
+	if err != nil {
+		return nil, err
+	}
+	defProps := objAt(bodyOf(def), "properties")
+	body, props := newBody(r)
+	// 3 body: required storage profile, enums, numbers
+	sp := objAt(props, "storageProfile")
+	if sp == nil {
+		e := errRequired("storageProfile")
+		e.Target = "galleryImageVersion.properties.storageProfile"
+		return nil, e
+	}
+	pp := child(props, "publishingProfile")
+	storageTypes := versionStorageTypes(r.APIVersion)
+	if e := firstError(
+		coerceInt32(pp, "replicaCount", "properties.publishingProfile.replicaCount"),
+		coerceBool(pp, "excludeFromLatest", "properties.publishingProfile.excludeFromLatest"),
+		enum(pp, "storageAccountType", "storageAccountType", "galleryImageVersion.properties.publishingProfile.storageAccountType", storageTypes...),
+		enum(pp, "replicationMode", "replicationMode", "galleryImageVersion.properties.publishingProfile.replicationMode", "Full", "Shallow"),
+	); e != nil {
+		return nil, e
+	}
+	targets := arrAt(pp, "targetRegions")
+	for i, t := range targets {
+		tr := asObj(t)
+		wire := fmt.Sprintf("properties.publishingProfile.targetRegions[%d]", i)
+		if tr == nil || strings.TrimSpace(strAt(tr, "name")) == "" {
+			e := errRequired("name")
+			e.Target = "galleryImageVersion." + wire + ".name"
+			return nil, e
+		}
+		if e := firstError(
+			coerceInt32(tr, "regionalReplicaCount", wire+".regionalReplicaCount"),
+			coerceBool(tr, "excludeFromLatest", wire+".excludeFromLatest"),
+			enum(tr, "storageAccountType", "storageAccountType", "galleryImageVersion."+wire+".storageAccountType", storageTypes...),
+		); e != nil {
+			return nil, e
+		}
+	}
+	osImg := objAt(sp, "osDiskImage")
+	if e := enum(osImg, "hostCaching", "hostCaching", "galleryImageVersion.properties.storageProfile.osDiskImage.hostCaching",
+		"None", "ReadOnly", "ReadWrite"); e != nil {
+		return nil, e
+	}
+	dataImgs := arrAt(sp, "dataDiskImages")
+	for i, d := range dataImgs {
+		dd := asObj(d)
+		wire := fmt.Sprintf("properties.storageProfile.dataDiskImages[%d]", i)
+		if dd == nil || !has(dd, "lun") {
+			e := errRequired("lun")
+			e.Target = "galleryImageVersion." + wire + ".lun"
+			return nil, e
+		}
+		if e := firstError(
+			coerceInt32(dd, "lun", wire+".lun"),
+			enum(dd, "hostCaching", "hostCaching", "galleryImageVersion."+wire+".hostCaching", "None", "ReadOnly", "ReadWrite"),
+		); e != nil {
+			return nil, e
+		}
+	}
+	// 4 location, same name in another location
+	loc, e := resolveLocation(body, typeImageVersion)
+	if e != nil {
+		return nil, e
+	}
+	if e := checkLocationConflict(r, id, loc); e != nil {
+		return nil, e
+	}
+	// 5 target regions
+	if len(targets) == 0 {
+		// [U] the service default when targetRegions is omitted is
+		// taken to be the version's own location (gallery-rp.md §16.3).
+		targets = []any{map[string]any{"name": loc}}
+		set(pp, "targetRegions", targets)
+	}
+	seen := map[string]bool{}
+	var names []string
+	for i, t := range targets {
+		n := strAt(asObj(t), "name")
+		if !ValidLocation(n) {
+			e := errLocationNotAvailable(n, typeImageVersion)
+			e.Target = fmt.Sprintf("galleryImageVersion.properties.publishingProfile.targetRegions[%d].name", i)
+			return nil, e
+		}
+		names = append(names, n)
+	}
+	for _, n := range names {
+		k := NormalizeLocation(n)
+		if seen[k] {
+			// E-V3, verbatim; code verified.
+			return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersion.properties.publishingProfile.targetRegions",
+				Message: "Duplicate regions are not allowed in target publishing regions."}
+		}
+		seen[k] = true
+	}
+	if !seen[loc] {
+		// E-V2, verbatim; code [U].
+		return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersion.properties.publishingProfile.targetRegions",
+			Message: fmt.Sprintf("Gallery image version publishing profile regions '%s' must contain the location of image version '%s'.",
+				strings.Join(names, ","), strAt(r.Body, "location"))}
+	}
+	global := int64(1)
+	if v, ok := asInt(at(pp, "replicaCount")); ok {
+		if v < MinReplicaCount || v > MaxReplicaCount {
+			return nil, errOutOfRange(v, "replicaCount", MinReplicaCount, MaxReplicaCount)
+		}
+		global = v
+	}
+	shallow := strings.EqualFold(strAt(pp, "replicationMode"), "Shallow")
+	globalType := strAt(pp, "storageAccountType")
+	if globalType == "" {
+		globalType = "Standard_LRS"
+	}
+	for _, t := range targets {
+		tr := asObj(t)
+		count := global
+		if v, ok := asInt(at(tr, "regionalReplicaCount")); ok {
+			if v < MinReplicaCount || v > MaxReplicaCount {
+				return nil, errOutOfRange(v, "regionalReplicaCount", MinReplicaCount, MaxReplicaCount)
+			}
+			count = v
+		}
+		if shallow && count != 1 {
+			// E-V5: replica count can only be 1 with Shallow
+			// replication; the text is [U].
+			return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersion.properties.publishingProfile.replicationMode",
+				Message: "Replica count can only be 1 when the replication mode is Shallow."}
+		}
+		typ := strAt(tr, "storageAccountType")
+		if typ == "" {
+			typ = globalType
+		}
+		if typ == "Standard_ZRS" && !HasZones(strAt(tr, "name")) {
+			// E-V19, verbatim.
+			return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersion.properties.publishingProfile.targetRegions",
+				Message: "ZRS storage account type is not supported in this region."}
+		}
+	}
+	// 6 exactly one source, which exists in the version's location and
+	// matches the definition
+	src, e2 := checkVersionSource(ctx, r, sp, loc, defProps)
+	if e2 != nil {
+		return nil, e2
+	}
+	// 7 end of life
+	if e := checkEndOfLife(pp, r.Now, "properties.publishingProfile.endOfLifeDate",
+		"galleryImageVersion.properties.publishingProfile.endOfLifeDate"); e != nil {
+		return nil, e
+	}
+	// defaults (server-filled)
+	setDefault(pp, "replicaCount", int64(1))
+	setDefault(pp, "excludeFromLatest", false)
+	defaulted := map[string]bool{"properties.publishingProfile.storageAccountType": true,
+		"properties.publishingProfile.replicationMode": true}
+	var old map[string]any
+	if r.Current != nil {
+		old = bodyOf(r.Current)
+	} else {
+		setDefault(pp, "storageAccountType", "Standard_LRS")
+		if apiAtLeast(r.APIVersion, "2021-07-01") {
+			setDefault(pp, "replicationMode", "Full")
+		}
+	}
+	// 8 update: immutables, regional storage types, data disks
+	if old != nil {
+		if e := checkImmutable(body, old, versionImmutable(r.APIVersion), defaulted,
+			func(p string) string { return "galleryImageVersion." + p }); e != nil {
+			return nil, e
+		}
+		setDefault(pp, "storageAccountType", "Standard_LRS")
+		if apiAtLeast(r.APIVersion, "2021-07-01") {
+			setDefault(pp, "replicationMode", "Full")
+		}
+		globalType = strAt(pp, "storageAccountType")
+		oldTargets := arrAt(old, "properties", "publishingProfile", "targetRegions")
+		for _, t := range targets {
+			tr := asObj(t)
+			for _, o := range oldTargets {
+				ot := asObj(o)
+				if NormalizeLocation(strAt(ot, "name")) != NormalizeLocation(strAt(tr, "name")) {
+					continue
+				}
+				typ := strAt(tr, "storageAccountType")
+				if typ == "" {
+					typ = globalType
+				}
+				if was := strAt(ot, "storageAccountType"); was != "" && !strings.EqualFold(was, typ) {
+					// E-V18, verbatim; code [U].
+					return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersion.properties.publishingProfile.targetRegions",
+						Message: fmt.Sprintf("Global storage account type does not match the storage account type in the existing TargetRegion: '%s'. Please specify '%s' as the storage account type for this region.",
+							strAt(ot, "name"), was)}
+				}
+			}
+		}
+		if len(dataImgs) > 0 {
+			oldLuns := map[int64]bool{}
+			for _, d := range arrAt(old, "properties", "storageProfile", "dataDiskImages") {
+				n, _ := asInt(at(asObj(d), "lun"))
+				oldLuns[n] = true
+			}
+			for _, d := range dataImgs {
+				if n, _ := asInt(at(asObj(d), "lun")); !oldLuns[n] {
+					// E-V17, verbatim.
+					return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersion.properties.storageProfile.dataDiskImages",
+						Message: "Adding new Data Disks or changing the LUN of a Data Disk in an existing Image is not allowed."}
+				}
+			}
+		}
+	}
+	// 9 quota
+	if err := checkQuota(ctx, r, id, loc, "image versions", MaxImageVersionsPerRegion); err != nil {
+		return nil, err
+	}
+
+	// read-only and defaulted values
+	globalType = strAt(pp, "storageAccountType")
+	var steps []Step
+	var summary []any
+	oldCounts := map[string]int64{}
+	if old != nil {
+		for _, o := range arrAt(old, "properties", "publishingProfile", "targetRegions") {
+			n, _ := asInt(at(asObj(o), "regionalReplicaCount"))
+			oldCounts[NormalizeLocation(strAt(asObj(o), "name"))] = n
+		}
+	}
+	for _, t := range targets {
+		tr := asObj(t)
+		setDefault(tr, "regionalReplicaCount", global)
+		setDefault(tr, "storageAccountType", globalType)
+		region := NormalizeLocation(strAt(tr, "name"))
+		count, _ := asInt(at(tr, "regionalReplicaCount"))
+		if add := count - oldCounts[region]; add > 0 {
+			steps = append(steps, Step{Name: region, Weight: float64(src.sizeGB * add)})
+		}
+		summary = append(summary, map[string]any{"region": RegionDisplayName(region), "state": "Completed", "details": "", "progress": int64(100)})
+	}
+	published := r.Now
+	if old != nil {
+		if s := strAt(old, "properties", "publishingProfile", "publishedDate"); s != "" {
+			if t, ok := parseDate(s); ok {
+				published = t
+			}
+		}
+	}
+	set(pp, "publishedDate", formatDate(published))
+	osImg = child(sp, "osDiskImage")
+	set(osImg, "sizeInGB", src.sizeGB)
+	caching := src.caching
+	if caching == "" {
+		caching = "ReadWrite" // [U] service default when neither request nor source says
+	}
+	setDefault(osImg, "hostCaching", caching)
+	if len(dataImgs) == 0 && len(src.dataDisks) > 0 {
+		set(sp, "dataDiskImages", src.dataDisks)
+	}
+	set(props, "replicationStatus", map[string]any{"aggregatedState": "Completed", "summary": summary})
+	set(props, "provisioningState", "Succeeded")
+	return &Result{Body: body, Replication: steps}, nil
+}
+
+// firstError returns the first non-nil error.
+func firstError(es ...*Error) *Error {
+	for _, e := range es {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// checkVersionSource applies E-V6..E-V13, E-V15 and E-V16 to a version's
+// storage profile.
+func checkVersionSource(ctx context.Context, r *Request, sp map[string]any, loc string, defProps map[string]any) (*imageSource, error) {
+	direct := []struct{ ref, path string }{
+		{strAt(sp, "source", "id"), pathSourceID},
+		{strAt(sp, "source", "virtualMachineId"), "properties.storageProfile.source.virtualMachineId"},
+		{strAt(sp, "source", "communityGalleryImageId"), "properties.storageProfile.source.communityGalleryImageId"},
+	}
+	nDirect := 0
+	for _, d := range direct {
+		if d.ref != "" {
+			nDirect++
+		}
+	}
+	osSrc := objAt(sp, "osDiskImage", "source")
+	osDisk := strAt(osSrc, "id") != "" || strAt(osSrc, "uri") != ""
+	dataSrc := false
+	for _, d := range arrAt(sp, "dataDiskImages") {
+		s := objAt(asObj(d), "source")
+		if strAt(s, "id") != "" || strAt(s, "uri") != "" {
+			dataSrc = true
+		}
+	}
+	if nDirect > 1 || nDirect == 1 && (osDisk || dataSrc) || nDirect == 0 && !osDisk {
+		// E-V10, verbatim.
+		return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersion.properties.storageProfile",
+			Message: "The gallery artifact version source can only be specified either directly under storageProfile or within individual OS or data disks. One and only one source type (user image, snapshot, disk, virtual machine) can be provided."}
+	}
+	var src *imageSource
+	if nDirect == 1 {
+		for i, d := range direct {
+			if d.ref == "" {
+				continue
+			}
+			if i == 2 {
+				// Community gallery images live outside the store: accept
+				// them unchecked [U].
+				src = &imageSource{sizeGB: defaultDiskSize(strAt(defProps, "osType"))}
+				break
+			}
+			p, e := parseRef(d.ref, d.path)
+			if e != nil {
+				return nil, e
+			}
+			ok := typeIs(p.Type, typeManagedImage) || typeIs(p.Type, typeImageVersion) || typeIs(p.Type, typeVirtualMachine)
+			if i == 1 {
+				ok = typeIs(p.Type, typeVirtualMachine)
+			}
+			if !ok {
+				// E-V8, verbatim.
+				return nil, &Error{Code: "InvalidParameter", Target: d.path,
+					Message: fmt.Sprintf("The source id: %s must either be a managed image, virtual machine or another gallery image version", d.ref)}
+			}
+			res, err := lookup(ctx, r.Store, d.ref)
+			if err != nil {
+				return nil, err
+			}
+			if res == nil || !sourceInRegion(res, loc) {
+				// E-V6, verbatim; code [U].
+				return nil, &Error{Code: "InvalidParameter", Target: d.path, Message: fmt.Sprintf(msgSource, d.ref)}
+			}
+			if src, err = describeSource(ctx, r.Store, res); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		var err error
+		if src, err = diskSource(ctx, r, osSrc, "properties.storageProfile.osDiskImage.source.id", loc, strAt(defProps, "osType")); err != nil {
+			return nil, err
+		}
+	}
+	// data disks: LUNs and sources unique (E-V15, E-V16), sources valid
+	luns := map[int64]bool{}
+	srcs := map[string]bool{}
+	if id := strings.ToLower(strAt(osSrc, "id") + strAt(osSrc, "uri")); id != "" {
+		srcs[id] = true
+	}
+	for i, d := range arrAt(sp, "dataDiskImages") {
+		dd := asObj(d)
+		lun, _ := asInt(at(dd, "lun"))
+		if luns[lun] {
+			// E-V15, verbatim.
+			return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersion.properties.storageProfile.dataDiskImages",
+				Message: "Duplicated lun numbers have been detected in the input data disks. Lun number must be unique for each data disk."}
+		}
+		luns[lun] = true
+		s := objAt(dd, "source")
+		key := strings.ToLower(strAt(s, "id") + strAt(s, "uri"))
+		if key == "" {
+			continue
+		}
+		if srcs[key] {
+			// E-V16, verbatim.
+			return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersion.properties.storageProfile.dataDiskImages",
+				Message: "Duplicated source ids are found in the input disks. Source id should be unique for each disk."}
+		}
+		srcs[key] = true
+		ds, err := diskSource(ctx, r, s, fmt.Sprintf("properties.storageProfile.dataDiskImages[%d].source.id", i), loc, "")
+		if err != nil {
+			return nil, err
+		}
+		set(dd, "sizeInGB", ds.sizeGB)
+		setDefault(dd, "hostCaching", "None")
+	}
+	// OS type, state and generation against the definition
+	// (E-V11, E-V13, E-V12)
+	srcID := direct[0].ref + direct[1].ref + strAt(osSrc, "id") + strAt(osSrc, "uri")
+	defType, defState, defGen := strAt(defProps, "osType"), strAt(defProps, "osState"), strAt(defProps, "hyperVGeneration")
+	if defGen == "" {
+		defGen = "V1"
+	}
+	if src.osType != "" && defType != "" && !strings.EqualFold(src.osType, defType) {
+		return nil, &Error{Code: "InvalidParameter", Target: pathSourceID,
+			Message: fmt.Sprintf("The resource with id '%s' has a different OS type ['%s'] than the parent gallery image OS type generation ['%s']", srcID, src.osType, defType)}
+	}
+	if src.osState != "" && defState != "" && !strings.EqualFold(src.osState, defState) {
+		return nil, &Error{Code: "InvalidParameter", Target: pathSourceID,
+			Message: fmt.Sprintf("Cannot create Gallery Image Version from: %s since the OS State in the parent gallery image (%s) is not %s.", srcID, defState, src.osState)}
+	}
+	if src.generation != "" && !strings.EqualFold(src.generation, defGen) {
+		return nil, &Error{Code: "InvalidParameter", Target: pathSourceID,
+			Message: fmt.Sprintf("The resource with id '%s' has a different Hypervisor generation ['%s'] than the parent gallery image Hypervisor generation ['%s']", srcID, src.generation, defGen)}
+	}
+	return src, nil
+}
+
+// diskSource checks a disk-level source (a managed disk or snapshot id, or
+// a VHD uri) and describes it.
+func diskSource(ctx context.Context, r *Request, s map[string]any, path, loc, osType string) (*imageSource, error) {
+	ref := strAt(s, "id")
+	if ref == "" {
+		// A VHD blob: nothing in the store to check [U size].
+		return &imageSource{sizeGB: defaultDiskSize(osType)}, nil
+	}
+	p, e := parseRef(ref, path)
+	if e != nil {
+		return nil, e
+	}
+	if !typeIs(p.Type, "Microsoft.Compute/disks") && !typeIs(p.Type, "Microsoft.Compute/snapshots") {
+		// E-V9, verbatim.
+		return nil, &Error{Code: "InvalidParameter", Target: path,
+			Message: fmt.Sprintf("The source id: %s must be a managed disk or snapshot.", ref)}
+	}
+	res, err := lookup(ctx, r.Store, ref)
+	if err != nil {
+		return nil, err
+	}
+	if res == nil || locationOf(res) != loc {
+		return nil, &Error{Code: "InvalidParameter", Target: path, Message: fmt.Sprintf(msgSource, ref)}
+	}
+	return describeSource(ctx, r.Store, res)
+}
+
+func (imageVersionProvider) Delete(context.Context, *DeleteRequest) error { return nil }
+
+// excludedFromLatest reports whether a version is hidden from "latest" in a
+// region: the region's own flag wins over the version's (gallery-rp.md
+// §10.2; DOC-ACG's name regionalExcludeFromLatest is accepted too).
+func excludedFromLatest(body map[string]any, region string) bool {
+	if i := targetRegionIndex(body, region); i >= 0 {
+		tr := asObj(arrAt(body, "properties", "publishingProfile", "targetRegions")[i])
+		for _, k := range []string{"excludeFromLatest", "regionalExcludeFromLatest"} {
+			if b, ok := asBool(at(tr, k)); ok {
+				return b
+			}
+		}
+	}
+	b, _ := asBool(at(body, "properties", "publishingProfile", "excludeFromLatest"))
+	return b
+}
+
+// ReplicatedTo reports whether a stored image version is usable in a
+// region: it succeeded, the region is a target, and the region's
+// replication (when reported) completed.
+func ReplicatedTo(v *state.Resource, region string) bool {
+	b := bodyOf(v)
+	if !provisioned(b) || targetRegionIndex(b, region) < 0 {
+		return false
+	}
+	sum := arrAt(b, "properties", "replicationStatus", "summary")
+	if sum == nil {
+		return true
+	}
+	for _, s := range sum {
+		so := asObj(s)
+		if NormalizeLocation(strAt(so, "region")) == NormalizeLocation(region) {
+			return strings.EqualFold(strAt(so, "state"), "Completed")
+		}
+	}
+	return false
+}
+
+// LatestVersion returns the version of a definition that "latest" resolves
+// to in a region: the highest Major.Minor.Patch that is replicated there
+// and not excluded from latest (gallery-rp.md §10.2). It returns nil and
+// no error when no version qualifies.
+func LatestVersion(ctx context.Context, store state.Reader, definitionID, region string) (*state.Resource, error) {
+	vs, err := children(ctx, store, definitionID, typeImageVersion)
+	if err != nil {
+		return nil, err
+	}
+	var best *state.Resource
+	var bestV VersionNumber
+	for _, v := range vs {
+		n, ok := ParseVersion(lastSegment(v.Name))
+		if !ok || !ReplicatedTo(v, region) || excludedFromLatest(bodyOf(v), region) {
+			continue
+		}
+		if best == nil || bestV.Less(n) {
+			best, bestV = v, n
+		}
+	}
+	return best, nil
+}

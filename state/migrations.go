@@ -1,0 +1,130 @@
+package state
+
+// migrations are the numbered schema steps; migrations[n-1] brings a store
+// from version n-1 to n. Append only: a step that shipped never changes.
+// Keys ("key" columns and *_key columns) are lower-cased so that lookups
+// are case-insensitive as in ARM; the original spelling is kept beside
+// them. Times are Unix nanoseconds, 0 for "not set".
+var migrations = []string{
+	// 1: the initial schema.
+	`
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+
+CREATE TABLE tenants (
+	key          TEXT PRIMARY KEY,
+	id           TEXT NOT NULL,
+	display_name TEXT NOT NULL,
+	created      INTEGER NOT NULL
+);
+
+CREATE TABLE subscriptions (
+	key          TEXT PRIMARY KEY,
+	id           TEXT NOT NULL,
+	tenant_id    TEXT NOT NULL,
+	display_name TEXT NOT NULL,
+	state        TEXT NOT NULL,
+	created      INTEGER NOT NULL
+);
+
+CREATE TABLE resource_groups (
+	sub_key         TEXT NOT NULL,
+	name_key        TEXT NOT NULL,
+	subscription_id TEXT NOT NULL,
+	name            TEXT NOT NULL,
+	location        TEXT NOT NULL,
+	tags            TEXT,
+	managed_by      TEXT NOT NULL,
+	created         INTEGER NOT NULL,
+	PRIMARY KEY (sub_key, name_key)
+);
+
+CREATE TABLE resources (
+	key             TEXT PRIMARY KEY,
+	id              TEXT NOT NULL,
+	sub_key         TEXT NOT NULL,
+	group_key       TEXT NOT NULL,
+	type_key        TEXT NOT NULL,
+	parent_key      TEXT NOT NULL,
+	subscription_id TEXT NOT NULL,
+	resource_group  TEXT NOT NULL,
+	type            TEXT NOT NULL,
+	name            TEXT NOT NULL,
+	location        TEXT NOT NULL,
+	parent          TEXT NOT NULL,
+	body            TEXT,
+	request         TEXT,
+	api_version     TEXT NOT NULL,
+	deployment      TEXT NOT NULL,
+	etag            TEXT NOT NULL,
+	created         INTEGER NOT NULL,
+	updated         INTEGER NOT NULL
+);
+CREATE INDEX resources_by_group ON resources (sub_key, group_key, key);
+CREATE INDEX resources_by_type ON resources (type_key, key);
+CREATE INDEX resources_by_parent ON resources (parent_key, key);
+
+CREATE TABLE deployments (
+	seq              INTEGER PRIMARY KEY,
+	sub_key          TEXT NOT NULL,
+	group_key        TEXT NOT NULL,
+	name_key         TEXT NOT NULL,
+	subscription_id  TEXT NOT NULL,
+	resource_group   TEXT NOT NULL,
+	name             TEXT NOT NULL,
+	scope            TEXT NOT NULL,
+	template_hash    TEXT NOT NULL,
+	parameters       TEXT,
+	mode             TEXT NOT NULL,
+	status           TEXT NOT NULL,
+	outputs          TEXT,
+	output_resources TEXT,
+	error            TEXT,
+	correlation_id   TEXT NOT NULL,
+	started          INTEGER NOT NULL,
+	finished         INTEGER NOT NULL,
+	UNIQUE (sub_key, group_key, name_key)
+);
+CREATE INDEX deployments_history ON deployments (sub_key, group_key, started, seq);
+
+CREATE TABLE operations (
+	deployment             INTEGER NOT NULL REFERENCES deployments (seq) ON DELETE CASCADE,
+	sequence               INTEGER NOT NULL,
+	operation_id           TEXT NOT NULL,
+	resource_id            TEXT NOT NULL,
+	resource_type          TEXT NOT NULL,
+	provisioning_operation TEXT NOT NULL,
+	status                 TEXT NOT NULL,
+	started                INTEGER NOT NULL,
+	duration               INTEGER NOT NULL,
+	error                  TEXT,
+	PRIMARY KEY (deployment, sequence)
+);
+
+CREATE TABLE role_assignments (
+	key                TEXT PRIMARY KEY,
+	id                 TEXT NOT NULL,
+	scope_key          TEXT NOT NULL,
+	scope              TEXT NOT NULL,
+	principal_id       TEXT NOT NULL,
+	role_definition_id TEXT NOT NULL,
+	created            INTEGER NOT NULL
+);
+CREATE INDEX role_assignments_by_scope ON role_assignments (scope_key);
+
+CREATE TABLE leases (
+	scope   TEXT PRIMARY KEY,
+	holder  TEXT NOT NULL,
+	pid     INTEGER NOT NULL,
+	host    TEXT NOT NULL,
+	started INTEGER NOT NULL,
+	token   TEXT NOT NULL
+);
+`,
+}
+
+// SchemaVersion returns the schema version this build writes: the number
+// of migrations.
+func SchemaVersion() int { return len(migrations) }

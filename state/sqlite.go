@@ -1,0 +1,231 @@
+package state
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// busyTimeout is how long a statement waits for another process's write
+// transaction before it fails with SQLITE_BUSY. Write transactions are
+// short (one resource), so this is only reached when something is wrong.
+const busyTimeout = 10 * time.Second
+
+// cacheKiB is each connection's page cache. SQLite's default (2 MiB) is
+// smaller than a group of 10,000 resources, so listing one re-read every
+// page; 16 MiB keeps such a group cached (about 20% faster listing).
+const cacheKiB = 16 << 10
+
+// SQLiteStore is the [Store] in one SQLite file, in WAL mode so that
+// readers never wait for a writer. Every method runs one transaction;
+// writes begin IMMEDIATE (they take the write lock up front, so two
+// processes never deadlock upgrading a read lock) and are serialised
+// within the process by a mutex, across processes by SQLite's lock with a
+// busy timeout. Commits are durable against a crash of the process
+// (synchronous=NORMAL in WAL mode); a power loss may lose the last commits
+// but never leaves a partial one.
+//
+// A SQLiteStore is safe for concurrent use by several goroutines.
+type SQLiteStore struct {
+	path string
+	db   *sql.DB
+	wmu  sync.Mutex // serialises this process's write transactions
+	host string
+	now  func() time.Time
+}
+
+var (
+	_ Store   = (*SQLiteStore)(nil)
+	_ Tenancy = (*SQLiteStore)(nil)
+)
+
+// Open opens the store at path, creating the file and its folder on first
+// use, and applies the schema migrations it lacks. A store written by a
+// newer armdeploy is refused with an error wrapping [ErrNewerSchema].
+// Paths that are URLs (postgres://...) are not supported yet.
+func Open(path string) (*SQLiteStore, error) {
+	switch {
+	case path == "":
+		return nil, errors.New("open state: no path")
+	case strings.Contains(path, "://"):
+		return nil, fmt.Errorf("open state %s: only SQLite files are supported; PostgreSQL stores are not implemented yet", path)
+	case strings.ContainsAny(path, "?#"):
+		return nil, fmt.Errorf("open state %s: the path must not contain '?' or '#'", path)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("open state %s: %w", path, err)
+		}
+	}
+	dsn := path + "?_txlock=immediate" +
+		fmt.Sprintf("&_pragma=busy_timeout(%d)", busyTimeout.Milliseconds()) +
+		"&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		fmt.Sprintf("&_pragma=cache_size(-%d)", cacheKiB)
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(4)
+	host, _ := os.Hostname()
+	s := &SQLiteStore{path: path, db: db, host: host, now: time.Now}
+	if err := s.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Path returns the file the store was opened from.
+func (s *SQLiteStore) Path() string { return s.path }
+
+// Close closes the database. Leases taken through the store stay until
+// their release functions run or their process is gone.
+func (s *SQLiteStore) Close() error { return s.db.Close() }
+
+// Lineage returns the random id given to the store when it was created
+// (or carried over by Import): two stores with the same lineage share a
+// history.
+func (s *SQLiteStore) Lineage(ctx context.Context) (string, error) {
+	var l string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'lineage'`).Scan(&l)
+	})
+	return l, err
+}
+
+// migrate brings the schema up to date. A store that is up to date is
+// only read, so opening never waits for another process's write; else the
+// migrations run in one write transaction, which re-reads the version, so
+// that two processes opening a new store at once do not both migrate.
+func (s *SQLiteStore) migrate(ctx context.Context) error {
+	var v int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v)
+	})
+	if err == nil && v == SchemaVersion() {
+		return nil
+	}
+	if err == nil && v > SchemaVersion() {
+		return newerSchema(v)
+	}
+	// No schema_version table yet (a new file), or an older schema.
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+			version INTEGER PRIMARY KEY,
+			applied INTEGER NOT NULL)`); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v); err != nil {
+			return err
+		}
+		if v > SchemaVersion() {
+			return newerSchema(v)
+		}
+		for n := v + 1; n <= SchemaVersion(); n++ {
+			if _, err := tx.ExecContext(ctx, migrations[n-1]); err != nil {
+				return fmt.Errorf("migrate schema to version %d: %w", n, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version, applied) VALUES (?, ?)`,
+				n, s.now().UnixNano()); err != nil {
+				return err
+			}
+		}
+		if v == 0 {
+			_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('lineage', ?)`, newToken())
+			return err
+		}
+		return nil
+	})
+}
+
+func newerSchema(v int) error {
+	return fmt.Errorf("%w: its schema version is %d, this armdeploy reads up to version %d; use a newer armdeploy",
+		ErrNewerSchema, v, SchemaVersion())
+}
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
+func (s *SQLiteStore) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs fn in a read transaction (a plain BEGIN: in WAL mode it sees
+// the last commit and never waits for a writer).
+func (s *SQLiteStore) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	return fn(tx)
+}
+
+// newToken returns 16 random bytes in hex.
+func newToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Times are stored as Unix nanoseconds, 0 for the zero time, and read
+// back in UTC.
+func toNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// JSON columns hold the raw document or NULL for none.
+func jsonArg(m []byte) any {
+	if len(m) == 0 {
+		return nil
+	}
+	return string(m)
+}
+
+func fromJSON(ns sql.NullString) []byte {
+	if !ns.Valid {
+		return nil
+	}
+	return []byte(ns.String)
+}
+
+// checkJSON rejects a JSON column value that is not valid JSON, so that
+// Export always writes a valid document.
+func checkJSON(what string, m []byte) error {
+	if len(m) > 0 && !json.Valid(m) {
+		return fmt.Errorf("%s is not valid JSON", what)
+	}
+	return nil
+}
+
+func lower(s string) string { return strings.ToLower(s) }
