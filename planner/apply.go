@@ -104,6 +104,8 @@ type Operation struct {
 	Started  time.Time
 	Duration time.Duration
 	Err      *providers.Error
+	// Warnings are the provider's warnings for a successful operation.
+	Warnings []string
 }
 
 // ApplyResult is the outcome of an apply.
@@ -286,9 +288,10 @@ func (w *walker) finish(v int, status string, err *providers.Error, started time
 		w.ops[v] = op
 	}
 	op.Status, op.Err = status, err
+	warnings := op.Warnings
 	w.mu.Unlock()
 	kind := map[string]EventKind{"Succeeded": Succeeded, "Failed": Failed, "Skipped": Skipped, "Canceled": Canceled}[status]
-	w.opts.Hook.Event(Event{Kind: kind, ResourceID: r.ID, Type: r.Type, Name: r.Name, Operation: op.Operation, Elapsed: op.Duration, Err: err})
+	w.opts.Hook.Event(Event{Kind: kind, ResourceID: r.ID, Type: r.Type, Name: r.Name, Operation: op.Operation, Elapsed: op.Duration, Err: err, Warnings: warnings})
 }
 
 // deploy runs one resource's PUT. ok is false when the resource failed;
@@ -346,6 +349,9 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 	if err := w.commit(ctx, r, payload, result, current, start); err != nil {
 		return false, err
 	}
+	w.mu.Lock()
+	w.ops[v].Warnings = result.Warnings
+	w.mu.Unlock()
 	w.record(v, start)
 	w.finish(v, "Succeeded", nil, start)
 	return true, nil

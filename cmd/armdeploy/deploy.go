@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/cmd/armdeploy/tui"
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
 	"github.com/armdeploy/armdeploy/state"
@@ -118,7 +119,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		return reportInvalid(opts.IO, l, opts.Output)
 	}
 	if opts.Confirm {
-		ok, err := confirm(ctx, opts, st, ev)
+		ok, err := confirm(ctx, opts, st, ev, !opts.NoTUI && isTerminal(opts.IO.Err))
 		if err != nil || !ok {
 			return err
 		}
@@ -137,7 +138,20 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	if err := st.PutDeployment(ctx, dep); err != nil {
 		return err
 	}
-	view := newPlainView(opts.IO.Err, opts.IO.Now)
+	interactive := !opts.NoTUI && isTerminal(opts.IO.Err)
+	var view planner.Hook = newPlainView(opts.IO.Err, opts.IO.Now)
+	applyCtx, cancelApply := context.WithCancel(ctx)
+	defer cancelApply()
+	var events chan planner.Event
+	viewDone := make(chan error, 1)
+	if interactive {
+		events = make(chan planner.Event, 64)
+		view = planner.HookFunc(func(e planner.Event) { events <- e })
+		go func() {
+			viewDone <- tui.RunDeploy(ctx, keyboard(opts.IO.In), opts.IO.Err, deployHeader(opts, p), events, cancelApply,
+				tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
+		}()
+	}
 	// Each re-expansion sees the resources written so far; what is still
 	// to be written is unknown.
 	var mu sync.Mutex
@@ -174,18 +188,26 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		applyOpts.Latency = time.Duration(float64(2*time.Second) / opts.Speed)
 		applyOpts.PerWeight = time.Duration(float64(50*time.Millisecond) / opts.Speed)
 	}
-	res, err := planner.Apply(ctx, p, applyOpts)
+	res, err := planner.Apply(applyCtx, p, applyOpts)
+	if events != nil {
+		close(events) // Apply has returned: no more events
+		if verr := <-viewDone; verr != nil {
+			fmt.Fprintf(opts.IO.Err, "armdeploy: the interactive view failed: %v\n", verr)
+		}
+	}
 	if err != nil {
 		return err
 	}
+	// The history is written even when the deployment was canceled.
+	rec := context.WithoutCancel(ctx)
 	for i, op := range res.Operations {
-		if err := st.PutOperation(ctx, operationRecord(dep, i, op)); err != nil {
+		if err := st.PutOperation(rec, operationRecord(dep, i, op)); err != nil {
 			return err
 		}
 	}
 	var outputs []evaluator.OutputValue
 	if !res.Failed() {
-		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: ctx, Strict: true})
+		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: rec, Strict: true})
 		var ds diag.Diagnostics
 		if outputs, ds = ev.Eval.Outputs(); ds.HasErrors() {
 			_ = diag.WriteText(opts.IO.Err, ds, l.Sources)
@@ -195,7 +217,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	dep.OutputResources = res.OutputResources
 	dep.Outputs = outputsJSON(outputs)
 	switch {
-	case ctx.Err() != nil:
+	case applyCtx.Err() != nil && res.Failed():
 		dep.Status = "Canceled"
 	case res.Failed():
 		dep.Status = "Failed"
@@ -204,11 +226,11 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		dep.Status = "Succeeded"
 	}
 	// The record is written even when the command was canceled.
-	if err := st.PutDeployment(context.WithoutCancel(ctx), dep); err != nil {
+	if err := st.PutDeployment(rec, dep); err != nil {
 		return err
 	}
 	if opts.Output == "json" {
-		err = diag.WriteJSON(opts.IO.Out, deploymentJSON(dep, group))
+		err = diag.WriteJSON(opts.IO.Out, deploymentView(dep, opts.IO.Now()))
 	} else {
 		err = writeDeployText(opts.IO.Out, dep, res, outputs)
 	}
@@ -222,6 +244,37 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		return &exitError{exitFailed}
 	}
 	return nil
+}
+
+// deployHeader lists the plan's resources in dependency order for the
+// interactive view, with the target regions of image versions.
+func deployHeader(opts *deployOptions, p *planner.Plan) tui.DeployHeader {
+	h := tui.DeployHeader{Deployment: opts.Name, ResourceGroup: opts.ResourceGroup, Mode: modeName(opts.Mode)}
+	order, err := p.Graph.TopologicalOrder()
+	if err != nil {
+		return h
+	}
+	for _, v := range order {
+		r := p.Resources[v]
+		row := tui.Row{ID: r.ID, Type: r.Type, Name: r.Name}
+		if props, ok := r.Fields.Get("properties"); ok {
+			if pp, ok := props.Get("publishingProfile"); ok {
+				if trs, ok := pp.Get("targetRegions"); ok {
+					if elems, ok := trs.AsArray(); ok {
+						for _, tr := range elems {
+							if n, ok := tr.Get("name"); ok {
+								if s, ok := n.AsString(); ok {
+									row.Regions = append(row.Regions, s)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		h.Rows = append(h.Rows, row)
+	}
+	return h
 }
 
 func realSleep(ctx context.Context, d time.Duration) error {
@@ -315,39 +368,6 @@ func deploymentError(res *planner.ApplyResult) json.RawMessage {
 	return b
 }
 
-// deploymentJSON is the deployment as ARM returns it.
-func deploymentJSON(dep *state.Deployment, group *state.ResourceGroup) map[string]any {
-	var outRes []map[string]string
-	for _, id := range dep.OutputResources {
-		outRes = append(outRes, map[string]string{"id": id})
-	}
-	props := map[string]any{
-		"provisioningState": dep.Status,
-		"mode":              dep.Mode,
-		"timestamp":         dep.Finished.UTC().Format(time.RFC3339Nano),
-		"duration":          isoDuration(dep.Finished.Sub(dep.Started)),
-		"correlationId":     dep.CorrelationID,
-		"templateHash":      dep.TemplateHash,
-		"parameters":        json.RawMessage(dep.Parameters),
-		"outputs":           json.RawMessage(dep.Outputs),
-		"outputResources":   outRes,
-	}
-	if len(dep.Error) > 0 {
-		props["error"] = json.RawMessage(dep.Error)
-	}
-	return map[string]any{
-		"id":         group.ID() + "/providers/Microsoft.Resources/deployments/" + dep.Name,
-		"name":       dep.Name,
-		"type":       "Microsoft.Resources/deployments",
-		"properties": props,
-	}
-}
-
-// isoDuration renders a duration as ARM does: PT1.2345S.
-func isoDuration(d time.Duration) string {
-	return fmt.Sprintf("PT%sS", strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.7f", d.Seconds()), "0"), "."))
-}
-
 func writeDeployText(w io.Writer, dep *state.Deployment, res *planner.ApplyResult, outputs []evaluator.OutputValue) error {
 	var b strings.Builder
 	counts := map[string]int{}
@@ -386,11 +406,14 @@ func writeDeployText(w io.Writer, dep *state.Deployment, res *planner.ApplyResul
 }
 
 // confirm shows the what-if and asks whether to go on (--yes answers).
-func confirm(ctx context.Context, opts *deployOptions, st state.Store, ev *evaluated) (bool, error) {
+func confirm(ctx context.Context, opts *deployOptions, st state.Store, ev *evaluated, interactive bool) (bool, error) {
 	res, err := planner.WhatIf(ctx, ev.Resources, st, planner.WhatIfOptions{Complete: strings.EqualFold(opts.Mode, "Complete"),
 		SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
 	if err != nil {
 		return false, err
+	}
+	if interactive && !opts.Yes {
+		return tui.BrowseWhatIf(keyboard(opts.IO.In), opts.IO.Err, res, tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
 	}
 	if err := planner.WriteText(opts.IO.Err, res, useColor(opts.IO.Err)); err != nil {
 		return false, err
@@ -431,6 +454,9 @@ func (v *plainView) Event(e planner.Event) {
 		fmt.Fprintf(v.w, "[%8s] %-9s %s: %s %d%%\n", at, "progress", rel, e.Step, e.Percent)
 	case planner.Succeeded:
 		fmt.Fprintf(v.w, "[%8s] %-9s %s\n", at, "succeeded", rel)
+		for _, w := range e.Warnings {
+			fmt.Fprintf(v.w, "[%8s] %-9s %s: %s\n", at, "warning", rel, w)
+		}
 	case planner.Failed:
 		fmt.Fprintf(v.w, "[%8s] %-9s %s: %s: %s\n", at, "failed", rel, e.Err.Code, e.Err.Message)
 	case planner.Skipped:

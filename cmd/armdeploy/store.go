@@ -18,18 +18,12 @@ func (s *storeFlag) register(cmd *cobra.Command) {
 }
 
 func (s *storeFlag) open() (state.Store, error) {
-	st, err := state.Open(state.ResolvePath(s.Path))
+	st, err := openState(s.Path)
 	if err != nil {
 		return nil, fmt.Errorf("open the state store: %w", err)
 	}
 	return st, nil
 }
-
-// armError is an ARM error a command reports as "armdeploy: Code: message"
-// with exit code 1.
-type armError struct{ Code, Message string }
-
-func (e *armError) Error() string { return e.Code + ": " + e.Message }
 
 // resolveGroup returns the deployment's resource group. A missing group is
 // created when create is set and -l gave its location (deploy); read-only
@@ -46,7 +40,7 @@ func resolveGroup(ctx context.Context, st state.Store, f *deploymentFlags, creat
 	case !create:
 		return &state.ResourceGroup{SubscriptionID: f.Subscription, Name: f.ResourceGroup, Location: f.Location}, nil
 	case !locationGiven:
-		return nil, &armError{"ResourceGroupNotFound", fmt.Sprintf("Resource group '%s' could not be found.", f.ResourceGroup)}
+		return nil, groupNotFound(f.ResourceGroup)
 	}
 	g = &state.ResourceGroup{SubscriptionID: f.Subscription, Name: f.ResourceGroup, Location: f.Location}
 	if err := st.PutGroup(ctx, g); err != nil {

@@ -2,12 +2,15 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/cmd/armdeploy/tui"
 	"github.com/armdeploy/armdeploy/planner"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
@@ -20,6 +23,7 @@ type whatIfOptions struct {
 	ResultFormat  string
 	Exclude       []string
 	DetailedExit  bool
+	Interactive   bool
 	locationGiven bool
 }
 
@@ -66,6 +70,7 @@ unchanged template shows NoChange everywhere.`,
 	fl.StringVarP(&opts.ResultFormat, "result-format", "r", "FullResourcePayloads", "FullResourcePayloads or ResourceIdOnly")
 	fl.StringSliceVarP(&opts.Exclude, "exclude-change-types", "x", nil, "change types to leave out: "+strings.Join(changeTypes, ", "))
 	fl.BoolVar(&opts.DetailedExit, "detailed-exit-code", false, "exit 2 when there are changes (0 when none)")
+	fl.BoolVarP(&opts.Interactive, "interactive", "i", false, "browse the changes in a terminal view, then choose whether to deploy")
 	return cmd
 }
 
@@ -109,6 +114,15 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 	res.Properties.Changes = slices.DeleteFunc(res.Properties.Changes, func(c planner.Change) bool {
 		return slices.ContainsFunc(opts.Exclude, func(x string) bool { return strings.EqualFold(x, string(c.ChangeType)) })
 	})
+	if opts.Interactive && isTerminal(opts.IO.Err) {
+		ok, err := tui.BrowseWhatIf(keyboard(opts.IO.In), opts.IO.Err, res, tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
+		if err != nil || !ok {
+			return err
+		}
+		st.Close()
+		return runDeploy(cmd.Context(), &deployOptions{IO: opts.IO, deploymentFlags: opts.deploymentFlags, store: opts.store,
+			Mode: opts.Mode, Parallelism: 10, Simulate: "instant", Speed: 1, LockTimeout: 30 * time.Second, locationGiven: opts.locationGiven})
+	}
 	if opts.Output == "json" {
 		err = diag.WriteJSON(opts.IO.Out, res)
 	} else {
@@ -155,13 +169,24 @@ func reportInvalid(io *IOStreams, l *loaded, output string) error {
 // useColor reports whether output to w should be coloured: a terminal, and
 // NO_COLOR unset.
 func useColor(w any) bool {
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := w.(*os.File)
+	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
+}
+
+// isTerminal reports whether a stream is a terminal.
+func isTerminal(x any) bool {
+	f, ok := x.(*os.File)
 	if !ok {
 		return false
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// keyboard is the input of an interactive view: stdin when it is a
+// terminal, else nothing (a pipe must not be read as key presses).
+func keyboard(in io.Reader) io.Reader {
+	if isTerminal(in) {
+		return in
+	}
+	return nil
 }
