@@ -91,6 +91,9 @@ type ApplyOptions struct {
 	// Complete deletes the group's resources the template does not name,
 	// children before parents, after every PUT succeeded.
 	Complete bool
+	// Principal is who deploys; each write and delete is authorised
+	// against the role assignments. "" is the owner of everything.
+	Principal string
 }
 
 // Operation is the record of one resource operation.
@@ -330,6 +333,11 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 			return false, err
 		}
 	}
+	if e := providers.Authorize(ctx, w.opts.Store, w.opts.Principal, "write", r.ID); e != nil {
+		w.record(v, start)
+		w.finish(v, "Failed", e, start)
+		return false, nil
+	}
 	body, _ := requestBody(payload).(map[string]any)
 	req := &providers.Request{ID: r.ID, Type: r.Type, Name: r.Name, APIVersion: r.APIVersion,
 		SubscriptionID: w.opts.SubscriptionID, ResourceGroup: w.opts.ResourceGroup,
@@ -483,7 +491,12 @@ func (w *walker) deleteUnnamed(ctx context.Context) ([]Operation, error) {
 		start := w.opts.Now()
 		op := Operation{ResourceID: s.ID, Type: s.Type, Operation: "Delete", Started: start}
 		w.opts.Hook.Event(Event{Kind: Started, ResourceID: s.ID, Type: s.Type, Name: s.Name, Operation: "Delete"})
-		err := providers.For(s.Type).Delete(ctx, &providers.DeleteRequest{Resource: s, Store: w.opts.Store, Now: start})
+		var err error
+		if e := providers.Authorize(ctx, w.opts.Store, w.opts.Principal, "delete", s.ID); e != nil {
+			err = e
+		} else {
+			err = providers.For(s.Type).Delete(ctx, &providers.DeleteRequest{Resource: s, Store: w.opts.Store, Now: start})
+		}
 		var pe *providers.Error
 		switch {
 		case errors.As(err, &pe):

@@ -182,7 +182,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	}
 	applyOpts := planner.ApplyOptions{Store: st, Deployment: opts.Name, SubscriptionID: opts.Subscription,
 		ResourceGroup: opts.ResourceGroup, Parallelism: opts.Parallelism, Hook: hook, Now: opts.IO.Now,
-		Refresh: refresh, Complete: strings.EqualFold(opts.Mode, "Complete")}
+		Refresh: refresh, Complete: strings.EqualFold(opts.Mode, "Complete"), Principal: opts.IO.Principal}
 	if opts.Simulate == "realtime" {
 		applyOpts.Sleep = realSleep
 		applyOpts.Latency = time.Duration(float64(2*time.Second) / opts.Speed)

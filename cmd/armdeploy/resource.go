@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
 )
 
@@ -102,6 +104,10 @@ func runResourceList(ctx context.Context, opts *resourceOptions) error {
 	if err != nil {
 		return err
 	}
+	// A principal sees only what it may read.
+	rs = slices.DeleteFunc(rs, func(res *state.Resource) bool {
+		return providers.Authorize(ctx, r, opts.IO.Principal, "read", res.ID) != nil
+	})
 	return writeResources(opts, rs, false)
 }
 
@@ -163,6 +169,9 @@ func runResourceShow(ctx context.Context, opts *resourceOptions) error {
 			} else if err != nil {
 				return err
 			}
+		}
+		if e := providers.Authorize(ctx, r, opts.IO.Principal, "read", tg.id); e != nil {
+			return &cloudError{e.Code, e.Message}
 		}
 		res, err := r.Resource(ctx, tg.id)
 		if errors.Is(err, state.ErrNotFound) {

@@ -46,6 +46,9 @@ type IOStreams struct {
 	// newGuid(). Tests fix both.
 	Now    func() time.Time
 	Random io.Reader
+	// Principal is the --as principal every command acts as; "" is the
+	// owner of everything.
+	Principal string
 }
 
 // Main runs armdeploy with args and returns the process exit code. It is
@@ -103,6 +106,7 @@ simulation of Azure. Flags follow 'az deployment group'.`,
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.PersistentFlags().StringVar(&io.Principal, "as", "", "act as this principal: role assignments decide what it may read and write")
 	root.AddCommand(newValidateCmd(io), newExpandCmd(io), newGraphCmd(io))
 	for _, f := range commands {
 		root.AddCommand(f(io))
