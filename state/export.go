@@ -88,6 +88,8 @@ type exportDeployment struct {
 	Outputs         json.RawMessage   `json:"outputs,omitempty"`
 	OutputResources []string          `json:"outputResources,omitempty"`
 	Error           json.RawMessage   `json:"error,omitempty"`
+	Template        string            `json:"template,omitempty"`
+	TemplateName    string            `json:"templateName,omitempty"`
 	Operations      []exportOperation `json:"operations,omitempty"`
 }
 
@@ -216,7 +218,8 @@ func (s *SQLiteStore) Export(ctx context.Context, w io.Writer) error {
 			ed := exportDeployment{SubscriptionID: d.SubscriptionID, ResourceGroup: d.ResourceGroup, Name: d.Name,
 				Scope: d.Scope, TemplateHash: d.TemplateHash, Mode: d.Mode, Status: d.Status,
 				CorrelationID: d.CorrelationID, Started: formatTime(d.Started), Finished: formatTime(d.Finished),
-				Parameters: d.Parameters, Outputs: d.Outputs, OutputResources: d.OutputResources, Error: d.Error}
+				Parameters: d.Parameters, Outputs: d.Outputs, OutputResources: d.OutputResources, Error: d.Error,
+				Template: string(d.Template), TemplateName: d.TemplateName}
 			for _, op := range ops {
 				ed.Operations = append(ed.Operations, exportOperation{Sequence: op.Sequence, OperationID: op.OperationID,
 					ResourceID: op.ResourceID, ResourceType: op.ResourceType, ProvisioningOperation: op.ProvisioningOperation,
@@ -442,6 +445,13 @@ func insertExport(ctx context.Context, tx *sql.Tx, doc *exportDoc) error {
 	return nil
 }
 
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func insertDeployment(ctx context.Context, tx *sql.Tx, d *exportDeployment) error {
 	started, err := parseTime("started", d.Started)
 	if err != nil {
@@ -457,10 +467,10 @@ func insertDeployment(ctx context.Context, tx *sql.Tx, d *exportDeployment) erro
 		outRes = string(b)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, `+deploymentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		lower(d.SubscriptionID), lower(d.ResourceGroup), lower(d.Name), d.SubscriptionID, d.ResourceGroup, d.Name,
 		d.Scope, d.TemplateHash, compactJSON(d.Parameters), d.Mode, d.Status, compactJSON(d.Outputs), outRes,
-		compactJSON(d.Error), d.CorrelationID, toNanos(started), toNanos(finished))
+		compactJSON(d.Error), d.CorrelationID, toNanos(started), toNanos(finished), nullIfEmpty(d.Template), d.TemplateName)
 	if err != nil {
 		return err
 	}

@@ -123,6 +123,12 @@ CREATE TABLE leases (
 	token   TEXT NOT NULL
 );
 `,
+	// 2: deployments keep their template, so that --rollback-on-error can
+	// deploy an earlier one again.
+	`
+ALTER TABLE deployments ADD COLUMN template TEXT;
+ALTER TABLE deployments ADD COLUMN template_name TEXT;
+`,
 }
 
 // SchemaVersion returns the schema version this build writes: the number

@@ -68,6 +68,11 @@ type Deployment struct {
 	// "tenant".
 	Scope        string
 	TemplateHash string
+	// Template is the text of the template file as deployed, and
+	// TemplateName its file name (its extension says JSON or YAML); a
+	// rollback deploys it again.
+	Template     []byte
+	TemplateName string
 	// Parameters are {name: {type, value}} without secure values.
 	Parameters json.RawMessage
 	Mode       string // Incremental or Complete

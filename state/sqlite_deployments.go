@@ -14,16 +14,20 @@ import (
 const MaxDeployments = 800
 
 const deploymentColumns = `subscription_id, resource_group, name, scope, template_hash, parameters, mode,
-	status, outputs, output_resources, error, correlation_id, started, finished`
+	status, outputs, output_resources, error, correlation_id, started, finished, template, template_name`
 
 func scanDeployment(row interface{ Scan(...any) error }) (*Deployment, error) {
 	var d Deployment
-	var params, outputs, outRes, derr sql.NullString
+	var params, outputs, outRes, derr, tmpl, tmplName sql.NullString
 	var started, finished int64
 	if err := row.Scan(&d.SubscriptionID, &d.ResourceGroup, &d.Name, &d.Scope, &d.TemplateHash, &params, &d.Mode,
-		&d.Status, &outputs, &outRes, &derr, &d.CorrelationID, &started, &finished); err != nil {
+		&d.Status, &outputs, &outRes, &derr, &d.CorrelationID, &started, &finished, &tmpl, &tmplName); err != nil {
 		return nil, err
 	}
+	if tmpl.Valid {
+		d.Template = []byte(tmpl.String)
+	}
+	d.TemplateName = tmplName.String
 	d.Parameters, d.Outputs, d.Error = fromJSON(params), fromJSON(outputs), fromJSON(derr)
 	if outRes.Valid {
 		if err := json.Unmarshal([]byte(outRes.String), &d.OutputResources); err != nil {
@@ -32,6 +36,14 @@ func scanDeployment(row interface{ Scan(...any) error }) (*Deployment, error) {
 	}
 	d.Started, d.Finished = fromNanos(started), fromNanos(finished)
 	return &d, nil
+}
+
+// textArg stores text, or NULL for none.
+func textArg(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
 }
 
 func deploymentNotFound(subscription, group, name string) error {
@@ -111,10 +123,10 @@ func (s *SQLiteStore) PutDeployment(ctx context.Context, d *Deployment) error {
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			_, err = tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, `+deploymentColumns+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				sub, rg, name, d.SubscriptionID, d.ResourceGroup, d.Name, d.Scope, d.TemplateHash,
 				jsonArg(d.Parameters), d.Mode, d.Status, jsonArg(d.Outputs), outRes, jsonArg(d.Error),
-				d.CorrelationID, toNanos(d.Started), toNanos(d.Finished))
+				d.CorrelationID, toNanos(d.Started), toNanos(d.Finished), textArg(d.Template), d.TemplateName)
 			if err != nil {
 				return err
 			}
@@ -128,10 +140,11 @@ func (s *SQLiteStore) PutDeployment(ctx context.Context, d *Deployment) error {
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE deployments SET subscription_id = ?, resource_group = ?,
 				name = ?, scope = ?, template_hash = ?, parameters = ?, mode = ?, status = ?, outputs = ?,
-				output_resources = ?, error = ?, correlation_id = ?, started = ?, finished = ? WHERE seq = ?`,
+				output_resources = ?, error = ?, correlation_id = ?, started = ?, finished = ?, template = ?,
+				template_name = ? WHERE seq = ?`,
 				d.SubscriptionID, d.ResourceGroup, d.Name, d.Scope, d.TemplateHash, jsonArg(d.Parameters), d.Mode,
 				d.Status, jsonArg(d.Outputs), outRes, jsonArg(d.Error), d.CorrelationID,
-				toNanos(d.Started), toNanos(d.Finished), seq); err != nil {
+				toNanos(d.Started), toNanos(d.Finished), textArg(d.Template), d.TemplateName, seq); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,7 +114,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if !errors.Is(err, state.ErrNewerSchema) {
 		t.Fatalf("Open of a newer store: got %v, want ErrNewerSchema", err)
 	}
-	for _, want := range []string{path, "version is 99", "up to version 1", "newer armdeploy"} {
+	for _, want := range []string{path, "version is 99", fmt.Sprintf("up to version %d", state.SchemaVersion()), "newer armdeploy"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the message %q does not mention %q", err, want)
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -134,7 +135,8 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	started := opts.IO.Now()
 	dep := &state.Deployment{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup, Name: opts.Name,
 		Scope: l.Template.Scope.String(), TemplateHash: templateHash(l), Parameters: parametersJSON(l, ev),
-		Mode: modeName(opts.Mode), Status: "Running", CorrelationID: correlationID(opts), Started: started}
+		Mode: modeName(opts.Mode), Status: "Running", CorrelationID: correlationID(opts), Started: started,
+		Template: l.Template.Source.Text, TemplateName: filepath.Base(opts.TemplateFile)}
 	if err := st.PutDeployment(ctx, dep); err != nil {
 		return err
 	}
@@ -241,9 +243,74 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	case "Canceled":
 		return context.Canceled
 	case "Failed":
+		if opts.Rollback {
+			release()
+			if err := rollback(ctx, opts, st, dep); err != nil {
+				fmt.Fprintf(opts.IO.Err, "armdeploy: rollback failed: %v\n", err)
+			}
+		}
 		return &exitError{exitFailed}
 	}
 	return nil
+}
+
+// rollback deploys the group's last successful deployment again, with its
+// template and its (non-secure) parameter values, as ARM's
+// --rollback-on-error does.
+func rollback(ctx context.Context, opts *deployOptions, st state.Store, failed *state.Deployment) error {
+	history, err := st.Deployments(ctx, opts.Subscription, opts.ResourceGroup)
+	if err != nil {
+		return err
+	}
+	var last *state.Deployment
+	for _, d := range history {
+		if d.Status == "Succeeded" && len(d.Template) > 0 && !(strings.EqualFold(d.Name, failed.Name) && d.Started.Equal(failed.Started)) {
+			last = d
+			break
+		}
+	}
+	if last == nil {
+		return errors.New("the group has no earlier successful deployment to roll back to")
+	}
+	dir, err := os.MkdirTemp("", "armdeploy-rollback-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	tmpl := filepath.Join(dir, last.TemplateName)
+	if err := os.WriteFile(tmpl, last.Template, 0o600); err != nil {
+		return err
+	}
+	params := filepath.Join(dir, "parameters.json")
+	if err := os.WriteFile(params, rollbackParameters(last.Parameters), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.Err, "Rolling back to deployment '%s'.\n", last.Name)
+	again := *opts
+	again.deploymentFlags.TemplateFile, again.deploymentFlags.Parameters, again.deploymentFlags.Name = tmpl, []string{"@" + params}, last.Name
+	again.Rollback, again.Confirm, again.NoTUI = false, false, true
+	err = runDeploy(ctx, &again)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return errors.New("the rollback deployment failed too")
+	}
+	return err
+}
+
+// rollbackParameters turns a deployment's recorded parameters ({name:
+// {type, value}}) into a parameter file; secure values were never
+// recorded, so those parameters fall back to their defaults.
+func rollbackParameters(recorded json.RawMessage) []byte {
+	var ps map[string]map[string]json.RawMessage
+	_ = json.Unmarshal(recorded, &ps)
+	out := map[string]map[string]json.RawMessage{}
+	for name, p := range ps {
+		if v, ok := p["value"]; ok {
+			out[name] = map[string]json.RawMessage{"value": v}
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"parameters": out})
+	return b
 }
 
 // deployHeader lists the plan's resources in dependency order for the

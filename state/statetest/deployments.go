@@ -17,6 +17,8 @@ func deployment(sub, rg, name string, started time.Time) *state.Deployment {
 		Mode: "Incremental", Status: "Succeeded", Outputs: json.RawMessage(`{"out":{"type":"String","value":"x"}}`),
 		OutputResources: []string{galleryID(sub, rg, "g1")}, CorrelationID: "c-" + name,
 		Started: started, Finished: started.Add(3 * time.Second),
+		Template:     []byte("# a YAML template\nresources: []\n"),
+		TemplateName: "main.yaml",
 	}
 }
 
@@ -46,6 +48,7 @@ func testDeploymentPutGet(t *testing.T, open opener) {
 		got.CorrelationID != want.CorrelationID || !sameJSON(got.Parameters, want.Parameters) ||
 		!sameJSON(got.Outputs, want.Outputs) || !sameJSON(got.Error, want.Error) ||
 		!slices.Equal(got.OutputResources, want.OutputResources) ||
+		string(got.Template) != string(want.Template) || got.TemplateName != want.TemplateName ||
 		!got.Started.Equal(want.Started) || !got.Finished.Equal(want.Finished) {
 		t.Errorf("Deployment:\ngot  %+v\nwant %+v", got, want)
 	}
