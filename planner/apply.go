@@ -300,6 +300,10 @@ func (w *walker) finish(v int, status string, err *providers.Error, started time
 // deploy runs one resource's PUT. ok is false when the resource failed;
 // err is a failure of the simulator or the store, which stops the apply.
 func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
+	// An operation that has started runs to its end even when the apply
+	// is canceled: only its simulated waiting is cut short.
+	waitCtx := ctx
+	ctx = context.WithoutCancel(ctx)
 	r := w.p.Resources[v]
 	start := w.opts.Now()
 	current, err := w.opts.Store.Resource(ctx, r.ID)
@@ -351,7 +355,7 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 	} else if err != nil {
 		return false, fmt.Errorf("%s: %w", r.ID, err)
 	}
-	if err := w.simulate(ctx, r, operation, start, result.Replication); err != nil {
+	if err := w.simulate(waitCtx, r, operation, start, result.Replication); err != nil {
 		return false, err
 	}
 	if err := w.commit(ctx, r, payload, result, current, start); err != nil {
