@@ -50,22 +50,11 @@ func computeShortPath(p string) string {
 }
 
 func (managedImageProvider) Put(ctx context.Context, r *Request) (*Result, error) {
-	id, err := parseID(r.ID)
+	_, body, props, loc, err := begin(ctx, r, typeManagedImage)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkGroup(ctx, r.Store, id); err != nil {
-		return nil, err
-	}
-	body, props := newBody(r)
 	// 1 location
-	loc, e := resolveLocation(body, typeManagedImage)
-	if e != nil {
-		return nil, e
-	}
-	if e := checkLocationConflict(r, id, loc); e != nil {
-		return nil, e
-	}
 	// 2 body
 	if e := enum(props, "hyperVGeneration", "hyperVGeneration", "hyperVGeneration", "V1", "V2"); e != nil {
 		return nil, e
@@ -231,23 +220,12 @@ func diskSkus(apiVersion string) []string {
 const MaxDiskSizeGB = 32767
 
 func (diskProvider) Put(ctx context.Context, r *Request) (*Result, error) {
-	id, err := parseID(r.ID)
+	id, body, props, loc, err := begin(ctx, r, typeDisk)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkGroup(ctx, r.Store, id); err != nil {
-		return nil, err
-	}
-	body, props := newBody(r)
 	var warnings []string
 	// 1 location
-	loc, e := resolveLocation(body, typeDisk)
-	if e != nil {
-		return nil, e
-	}
-	if e := checkLocationConflict(r, id, loc); e != nil {
-		return nil, e
-	}
 	// 2 body: sku, createOption, enums, numbers
 	sku := child(body, "sku")
 	if e := enum(sku, "name", "sku.name", "sku.name", diskSkus(r.APIVersion)...); e != nil {

@@ -297,23 +297,12 @@ func checkOSProfile(os map[string]any, osType, vmName string) *Error {
 }
 
 func (vmProvider) Put(ctx context.Context, r *Request) (*Result, error) {
-	id, err := parseID(r.ID)
+	id, body, props, loc, err := begin(ctx, r, typeVirtualMachine)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkGroup(ctx, r.Store, id); err != nil {
-		return nil, err
-	}
-	body, props := newBody(r)
 	var warnings []string
 	// 1 location
-	loc, e := resolveLocation(body, typeVirtualMachine)
-	if e != nil {
-		return nil, e
-	}
-	if e := checkLocationConflict(r, id, loc); e != nil {
-		return nil, e
-	}
 	// 2 size
 	size := strAt(props, "hardwareProfile", "vmSize")
 	if size == "" {

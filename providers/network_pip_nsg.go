@@ -47,23 +47,12 @@ func FQDN(label, region string) string {
 }
 
 func (publicIPProvider) Put(ctx context.Context, r *Request) (*Result, error) {
-	id, err := parseID(r.ID)
+	id, body, props, loc, err := begin(ctx, r, typePublicIP)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkGroup(ctx, r.Store, id); err != nil {
-		return nil, err
-	}
-	body, props := newBody(r)
 	var warnings []string
 	// 1 location
-	loc, e := resolveLocation(body, typePublicIP)
-	if e != nil {
-		return nil, e
-	}
-	if e := checkLocationConflict(r, id, loc); e != nil {
-		return nil, e
-	}
 	// 2 SKU (Basic when omitted) and allocation method
 	sku := child(body, "sku")
 	if e := firstError(
@@ -188,20 +177,9 @@ func validPortRange(s string) bool {
 }
 
 func (nsgProvider) Put(ctx context.Context, r *Request) (*Result, error) {
-	id, err := parseID(r.ID)
+	_, body, props, _, err := begin(ctx, r, typeNSG)
 	if err != nil {
 		return nil, err
-	}
-	if err := checkGroup(ctx, r.Store, id); err != nil {
-		return nil, err
-	}
-	body, props := newBody(r)
-	loc, e := resolveLocation(body, typeNSG)
-	if e != nil {
-		return nil, e
-	}
-	if e := checkLocationConflict(r, id, loc); e != nil {
-		return nil, e
 	}
 	byDirection := map[string]map[int64]string{}
 	rules := arrAt(props, "securityRules")

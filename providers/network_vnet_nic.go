@@ -161,20 +161,9 @@ func (vnetProvider) ReadOnly(string) []string {
 func (vnetProvider) Immutable(string) []string { return []string{"location"} }
 
 func (vnetProvider) Put(ctx context.Context, r *Request) (*Result, error) {
-	id, err := parseID(r.ID)
+	id, body, props, loc, err := begin(ctx, r, typeVNet)
 	if err != nil {
 		return nil, err
-	}
-	if err := checkGroup(ctx, r.Store, id); err != nil {
-		return nil, err
-	}
-	body, props := newBody(r)
-	loc, e := resolveLocation(body, typeVNet)
-	if e != nil {
-		return nil, e
-	}
-	if e := checkLocationConflict(r, id, loc); e != nil {
-		return nil, e
 	}
 	// address space: valid CIDRs
 	prefixes := arrAt(props, "addressSpace", "addressPrefixes")
@@ -330,20 +319,9 @@ func (nicProvider) ReadOnly(string) []string {
 func (nicProvider) Immutable(string) []string { return []string{"location"} }
 
 func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
-	id, err := parseID(r.ID)
+	_, body, props, loc, err := begin(ctx, r, typeNIC)
 	if err != nil {
 		return nil, err
-	}
-	if err := checkGroup(ctx, r.Store, id); err != nil {
-		return nil, err
-	}
-	body, props := newBody(r)
-	loc, e := resolveLocation(body, typeNIC)
-	if e != nil {
-		return nil, e
-	}
-	if e := checkLocationConflict(r, id, loc); e != nil {
-		return nil, e
 	}
 	cfgs := arrAt(props, "ipConfigurations")
 	if len(cfgs) == 0 {

@@ -711,3 +711,24 @@ func stableGUID(s string) string {
 	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0xfff,
 		(uint16(b>>48)&0x3fff)|0x8000, b&0xffffffffffff)
 }
+
+// begin is the start every provider's Put shares: the id parsed, the
+// resource group present, the body copied, and the location valid and not
+// in conflict with an existing resource of the same name elsewhere.
+func begin(ctx context.Context, r *Request, resourceType string) (id *state.ResourceID, body, props map[string]any, loc string, err error) {
+	if id, err = parseID(r.ID); err != nil {
+		return nil, nil, nil, "", err
+	}
+	if err := checkGroup(ctx, r.Store, id); err != nil {
+		return nil, nil, nil, "", err
+	}
+	body, props = newBody(r)
+	loc, e := resolveLocation(body, resourceType)
+	if e != nil {
+		return nil, nil, nil, "", e
+	}
+	if e := checkLocationConflict(r, id, loc); e != nil {
+		return nil, nil, nil, "", e
+	}
+	return id, body, props, loc, nil
+}
