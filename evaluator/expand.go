@@ -36,6 +36,9 @@ type Resource struct {
 	// preceded by '|'; "" for the root template. Ids are unique within one
 	// template, not across nested deployments.
 	DeployedBy string
+	// Unsupported says why the contents of a nested deployment could not
+	// be expanded (a template that is only a URI away, for instance).
+	Unsupported string
 
 	dependsOn []string    // evaluated dependsOn entries, resolved in a second pass
 	refs      []string    // targets of reference() and list*() in the body
@@ -159,7 +162,8 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 	name, ok := nameV.AsString()
 	switch {
 	case nameV.IsUnknown():
-		name = "[" + nameV.String() + "]"
+		u, _ := nameV.AsUnknown()
+		name = "[" + u.Expr + "]"
 	case !ok:
 		x.fail(r, &nodeError{n: r.Name, msg: fmt.Sprintf("The resource name must be a string; it evaluated to a value of type '%s'.", nameV.Kind())})
 		return
@@ -410,7 +414,7 @@ func (e *Template) references(name string, full bool) (Value, error) {
 // /subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}/{t1}/{n1}/{t2}/{n2}.
 func ResourceID(subscription, group, typ, name string) string {
 	segs := strings.Split(strings.Trim(typ, "/"), "/")
-	names := strings.Split(name, "/")
+	names := splitName(name)
 	var b strings.Builder
 	if subscription != "" {
 		b.WriteString("/subscriptions/" + subscription)
@@ -419,13 +423,42 @@ func ResourceID(subscription, group, typ, name string) string {
 		}
 	}
 	b.WriteString("/providers/" + segs[0])
-	for i, t := range segs[1:] {
+	types := segs[1:]
+	for i, t := range types {
+		if i == len(names)-1 && len(names) < len(types) && strings.HasPrefix(names[i], "[") {
+			// An unknown name stands for the rest of the name: the
+			// remaining types come first, then the expression.
+			b.WriteString("/" + strings.Join(types[i:], "/") + "/" + names[i])
+			break
+		}
 		b.WriteString("/" + t)
 		if i < len(names) {
 			b.WriteString("/" + names[i])
 		}
 	}
 	return b.String()
+}
+
+// splitName splits a full name at '/', except inside an unknown name's
+// "[expression]", whose quoted strings may hold slashes.
+func splitName(name string) []string {
+	var out []string
+	depth, quoted, start := 0, false, 0
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c == '\'' && depth > 0:
+			quoted = !quoted
+		case quoted:
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		case c == '/' && depth == 0:
+			out = append(out, name[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, name[start:])
 }
 
 // resolveDependencies turns each evaluated dependsOn entry into the ids of

@@ -67,8 +67,13 @@ func diff(path string, before, after evaluator.Value) []PropertyChange {
 				pc.Children = append(pc.Children, prop(idx, PropDelete, ba[i], evaluator.Null), prop(idx, PropCreate, evaluator.Null, aa[i]))
 			}
 		}
-		if !changes(pc.Children) && len(pc.Children) > 0 {
-			pc.PropertyChangeType = PropNoEffect
+		if len(pc.Children) == 0 {
+			return nil
+		}
+		if !changes(pc.Children) {
+			// Only unknown elements: the array as a whole may or may not
+			// change; show it with its expressions.
+			return []PropertyChange{prop(path, PropNoEffect, before, after)}
 		}
 		return []PropertyChange{pc}
 	}

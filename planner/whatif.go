@@ -144,6 +144,10 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 	res := &WhatIfResult{Status: "Succeeded"}
 	named := map[string]bool{}
 	for _, r := range rs {
+		if r.Unsupported != "" {
+			res.Properties.Changes = append(res.Properties.Changes, Change{ResourceID: r.ID, ChangeType: Unsupported, UnsupportedReason: r.Unsupported})
+			continue
+		}
 		if !deployable(r) {
 			continue
 		}
@@ -200,6 +204,9 @@ func change(ctx context.Context, r *evaluator.Resource, store state.Reader, opts
 	}
 	if current == nil {
 		c.ChangeType = Create
+		if opts.IDsOnly {
+			c.After = nil // ResourceIdOnly: ids, no payloads
+		}
 		return c, nil, nil
 	}
 	if opts.IDsOnly {

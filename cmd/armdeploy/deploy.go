@@ -449,6 +449,13 @@ func writeDeployText(w io.Writer, dep *state.Deployment, res *planner.ApplyResul
 		}
 	}
 	b.WriteString(".\n")
+	if len(dep.Error) > 0 {
+		// ARM's DeploymentFailed error, as az prints it, with each
+		// operation's error below.
+		var e struct{ Code, Message string }
+		_ = json.Unmarshal(dep.Error, &e)
+		fmt.Fprintf(&b, "%s: %s\n", e.Code, e.Message)
+	}
 	for _, op := range res.Operations {
 		if op.Err != nil {
 			fmt.Fprintf(&b, "  %s: %s: %s\n", op.ResourceID, op.Err.Code, op.Err.Message)
@@ -474,7 +481,7 @@ func writeDeployText(w io.Writer, dep *state.Deployment, res *planner.ApplyResul
 
 // confirm shows the what-if and asks whether to go on (--yes answers).
 func confirm(ctx context.Context, opts *deployOptions, st state.Store, ev *evaluated, interactive bool) (bool, error) {
-	res, err := planner.WhatIf(ctx, ev.Resources, st, planner.WhatIfOptions{Complete: strings.EqualFold(opts.Mode, "Complete"),
+	res, err := whatIf(ctx, st, ev, planner.WhatIfOptions{Complete: strings.EqualFold(opts.Mode, "Complete"),
 		SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
 	if err != nil {
 		return false, err

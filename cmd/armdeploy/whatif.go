@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/armdeploy/armdeploy/cmd/armdeploy/tui"
 	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/state"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
@@ -44,6 +46,15 @@ unchanged template shows NoChange everywhere.`,
   armdeploy what-if -g demo -f main.json --exclude-change-types NoChange Ignore --detailed-exit-code`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.locationGiven = cmd.Flags().Changed("location")
+			// az takes "-x NoChange Ignore": change-type names among the
+			// positional arguments belong to --exclude-change-types.
+			args = slices.DeleteFunc(args, func(a string) bool {
+				if slices.ContainsFunc(changeTypes, func(c string) bool { return strings.EqualFold(c, a) }) {
+					opts.Exclude = append(opts.Exclude, a)
+					return true
+				}
+				return false
+			})
 			if err := opts.check(args); err != nil {
 				return err
 			}
@@ -105,7 +116,7 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
 		return err
 	}
-	res, err := planner.WhatIf(ctx, ev.Resources, st, planner.WhatIfOptions{
+	res, err := whatIf(ctx, st, ev, planner.WhatIfOptions{
 		Complete: strings.EqualFold(opts.Mode, "Complete"), IDsOnly: strings.EqualFold(opts.ResultFormat, "ResourceIdOnly"),
 		SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
 	if err != nil {
@@ -135,6 +146,55 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 		return &exitError{exitUsage}
 	}
 	return nil
+}
+
+// whatIf compares the expansion with the store. reference() to a resource
+// the deployment creates or modifies cannot be answered from the store
+// (the value is about to change), so the template is evaluated again with
+// those resources unknown until the set of changed resources settles.
+func whatIf(ctx context.Context, st state.Store, ev *evaluated, opts planner.WhatIfOptions) (*planner.WhatIfResult, error) {
+	res, err := planner.WhatIf(ctx, ev.Resources, st, opts)
+	for round := 0; err == nil && round < 3; round++ {
+		changing := map[string]bool{}
+		for _, c := range res.Properties.Changes {
+			if c.ChangeType == planner.Create || c.ChangeType == planner.Modify || c.ChangeType == planner.Deploy {
+				changing[strings.ToLower(c.ResourceID)] = true
+			}
+		}
+		if len(changing) == 0 {
+			break
+		}
+		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: ctx, Pending: func(id string) bool { return changing[strings.ToLower(id)] }})
+		rs, ds := ev.Eval.Resources()
+		if ds.HasErrors() {
+			break
+		}
+		again, err2 := planner.WhatIf(ctx, rs, st, opts)
+		if err2 != nil {
+			return nil, err2
+		}
+		same := sameChanges(res, again)
+		res, ev.Resources = again, rs
+		if same {
+			break
+		}
+	}
+	return res, err
+}
+
+// sameChanges reports whether two what-ifs change the same resources in
+// the same way.
+func sameChanges(a, b *planner.WhatIfResult) bool {
+	if len(a.Properties.Changes) != len(b.Properties.Changes) {
+		return false
+	}
+	for i := range a.Properties.Changes {
+		if a.Properties.Changes[i].ResourceID != b.Properties.Changes[i].ResourceID ||
+			a.Properties.Changes[i].ChangeType != b.Properties.Changes[i].ChangeType {
+			return false
+		}
+	}
+	return true
 }
 
 // hasChanges reports whether a what-if would change anything.
