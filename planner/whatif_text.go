@@ -490,11 +490,7 @@ func (w *textWriter) diagnostics(res *WhatIfResult) {
 		}
 	}
 	for _, d := range res.Properties.Diagnostics {
-		target := d.Target
-		if target != "" {
-			_, target = SplitResourceID(target)
-		}
-		lines = append(lines, fmt.Sprintf("%s (%s) %s", target, d.Code, d.Message))
+		lines = append(lines, fmt.Sprintf("%s (%s) %s", d.Target, d.Code, d.Message))
 	}
 	if len(lines) == 0 {
 		return
