@@ -3,12 +3,14 @@ package planner
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/armdeploy/armdeploy/providers"
+	"github.com/armdeploy/armdeploy/state"
 )
 
 // failing refuses every PUT of its type, like a provider rejecting a body.
@@ -35,6 +37,17 @@ func (r *recorder) Event(e Event) {
 	r.events = append(r.events, e.Kind.String()+" "+e.Name)
 }
 
+// openStore opens a fresh SQLite store for a test.
+func openStore(t testing.TB) *state.SQLiteStore {
+	t.Helper()
+	st, err := state.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 func plan(t testing.TB, doc string) *Plan {
 	t.Helper()
 	p, ds := NewPlan(expand(t, doc))
@@ -49,7 +62,7 @@ func TestApplyCommitsInDependencyOrder(t *testing.T) {
 	  {"type":"A.B/x","apiVersion":"1","name":"c","dependsOn":["b"],"properties":{"v":3}},
 	  {"type":"A.B/x","apiVersion":"1","name":"b","dependsOn":["a"]},
 	  {"type":"A.B/x","apiVersion":"1","name":"a","location":"eastus"}]}`)
-	store := newMemStore()
+	store := openStore(t)
 	rec := &recorder{}
 	res, err := Apply(context.Background(), p, ApplyOptions{Store: store, Hook: rec, Parallelism: 1, SubscriptionID: "s", ResourceGroup: "rg", Deployment: "d1"})
 	if err != nil {
@@ -86,7 +99,7 @@ func TestApplyFailureSkipsDependents(t *testing.T) {
 	  {"type":"A.B/x","apiVersion":"1","name":"after","dependsOn":["bad"]},
 	  {"type":"A.B/x","apiVersion":"1","name":"later","dependsOn":["after"]},
 	  {"type":"A.B/x","apiVersion":"1","name":"independent"}]}`)
-	res, err := Apply(context.Background(), p, ApplyOptions{Store: newMemStore(), SubscriptionID: "s", ResourceGroup: "rg"})
+	res, err := Apply(context.Background(), p, ApplyOptions{Store: openStore(t), SubscriptionID: "s", ResourceGroup: "rg"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +124,7 @@ func TestApplyCancel(t *testing.T) {
 	// The first operation's simulated wait cancels the apply: it still
 	// completes, its dependent is recorded Canceled.
 	sleep := func(context.Context, time.Duration) error { cancel(); return nil }
-	res, err := Apply(ctx, p, ApplyOptions{Store: newMemStore(), Sleep: sleep, SubscriptionID: "s", ResourceGroup: "rg"})
+	res, err := Apply(ctx, p, ApplyOptions{Store: openStore(t), Sleep: sleep, SubscriptionID: "s", ResourceGroup: "rg"})
 	if err != nil {
 		t.Fatal(err)
 	}
