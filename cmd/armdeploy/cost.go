@@ -64,8 +64,8 @@ func runCost(ctx context.Context, opts *costOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Output == "json" {
-		return writeJSON(opts.IO.Out, rep)
+	if opts.Output != "text" {
+		return emit(opts.IO.Out, opts.Output, rep)
 	}
 	return writeCostText(opts, rep)
 }

@@ -110,7 +110,7 @@ func TestCostErrors(t *testing.T) {
 		err  string
 	}{
 		{[]string{"cost"}, exitUsage, "the -g/--resource-group flag is required"},
-		{[]string{"cost", "-g", "rg", "-o", "yaml"}, exitUsage, `unknown output format "yaml"`},
+		{[]string{"cost", "-g", "rg", "-o", "xml"}, exitUsage, `unknown output format "xml"`},
 		{[]string{"cost", "-g", "nope"}, exitFailed, "ResourceGroupNotFound: Resource group 'nope' could not be found."},
 		{[]string{"cost", "-g", "rg", "--subscription", "99999999-0000-0000-0000-000000000000"}, exitFailed, "ResourceGroupNotFound"},
 	} {

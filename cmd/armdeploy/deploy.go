@@ -231,8 +231,8 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	if err := st.PutDeployment(rec, dep); err != nil {
 		return err
 	}
-	if opts.Output == "json" {
-		err = diag.WriteJSON(opts.IO.Out, deploymentView(dep, opts.IO.Now()))
+	if opts.Output != "text" {
+		err = emit(opts.IO.Out, opts.Output, deploymentView(dep, opts.IO.Now()))
 	} else {
 		err = writeDeployText(opts.IO.Out, dep, res, outputs)
 	}

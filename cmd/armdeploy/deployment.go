@@ -136,12 +136,12 @@ func runDeploymentOperations(ctx context.Context, opts *deploymentOptions) error
 	} else if err != nil {
 		return err
 	}
-	if opts.Output == "json" {
+	if opts.Output != "text" {
 		out := make([]any, 0, len(ops))
 		for _, op := range ops {
 			out = append(out, operationJSON(d, op))
 		}
-		return writeJSON(opts.IO.Out, out)
+		return emit(opts.IO.Out, opts.Output, out)
 	}
 	var rows [][]string
 	for _, op := range ops {
@@ -290,15 +290,15 @@ func errorCode(m json.RawMessage) string {
 
 func writeDeployments(opts *deploymentOptions, ds []*state.Deployment, single bool) error {
 	now := opts.IO.Now()
-	if opts.Output == "json" {
+	if opts.Output != "text" {
 		if single {
-			return writeJSON(opts.IO.Out, deploymentView(ds[0], now))
+			return emit(opts.IO.Out, opts.Output, deploymentView(ds[0], now))
 		}
 		out := make([]any, 0, len(ds))
 		for _, d := range ds {
 			out = append(out, deploymentView(d, now))
 		}
-		return writeJSON(opts.IO.Out, out)
+		return emit(opts.IO.Out, opts.Output, out)
 	}
 	var rows [][]string
 	for _, d := range ds {

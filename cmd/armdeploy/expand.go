@@ -45,8 +45,8 @@ func runExpand(opts *expandOptions) error {
 	}
 	ev := evaluate(l, &opts.deploymentFlags, opts.IO)
 	if l.Diags.HasErrors() {
-		if opts.Output == "json" {
-			err = diag.WriteJSON(opts.IO.Out, errorResponse(l.Diags))
+		if opts.Output != "text" {
+			err = emit(opts.IO.Out, opts.Output, errorResponse(l.Diags))
 		} else {
 			err = diag.WriteText(opts.IO.Err, l.Diags, l.Sources)
 		}
@@ -58,10 +58,10 @@ func runExpand(opts *expandOptions) error {
 	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
 		return err
 	}
-	if opts.Output != "json" {
+	if opts.Output == "text" {
 		return writeExpandText(opts.IO.Out, ev)
 	}
-	return diag.WriteJSON(opts.IO.Out, expandJSON(ev))
+	return emit(opts.IO.Out, opts.Output, expandJSON(ev))
 }
 
 // expandJSON is {"resources": [...], "outputs": {name: {type, value}}} with

@@ -287,15 +287,15 @@ func groupJSON(g *state.ResourceGroup) map[string]any {
 // writeGroups prints groups: one object (single) or an array in JSON, a
 // table in text.
 func writeGroups(opts *groupOptions, groups []*state.ResourceGroup, single bool) error {
-	if opts.Output == "json" {
+	if opts.Output != "text" {
 		if single {
-			return writeJSON(opts.IO.Out, groupJSON(groups[0]))
+			return emit(opts.IO.Out, opts.Output, groupJSON(groups[0]))
 		}
 		out := make([]any, 0, len(groups))
 		for _, g := range groups {
 			out = append(out, groupJSON(g))
 		}
-		return writeJSON(opts.IO.Out, out)
+		return emit(opts.IO.Out, opts.Output, out)
 	}
 	var rows [][]string
 	for _, g := range groups {

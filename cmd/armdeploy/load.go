@@ -40,7 +40,7 @@ func (f *deploymentFlags) register(cmd *cobra.Command) {
 	fl.StringVarP(&f.TemplateFile, "template-file", "f", "", "the template: .json, .jsonc, .yaml or .yml (required)")
 	fl.StringArrayVarP(&f.Parameters, "parameters", "p", nil,
 		"parameters: @file.json, file.json, NAME=VALUE or a JSON object; repeat to merge, later values win")
-	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text or json")
+	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text, json or yaml")
 	fl.StringVarP(&f.Location, "location", "l", "", "the resource group's location when the group does not exist yet")
 	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+defaultSubscription+")")
 	fl.StringVar(&f.Tenant, "tenant", "", "the tenant id (default "+defaultTenant+")")
@@ -58,9 +58,9 @@ func (f *deploymentFlags) check(args []string) error {
 		return usagef("the template file is required: -f/--template-file")
 	}
 	switch f.Output {
-	case "text", "json":
+	case "text", "json", "yaml":
 	default:
-		return usagef("unknown output format %q: use text or json", f.Output)
+		return usagef("unknown output format %q: use text, json or yaml", f.Output)
 	}
 	if f.Subscription == "" {
 		f.Subscription = defaultSubscription

@@ -215,15 +215,15 @@ func resourceBody(r *state.Resource) any {
 }
 
 func writeResources(opts *resourceOptions, rs []*state.Resource, single bool) error {
-	if opts.Output == "json" {
+	if opts.Output != "text" {
 		if single {
-			return writeJSON(opts.IO.Out, resourceBody(rs[0]))
+			return emit(opts.IO.Out, opts.Output, resourceBody(rs[0]))
 		}
 		out := make([]any, 0, len(rs))
 		for _, r := range rs {
 			out = append(out, resourceBody(r))
 		}
-		return writeJSON(opts.IO.Out, out)
+		return emit(opts.IO.Out, opts.Output, out)
 	}
 	var rows [][]string
 	for _, r := range rs {

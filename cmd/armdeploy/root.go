@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -11,6 +12,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/armdeploy/armdeploy/templates"
+	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
 // Exit codes, in one place. They follow DESIGN.md and az.
@@ -123,4 +127,22 @@ simulation of Azure. Flags follow 'az deployment group'.`,
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	return root
+}
+
+// emit writes a command's structured result as JSON or, for -o yaml, as
+// the same document in YAML.
+func emit(w io.Writer, format string, v any) error {
+	if format != "yaml" {
+		return diag.WriteJSON(w, v)
+	}
+	var buf bytes.Buffer
+	if err := diag.WriteJSON(&buf, v); err != nil {
+		return err
+	}
+	out, err := templates.JSONToYAML(buf.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
 }

@@ -34,14 +34,14 @@ func (f *stateFlags) register(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
 	fl.StringVar(&f.StatePath, "state", "", "the state store (default $ARMDEPLOY_STATE, else .armdeploy/state.db)")
 	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+defaultSubscription+")")
-	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text or json")
+	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text, json or yaml")
 }
 
 func (f *stateFlags) check() error {
 	switch f.Output {
-	case "text", "json":
+	case "text", "json", "yaml":
 	default:
-		return usagef("unknown output format %q: use text or json", f.Output)
+		return usagef("unknown output format %q: use text, json or yaml", f.Output)
 	}
 	if f.Subscription == "" {
 		f.Subscription = defaultSubscription

@@ -45,11 +45,11 @@ func runValidate(opts *validateOptions) error {
 	}
 	ev := evaluate(l, &opts.deploymentFlags, opts.IO)
 	failed := l.Diags.HasErrors()
-	if opts.Output == "json" {
+	if opts.Output != "text" {
 		if failed {
-			err = diag.WriteJSON(opts.IO.Out, errorResponse(l.Diags))
+			err = emit(opts.IO.Out, opts.Output, errorResponse(l.Diags))
 		} else {
-			err = diag.WriteJSON(opts.IO.Out, validationResult(opts, l, ev))
+			err = emit(opts.IO.Out, opts.Output, validationResult(opts, l, ev))
 		}
 	} else {
 		err = diag.WriteText(opts.IO.Err, l.Diags, l.Sources)
@@ -61,7 +61,7 @@ func runValidate(opts *validateOptions) error {
 		return err
 	}
 	if failed {
-		if opts.Output != "json" {
+		if opts.Output == "text" {
 			fmt.Fprintf(opts.IO.Err, "%s is not valid: %s.\n", opts.TemplateFile, summary(l.Diags))
 		}
 		return &exitError{exitFailed}

@@ -134,8 +134,8 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 		return runDeploy(cmd.Context(), &deployOptions{IO: opts.IO, deploymentFlags: opts.deploymentFlags, store: opts.store,
 			Mode: opts.Mode, Parallelism: 10, Simulate: "instant", Speed: 1, LockTimeout: 30 * time.Second, locationGiven: opts.locationGiven})
 	}
-	if opts.Output == "json" {
-		err = diag.WriteJSON(opts.IO.Out, res)
+	if opts.Output != "text" {
+		err = emit(opts.IO.Out, opts.Output, res)
 	} else {
 		err = planner.WriteText(opts.IO.Out, res, useColor(opts.IO.Out))
 	}
@@ -212,8 +212,8 @@ func hasChanges(res *planner.WhatIfResult) bool {
 // reportInvalid prints the errors of a template that cannot be evaluated.
 func reportInvalid(io *IOStreams, l *loaded, output string) error {
 	var err error
-	if output == "json" {
-		err = diag.WriteJSON(io.Out, errorResponse(l.Diags))
+	if output != "text" {
+		err = emit(io.Out, output, errorResponse(l.Diags))
 	} else {
 		err = diag.WriteText(io.Err, l.Diags, l.Sources)
 		if err == nil {
