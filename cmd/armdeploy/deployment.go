@@ -80,11 +80,17 @@ func (o *deploymentOptions) withGroup(ctx context.Context) (state.Reader, func()
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := r.Group(ctx, o.Subscription, o.ResourceGroup); err != nil {
+	g, err := r.Group(ctx, o.Subscription, o.ResourceGroup)
+	if err != nil {
 		done()
 		if errors.Is(err, state.ErrNotFound) {
 			return nil, nil, groupNotFound(o.ResourceGroup)
 		}
+		return nil, nil, err
+	}
+	// The history of a group is read with the group.
+	if err := authorize(ctx, r, o.IO.Principal, "read", g.ID()); err != nil {
+		done()
 		return nil, nil, err
 	}
 	return r, done, nil

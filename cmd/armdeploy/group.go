@@ -177,6 +177,9 @@ func runGroupCreate(ctx context.Context, opts *groupOptions, tagsGiven bool) err
 	if tagsGiven {
 		g.Tags = tags
 	}
+	if err := authorize(ctx, st, opts.IO.Principal, "write", g.ID()); err != nil {
+		return err
+	}
 	old, err := st.Group(ctx, opts.Subscription, opts.Name)
 	switch {
 	case err == nil:
@@ -252,6 +255,9 @@ func runGroupDelete(ctx context.Context, opts *groupOptions) error {
 	if errors.Is(err, state.ErrNotFound) {
 		return groupNotFound(opts.Name)
 	} else if err != nil {
+		return err
+	}
+	if err := authorize(ctx, st, opts.IO.Principal, "delete", g.ID()); err != nil {
 		return err
 	}
 	// A running deployment holds the group: do not pull it out from under it.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
@@ -111,6 +112,15 @@ func (emptyState) RoleAssignments(context.Context, string) ([]*state.RoleAssignm
 type cloudError struct{ Code, Message string }
 
 func (e *cloudError) Error() string { return e.Code + ": " + e.Message }
+
+// authorize checks the --as principal's right to act on a resource (or
+// group) id, as ARM's AuthorizationFailed.
+func authorize(ctx context.Context, r state.Reader, principal, action, id string) error {
+	if e := providers.Authorize(ctx, r, principal, action, id); e != nil {
+		return &cloudError{e.Code, e.Message}
+	}
+	return nil
+}
 
 func groupNotFound(name string) error {
 	return &cloudError{"ResourceGroupNotFound", fmt.Sprintf("Resource group '%s' could not be found.", name)}

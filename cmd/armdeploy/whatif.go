@@ -101,7 +101,11 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 		return err
 	}
 	defer st.Close()
-	if _, err := resolveGroup(ctx, st, &opts.deploymentFlags, false, opts.locationGiven); err != nil {
+	g, err := resolveGroup(ctx, st, &opts.deploymentFlags, false, opts.locationGiven)
+	if err != nil {
+		return err
+	}
+	if err := authorize(ctx, st, opts.IO.Principal, "read", g.ID()); err != nil {
 		return err
 	}
 	l, err := load(&opts.deploymentFlags)
