@@ -21,6 +21,7 @@ import (
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
 	"github.com/armdeploy/armdeploy/state"
+	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
@@ -98,6 +99,13 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	l, err := load(&opts.deploymentFlags)
 	if err != nil {
 		return err
+	}
+	// A Key Vault reference is only a warning for validate and what-if; a
+	// deployment needs the value, which cannot be fetched offline.
+	for i, d := range l.Diags {
+		if d.Code == templates.CodeKeyVaultReference {
+			l.Diags[i].Severity = diag.Error
+		}
 	}
 	if l.Diags.HasErrors() {
 		return reportInvalid(opts.IO, l, opts.Output)
