@@ -122,6 +122,9 @@ type Context struct {
 	// References returns the runtime states of every instance of a
 	// symbolic copy loop, for references(); the template layer supplies it.
 	References func(symbolicName string, full bool) (Value, error)
+	// ResourceInfo returns {id, name, type, apiVersion} of the resource a
+	// languageVersion 2.0 symbolic name declares, for resourceInfo().
+	ResourceInfo func(symbolicName string) (Value, error)
 	// Forbid lists function families not allowed at this evaluation site;
 	// the zero value allows everything.
 	Forbid Restriction

@@ -317,6 +317,9 @@ func (x *expansion) scopeID(r *templates.Resource, sub, group string) (base, dep
 			return o.ID, o.ID, nil
 		}
 	}
+	if id, ok := x.e.targets[strings.ToLower(s)]; ok && !strings.Contains(s, "/") {
+		return id, id, nil
+	}
 	segs := strings.Split(strings.Trim(s, "/"), "/")
 	if len(segs) < 3 || len(segs)%2 == 0 {
 		return "", "", &nodeError{n: r.Scope, msg: fmt.Sprintf("The scope '%s' of resource '%s' is neither a resource id, a relative id 'Namespace/type/name' nor the symbolic name of a resource.", s, stringOr(r.Name))}
@@ -407,6 +410,66 @@ func (e *Template) references(name string, full bool) (Value, error) {
 		}
 	}
 	return Array(out), nil
+}
+
+// resourceInfo answers resourceInfo(symbolicName) from the declaration:
+// the id, name, type and apiVersion ARM knows before anything is deployed.
+func (e *Template) resourceInfo(name string) (Value, error) {
+	var decl *templates.Resource
+	for _, r := range e.T.Resources {
+		if r.SymbolicName != "" && strings.EqualFold(r.SymbolicName, name) {
+			decl = r
+		}
+	}
+	if decl == nil {
+		return Null, fmt.Errorf("The template function 'resourceInfo' expects the symbolic name of a resource; '%s' is not one.", name)
+	}
+	if decl.Copy != nil {
+		return Null, fmt.Errorf("The template function 'resourceInfo' cannot take the copy loop '%s'; use resourceId() with the instance's name.", name)
+	}
+	nv, err := e.Eval(decl.Name)
+	if err != nil {
+		return Null, err
+	}
+	rname, _ := nv.AsString()
+	if u, ok := nv.AsUnknown(); ok {
+		rname = "[" + u.Expr + "]"
+	}
+	sub, group := e.opts.Deployment.SubscriptionID, e.opts.Deployment.ResourceGroup
+	x := &expansion{e: e, loops: map[string]bool{}}
+	if v, err := x.optionalString(decl, decl.SubscriptionID); err != nil {
+		return Null, err
+	} else if v != "" {
+		sub, group = v, ""
+	}
+	if v, err := x.optionalString(decl, decl.ResourceGroup); err != nil {
+		return Null, err
+	} else if v != "" {
+		group = v
+	}
+	id := ResourceID(sub, group, decl.FullType, rname)
+	if decl.Scope != nil {
+		base, _, err := x.scopeID(decl, sub, group)
+		if err != nil {
+			return Null, err
+		}
+		id = base + ResourceID("", "", decl.FullType, rname)
+	}
+	apiVersion := decl.APIVersion
+	if templates.IsExpression(apiVersion) {
+		av, err := e.Eval(decl.Node.Get("apiVersion"))
+		if err != nil {
+			return Null, err
+		}
+		apiVersion, _ = av.AsString()
+	}
+	r := &Resource{ID: id, Name: rname, Type: decl.FullType, APIVersion: apiVersion}
+	info := NewObject(4)
+	info.Set("id", String(r.ID))
+	info.Set("name", String(r.Name))
+	info.Set("type", String(r.Type))
+	info.Set("apiVersion", String(r.APIVersion))
+	return ObjectValue(info), nil
 }
 
 // ResourceID builds the id of a resource in a resource group (or, with an

@@ -46,6 +46,11 @@ var resourceFunctions = []*Function{
 		MinArgs:     1, MaxArgs: 2, restrictedBy: ForbidRuntime, Impl: referencesImpl,
 	},
 	{
+		Name: "resourceInfo", Category: CategoryResource, Signature: "resourceInfo(symbolicName)",
+		Description: "Returns the id, name, type and apiVersion of the resource a languageVersion 2.0 symbolic name declares, known before deployment.",
+		MinArgs:     1, MaxArgs: 1, Impl: resourceInfoImpl,
+	},
+	{
 		Name: "list*", Category: CategoryResource, Signature: "list*(resourceNameOrIdentifier, apiVersion, [functionValues])",
 		Description: "Calls a list action of a resource (listKeys, listSecrets, listAccountSas, ...) and returns its response; allowed only in resource properties and outputs.",
 		MinArgs:     2, MaxArgs: 3, restrictedBy: ForbidRuntime, Impl: listImpl,
@@ -299,6 +304,18 @@ func referencesImpl(c Call, args []Value) (Value, error) {
 		return Null, c.newError(ErrNotAllowed, notExpectedMessage(c.Name()))
 	}
 	return c.resolved(fn(name, full))
+}
+
+func resourceInfoImpl(c Call, args []Value) (Value, error) {
+	name, err := c.str(args, 0)
+	if err != nil {
+		return Null, err
+	}
+	fn := c.Context().ResourceInfo
+	if fn == nil {
+		return Null, c.newError(ErrNotAllowed, notExpectedMessage(c.Name()))
+	}
+	return fn(name)
 }
 
 func listImpl(c Call, args []Value) (Value, error) {

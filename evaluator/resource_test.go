@@ -53,6 +53,18 @@ func (fakeResolver) PickZones(ns, typ, location string, count, offset int64) (Va
 
 func withResolver(c *Context) { c.Resolver = fakeResolver{} }
 
+// withResourceInfo answers resourceInfo('vnet') as the template layer
+// would, and anything else with an error.
+func withResourceInfo(c *Context) {
+	c.ResourceInfo = func(name string) (Value, error) {
+		if !strings.EqualFold(name, "vnet") {
+			return Null, fmt.Errorf("The template function 'resourceInfo' expects the symbolic name of a resource; '%s' is not one.", name)
+		}
+		return MustFromGo(map[string]any{"id": sub + "/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v1",
+			"name": "v1", "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01"}), nil
+	}
+}
+
 // withReferences answers references('disks') with two instances and
 // anything else with an error, as the template layer would.
 func withReferences(c *Context) {
@@ -117,6 +129,10 @@ var resourceCases = []evalCase{
 	okU("reference('pending-vm').properties", "reference('pending-vm').properties").with(withResolver),
 	okU("concat('x', string(reference('pending-vm')))", "concat('x', string(reference('pending-vm')))").with(withResolver),
 	fails("reference('missing')", "The Resource 'missing' was not found.").with(withResolver),
+	okS("resourceInfo('vnet').name", "v1").with(withResourceInfo),
+	okS("resourceInfo('VNET').apiVersion", "2023-04-01").with(withResourceInfo),
+	fails("resourceInfo('nope')", "'nope' is not one").with(withResourceInfo),
+	fails("resourceInfo('vnet')", "The template function 'resourceInfo' is not expected at this location."),
 	ok("references('disks')", `[{"diskSizeGB":8},{"diskSizeGB":16}]`).with(withReferences),
 	ok("references('DISKS', 'Full')[1].name", `"d1"`).with(withReferences),
 	ok("references('disks', 'Properties')[0].diskSizeGB", `8`).with(withReferences),

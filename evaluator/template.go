@@ -134,6 +134,7 @@ func (e *Template) context(s site) *Context {
 		CopyIndex:     e.copyIndex,
 		UserFunctions: userFunctions{e},
 		References:    e.references,
+		ResourceInfo:  e.resourceInfo,
 	}
 	switch s {
 	case siteParameterDefault:

@@ -187,3 +187,22 @@ func TestExistingResourceIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestResourceInfoOfExisting is arm-spec §5.5 #258: name, type and
+// apiVersion of an existing symbolic resource, through resourceInfo().
+func TestResourceInfoOfExisting(t *testing.T) {
+	doc := `{"languageVersion":"2.0","resources":{"r":{"existing":true,"type":"My.Rp/parent/child","apiVersion":"2020-01-01","name":"myParent/myChild","resourceGroup":"customRg"}},
+	  "outputs":{"name":{"type":"string","value":"[resourceInfo('r').name]"},"type":{"type":"string","value":"[resourceInfo('r').type]"},
+	    "apiVersion":{"type":"string","value":"[resourceInfo('r').apiVersion]"},"id":{"type":"string","value":"[resourceInfo('r').id]"}}}`
+	outs, ds := loadTemplate(t, doc).Outputs()
+	if len(ds) != 0 {
+		t.Fatal(ds)
+	}
+	want := map[string]string{"name": "myParent/myChild", "type": "My.Rp/parent/child", "apiVersion": "2020-01-01",
+		"id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/customRg/providers/My.Rp/parent/myParent/child/myChild"}
+	for _, o := range outs {
+		if got, _ := o.Value.AsString(); got != want[o.Name] {
+			t.Errorf("%s = %s, want %s", o.Name, got, want[o.Name])
+		}
+	}
+}
