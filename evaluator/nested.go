@@ -78,6 +78,17 @@ func (r nestedResolver) PickZones(namespace, resourceType, location string, coun
 	return b.PickZones(namespace, resourceType, location, count, offset)
 }
 
+// NestedOutputs returns the outputs object ({name: {type, value}}) of a
+// nested deployment of this template, by name or id, as the last
+// expansion computed it.
+func (e *Template) NestedOutputs(nameOrID string) (Value, bool) {
+	v, ok := e.deployments[strings.ToLower(nameOrID)]
+	if !ok {
+		return Null, false
+	}
+	return v.Get("outputs")
+}
+
 // nestedScope returns "inner" or "outer" for a deployment resource. A
 // linked template is always evaluated in its own scope.
 func (x *expansion) nestedScope(props *templates.Node) (string, error) {

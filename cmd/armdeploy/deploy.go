@@ -218,10 +218,14 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	var outputs []evaluator.OutputValue
 	if !res.Failed() {
 		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: rec, Strict: true})
+		ev.Eval.Resources() // nested deployments' outputs, now that everything exists
 		var ds diag.Diagnostics
 		if outputs, ds = ev.Eval.Outputs(); ds.HasErrors() {
 			_ = diag.WriteText(opts.IO.Err, ds, l.Sources)
 		}
+	}
+	if err := recordNested(rec, st, opts, ev, res, dep); err != nil {
+		return err
 	}
 	dep.Finished = opts.IO.Now()
 	dep.OutputResources = res.OutputResources
@@ -350,6 +354,43 @@ func deployHeader(opts *deployOptions, p *planner.Plan) tui.DeployHeader {
 		h.Rows = append(h.Rows, row)
 	}
 	return h
+}
+
+// recordNested writes each nested deployment into the history of the group
+// it targets, as ARM does: its own name, status and outputs.
+func recordNested(ctx context.Context, st state.Store, opts *deployOptions, ev *evaluated, res *planner.ApplyResult, parent *state.Deployment) error {
+	status := map[string]planner.Operation{}
+	for _, op := range res.Operations {
+		status[strings.ToLower(op.ResourceID)] = op
+	}
+	for _, r := range ev.Resources {
+		if !strings.EqualFold(r.Type, "Microsoft.Resources/deployments") || r.Existing {
+			continue
+		}
+		op, ok := status[strings.ToLower(r.ID)]
+		if !ok {
+			continue
+		}
+		ref, err := state.ParseResourceID(r.ID)
+		if err != nil || ref.ResourceGroup == "" {
+			continue
+		}
+		d := &state.Deployment{SubscriptionID: ref.SubscriptionID, ResourceGroup: ref.ResourceGroup, Name: r.Name,
+			Scope: "resourceGroup", Mode: "Incremental", Status: op.Status, CorrelationID: parent.CorrelationID,
+			Started: op.Started, Finished: op.Started.Add(op.Duration), TemplateHash: parent.TemplateHash}
+		if op.Status == "Succeeded" {
+			if o, ok := ev.Eval.NestedOutputs(r.ID); ok {
+				d.Outputs, _ = evaluator.Redact(o).MarshalJSON()
+			}
+		}
+		if _, err := st.Group(ctx, ref.SubscriptionID, ref.ResourceGroup); err != nil {
+			continue // a group this deployment did not create: nothing to record into
+		}
+		if err := st.PutDeployment(ctx, d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func realSleep(ctx context.Context, d time.Duration) error {
