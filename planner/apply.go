@@ -414,6 +414,7 @@ func (w *walker) simulate(ctx context.Context, r *evaluator.Resource, operation 
 }
 
 func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, result *providers.Result, current *state.Resource, start time.Time) error {
+	scrub(result.Body, payload)
 	body, err := json.Marshal(result.Body)
 	if err != nil {
 		return err
@@ -434,6 +435,34 @@ func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload eval
 		sr.Created = current.Created
 	}
 	return w.opts.Store.PutResource(ctx, sr)
+}
+
+// scrub removes from a provider's stored body every value the request
+// had as secure, whatever the provider did with it: secrets never reach
+// the store.
+func scrub(body map[string]any, payload evaluator.Value) {
+	o, ok := payload.AsObject()
+	if !ok || !payload.HasSecure() {
+		return
+	}
+	for i := range o.Len() {
+		k, v := o.KeyAt(i), o.ValueAt(i)
+		if !v.HasSecure() {
+			continue
+		}
+		for bk, bv := range body {
+			if !strings.EqualFold(bk, k) {
+				continue
+			}
+			if v.Secure() {
+				delete(body, bk)
+			} else if child, ok := bv.(map[string]any); ok {
+				scrub(child, v)
+			} else {
+				delete(body, bk) // an array holding secrets: drop it whole
+			}
+		}
+	}
 }
 
 // parentID returns the id of a child resource's parent, or "".

@@ -132,3 +132,28 @@ func TestApplyCancel(t *testing.T) {
 		t.Errorf("operations %+v", res.Operations)
 	}
 }
+
+func TestSecretsNeverReachTheStore(t *testing.T) {
+	src := `{"parameters":{"pw":{"type":"securestring"}},"resources":[
+	  {"type":"Test.Generic/servers","apiVersion":"1","name":"db","properties":{"login":"admin","password":"[parameters('pw')]","nested":{"secret":"[parameters('pw')]","plain":1}}}]}`
+	p, ds := NewPlan(expandWith(t, src, "pw=Hunter2-Secret"))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	st := openStore(t)
+	if _, err := Apply(context.Background(), p, ApplyOptions{Store: st, SubscriptionID: "s", ResourceGroup: "rg"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := st.Resource(context.Background(), "/subscriptions/s/resourceGroups/rg/providers/Test.Generic/servers/db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range [][]byte{r.Body, r.Request} {
+		if strings.Contains(string(b), "Hunter2") {
+			t.Errorf("the secret is stored: %s", b)
+		}
+	}
+	if !strings.Contains(string(r.Body), `"plain":1`) || !strings.Contains(string(r.Body), `"login":"admin"`) {
+		t.Errorf("non-secret values lost: %s", r.Body)
+	}
+}

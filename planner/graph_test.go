@@ -10,6 +10,12 @@ import (
 
 func expand(t testing.TB, doc string) []*evaluator.Resource {
 	t.Helper()
+	return expandWith(t, doc)
+}
+
+// expandWith expands a template with -p style parameter arguments.
+func expandWith(t testing.TB, doc string, args ...string) []*evaluator.Resource {
+	t.Helper()
 	src, ds := templates.Parse("t.json", []byte(doc))
 	if ds.HasErrors() {
 		t.Fatal(ds)
@@ -18,7 +24,15 @@ func expand(t testing.TB, doc string) []*evaluator.Resource {
 	if ds.HasErrors() {
 		t.Fatal(ds)
 	}
-	e := evaluator.NewTemplate(tmpl, nil, evaluator.Options{Deployment: evaluator.Deployment{SubscriptionID: "s", ResourceGroup: "rg"}})
+	var ps templates.ParameterSet
+	for _, a := range args {
+		v, _, _, err := templates.ReadParameterArg(a, "-p")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps.Add(v)
+	}
+	e := evaluator.NewTemplate(tmpl, &ps, evaluator.Options{Deployment: evaluator.Deployment{SubscriptionID: "s", ResourceGroup: "rg"}})
 	rs, ds := e.Resources()
 	if ds.HasErrors() {
 		t.Fatal(ds)
