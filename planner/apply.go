@@ -86,8 +86,9 @@ type ApplyOptions struct {
 	Latency, PerWeight time.Duration
 	// Refresh expands the template again against the store; it is called
 	// before the PUT of a resource whose body still holds unknown values,
-	// once the resources it depends on exist.
-	Refresh func(ctx context.Context) ([]*evaluator.Resource, error)
+	// once the resources it depends on exist. Its error is about that
+	// resource r only: r fails, the deployment goes on.
+	Refresh func(ctx context.Context, r *evaluator.Resource) ([]*evaluator.Resource, error)
 	// Complete deletes the group's resources the template does not name,
 	// children before parents, after every PUT succeeded.
 	Complete bool
@@ -380,9 +381,12 @@ func (w *walker) record(v int, start time.Time) {
 // refreshed re-expands the template now that the resource's dependencies
 // exist and returns its payload.
 func (w *walker) refreshed(ctx context.Context, r *evaluator.Resource) (evaluator.Value, error) {
-	rs, err := w.opts.Refresh(ctx)
+	rs, err := w.opts.Refresh(ctx, r)
 	if err != nil {
-		return evaluator.Null, err
+		// The template cannot be evaluated with the deployed values (a
+		// property reference() asked for does not exist, say): the
+		// resource fails, the deployment goes on.
+		return evaluator.Null, &providers.Error{Code: "InvalidTemplate", Message: err.Error()}
 	}
 	for _, n := range rs {
 		if vertexKey(n) == vertexKey(r) {

@@ -3,6 +3,9 @@ package providers
 import (
 	"context"
 	"maps"
+	"strings"
+
+	"github.com/google/uuid"
 )
 
 // generic serves every type without a provider of its own: it stores the
@@ -27,15 +30,50 @@ func (genericProvider) Put(_ context.Context, r *Request) (*Result, error) {
 	}
 	props["provisioningState"] = "Succeeded"
 	body["properties"] = props
+	fillWellKnown(r, body, props)
 	return &Result{Body: body, Warnings: []string{
 		"armdeploy has no provider for " + r.Type + "; the resource is stored as given, without validation"}}, nil
 }
 
 func (genericProvider) Delete(context.Context, *DeleteRequest) error { return nil }
 
-func (genericProvider) ReadOnly(string) []string { return []string{"properties.provisioningState"} }
+func (genericProvider) ReadOnly(string) []string {
+	return []string{"properties.provisioningState", "properties.principalId", "properties.clientId", "properties.tenantId",
+		"properties.primaryEndpoints", "identity.principalId", "identity.tenantId"}
+}
 
 func (genericProvider) Immutable(string) []string { return nil }
+
+// fillWellKnown adds the read-only values templates most often read back
+// with reference() from types that have no provider of their own: managed
+// identities' ids and storage accounts' endpoints. Ids are derived from the
+// resource id, so they are stable across deployments.
+func fillWellKnown(r *Request, body, props map[string]any) {
+	stableID := func(kind string) string {
+		return uuid.NewSHA1(uuid.NameSpaceURL, []byte(strings.ToLower(r.ID)+"#"+kind)).String()
+	}
+	switch strings.ToLower(r.Type) {
+	case "microsoft.managedidentity/userassignedidentities":
+		props["principalId"] = stableID("principal")
+		props["clientId"] = stableID("client")
+		props["tenantId"] = "00000000-0000-0000-0000-000000000000"
+	case "microsoft.storage/storageaccounts":
+		name := lastSegment(r.Name)
+		endpoints := map[string]any{}
+		for _, svc := range []string{"blob", "queue", "table", "file", "web", "dfs"} {
+			endpoints[svc] = "https://" + name + "." + svc + ".core.windows.net/"
+		}
+		props["primaryEndpoints"] = endpoints
+	}
+	if id, ok := body["identity"].(map[string]any); ok {
+		if t, _ := id["type"].(string); strings.Contains(strings.ToLower(t), "systemassigned") {
+			id = maps.Clone(id)
+			id["principalId"] = stableID("system-identity")
+			id["tenantId"] = "00000000-0000-0000-0000-000000000000"
+			body["identity"] = id
+		}
+	}
+}
 
 // lastSegment returns the last '/'-separated segment of a full name, which
 // is what GET returns as "name".

@@ -180,13 +180,16 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		return !done[strings.ToLower(id)] && p.Graph.Index(strings.ToLower("|"+id)) >= 0
 	}
 	var evalMu sync.Mutex
-	refresh := func(ctx context.Context) ([]*evaluator.Resource, error) {
+	refresh := func(ctx context.Context, r *evaluator.Resource) ([]*evaluator.Resource, error) {
 		evalMu.Lock()
 		defer evalMu.Unlock()
 		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: ctx, Strict: true, Pending: pending})
 		rs, ds := ev.Eval.Resources()
-		if ds.HasErrors() {
-			return nil, errors.New(ds.Errors()[0].Message)
+		mine := templates.PathOf(r.Decl.Pointer)
+		for _, d := range ds.Errors() {
+			if d.Target == mine || strings.HasPrefix(d.Target, mine+".") {
+				return nil, errors.New(d.Message)
+			}
 		}
 		return rs, nil
 	}
