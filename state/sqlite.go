@@ -172,6 +172,30 @@ func (s *SQLiteStore) write(ctx context.Context, fn func(tx *sql.Tx) error) erro
 
 // read runs fn in a read transaction (a plain BEGIN: in WAL mode it sees
 // the last commit and never waits for a writer).
+// rowScanner is what the scan functions read a row from.
+type rowScanner = interface{ Scan(...any) error }
+
+// readAll runs a query in a read transaction and scans every row.
+func readAll[T any](ctx context.Context, s *SQLiteStore, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	var out []T
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
 func (s *SQLiteStore) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {

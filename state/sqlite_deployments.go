@@ -16,7 +16,7 @@ const MaxDeployments = 800
 const deploymentColumns = `subscription_id, resource_group, name, scope, template_hash, parameters, mode,
 	status, outputs, output_resources, error, correlation_id, started, finished, template, template_name`
 
-func scanDeployment(row interface{ Scan(...any) error }) (*Deployment, error) {
+func scanDeployment(row rowScanner) (*Deployment, error) {
 	var d Deployment
 	var params, outputs, outRes, derr, tmpl, tmplName sql.NullString
 	var started, finished int64
@@ -69,24 +69,8 @@ func (s *SQLiteStore) Deployment(ctx context.Context, subscription, group, name 
 // Deployments lists a group's history newest first (by Started, then by
 // the order they were first stored). An unknown group has no history.
 func (s *SQLiteStore) Deployments(ctx context.Context, subscription, group string) ([]*Deployment, error) {
-	var out []*Deployment
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+deploymentColumns+` FROM deployments
+	return readAll(ctx, s, scanDeployment, `SELECT `+deploymentColumns+` FROM deployments
 			WHERE sub_key = ? AND group_key = ? ORDER BY started DESC, seq DESC`, lower(subscription), lower(group))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := scanDeployment(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return rows.Err()
-	})
-	return out, err
 }
 
 // PutDeployment creates or replaces a deployment record. Replacing one

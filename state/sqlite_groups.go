@@ -10,7 +10,7 @@ import (
 
 const groupColumns = `subscription_id, name, location, tags, managed_by, created`
 
-func scanGroup(row interface{ Scan(...any) error }) (*ResourceGroup, error) {
+func scanGroup(row rowScanner) (*ResourceGroup, error) {
 	var g ResourceGroup
 	var tags sql.NullString
 	var created int64
@@ -57,23 +57,7 @@ func (s *SQLiteStore) Groups(ctx context.Context, subscription string) ([]*Resou
 		args = append(args, lower(subscription))
 	}
 	q += ` ORDER BY sub_key, name_key`
-	var out []*ResourceGroup
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			g, err := scanGroup(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, g)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return readAll(ctx, s, scanGroup, q, args...)
 }
 
 // PutGroup creates or replaces a group. A zero Created keeps the stored
@@ -226,7 +210,7 @@ func (s *SQLiteStore) PutSubscription(ctx context.Context, sub *Subscription) er
 
 const subscriptionColumns = `id, tenant_id, display_name, state, created`
 
-func scanSubscription(row interface{ Scan(...any) error }) (*Subscription, error) {
+func scanSubscription(row rowScanner) (*Subscription, error) {
 	var sub Subscription
 	var created int64
 	if err := row.Scan(&sub.ID, &sub.TenantID, &sub.DisplayName, &sub.State, &created); err != nil {
@@ -254,21 +238,5 @@ func (s *SQLiteStore) Subscription(ctx context.Context, id string) (*Subscriptio
 
 // Subscriptions lists the subscriptions sorted by lower-cased id.
 func (s *SQLiteStore) Subscriptions(ctx context.Context) ([]*Subscription, error) {
-	var out []*Subscription
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+subscriptionColumns+` FROM subscriptions ORDER BY key`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			sub, err := scanSubscription(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, sub)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return readAll(ctx, s, scanSubscription, `SELECT `+subscriptionColumns+` FROM subscriptions ORDER BY key`)
 }

@@ -25,7 +25,7 @@ const resourceInsertColumns = `key, id, sub_key, group_key, type_key, parent_key
 	subscription_id, resource_group, type, name, location, parent, body, request, api_version,
 	deployment, etag, created, updated`
 
-func scanResource(row interface{ Scan(...any) error }) (*Resource, error) {
+func scanResource(row rowScanner) (*Resource, error) {
 	var joined string
 	if err := row.Scan(&joined); err != nil {
 		return nil, err
@@ -106,23 +106,7 @@ func (s *SQLiteStore) Resources(ctx context.Context, f ResourceFilter) ([]*Resou
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
 	q += ` ORDER BY key`
-	var out []*Resource
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanResource(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return readAll(ctx, s, scanResource, q, args...)
 }
 
 // PutResource creates or replaces a resource in one transaction. Fields
