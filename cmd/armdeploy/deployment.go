@@ -96,6 +96,16 @@ func (o *deploymentOptions) withGroup(ctx context.Context) (state.Reader, func()
 	return r, done, nil
 }
 
+// deployment reads the deployment -n names, as ARM's not-found error when
+// it is missing.
+func (o *deploymentOptions) deployment(ctx context.Context, r state.Reader) (*state.Deployment, error) {
+	d, err := r.Deployment(ctx, o.Subscription, o.ResourceGroup, o.Name)
+	if errors.Is(err, state.ErrNotFound) {
+		return nil, deploymentNotFound(o.Name)
+	}
+	return d, err
+}
+
 func runDeploymentList(ctx context.Context, opts *deploymentOptions) error {
 	r, done, err := opts.withGroup(ctx)
 	if err != nil {
@@ -115,10 +125,8 @@ func runDeploymentShow(ctx context.Context, opts *deploymentOptions) error {
 		return err
 	}
 	defer done()
-	d, err := r.Deployment(ctx, opts.Subscription, opts.ResourceGroup, opts.Name)
-	if errors.Is(err, state.ErrNotFound) {
-		return deploymentNotFound(opts.Name)
-	} else if err != nil {
+	d, err := opts.deployment(ctx, r)
+	if err != nil {
 		return err
 	}
 	return writeDeployments(opts, []*state.Deployment{d}, true)
@@ -130,10 +138,8 @@ func runDeploymentOperations(ctx context.Context, opts *deploymentOptions) error
 		return err
 	}
 	defer done()
-	d, err := r.Deployment(ctx, opts.Subscription, opts.ResourceGroup, opts.Name)
-	if errors.Is(err, state.ErrNotFound) {
-		return deploymentNotFound(opts.Name)
-	} else if err != nil {
+	d, err := opts.deployment(ctx, r)
+	if err != nil {
 		return err
 	}
 	ops, err := r.Operations(ctx, opts.Subscription, opts.ResourceGroup, d.Name)
@@ -166,11 +172,9 @@ func runDeploymentDelete(ctx context.Context, opts *deploymentOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := r.Deployment(ctx, opts.Subscription, opts.ResourceGroup, opts.Name)
+	d, err := opts.deployment(ctx, r)
 	done()
-	if errors.Is(err, state.ErrNotFound) {
-		return deploymentNotFound(opts.Name)
-	} else if err != nil {
+	if err != nil {
 		return err
 	}
 	st, err := opts.open()
