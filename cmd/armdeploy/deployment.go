@@ -301,14 +301,7 @@ func errorCode(m json.RawMessage) string {
 func writeDeployments(opts *deploymentOptions, ds []*state.Deployment, single bool) error {
 	now := opts.IO.Now()
 	if opts.Output != "text" {
-		if single {
-			return emit(opts.IO.Out, opts.Output, deploymentView(ds[0], now))
-		}
-		out := make([]any, 0, len(ds))
-		for _, d := range ds {
-			out = append(out, deploymentView(d, now))
-		}
-		return emit(opts.IO.Out, opts.Output, out)
+		return emitItems(opts.IO.Out, opts.Output, ds, single, func(d *state.Deployment) map[string]any { return deploymentView(d, now) })
 	}
 	var rows [][]string
 	for _, d := range ds {

@@ -294,14 +294,7 @@ func groupJSON(g *state.ResourceGroup) map[string]any {
 // table in text.
 func writeGroups(opts *groupOptions, groups []*state.ResourceGroup, single bool) error {
 	if opts.Output != "text" {
-		if single {
-			return emit(opts.IO.Out, opts.Output, groupJSON(groups[0]))
-		}
-		out := make([]any, 0, len(groups))
-		for _, g := range groups {
-			out = append(out, groupJSON(g))
-		}
-		return emit(opts.IO.Out, opts.Output, out)
+		return emitItems(opts.IO.Out, opts.Output, groups, single, groupJSON)
 	}
 	var rows [][]string
 	for _, g := range groups {

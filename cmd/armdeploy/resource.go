@@ -216,14 +216,7 @@ func resourceBody(r *state.Resource) any {
 
 func writeResources(opts *resourceOptions, rs []*state.Resource, single bool) error {
 	if opts.Output != "text" {
-		if single {
-			return emit(opts.IO.Out, opts.Output, resourceBody(rs[0]))
-		}
-		out := make([]any, 0, len(rs))
-		for _, r := range rs {
-			out = append(out, resourceBody(r))
-		}
-		return emit(opts.IO.Out, opts.Output, out)
+		return emitItems(opts.IO.Out, opts.Output, rs, single, resourceBody)
 	}
 	var rows [][]string
 	for _, r := range rs {

@@ -146,3 +146,16 @@ func emit(w io.Writer, format string, v any) error {
 	_, err = w.Write(out)
 	return err
 }
+
+// emitItems writes one item as an object (single) or the items as an
+// array, each rendered by view, in -o json or yaml.
+func emitItems[T, V any](w io.Writer, format string, items []T, single bool, view func(T) V) error {
+	if single {
+		return emit(w, format, view(items[0]))
+	}
+	out := make([]V, 0, len(items))
+	for _, it := range items {
+		out = append(out, view(it))
+	}
+	return emit(w, format, out)
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
@@ -125,7 +126,7 @@ func counts(t *templates.Template) string {
 func validationResult(opts *validateOptions, l *loaded, ev *evaluated) map[string]any {
 	params := map[string]any{}
 	for _, p := range l.Template.Parameters {
-		entry := map[string]any{"type": armTypeName(p.Type)}
+		entry := map[string]any{"type": evaluator.TypeName(p.Type)}
 		if v, ok := ev.Parameters[p.Name]; ok && !p.IsSecure() {
 			entry["value"] = v
 		}
@@ -152,17 +153,4 @@ func validationResult(opts *validateOptions, l *loaded, ev *evaluated) map[strin
 		"type":       "Microsoft.Resources/deployments",
 		"properties": props,
 	}
-}
-
-// armTypeName is the casing ARM echoes parameter types in.
-func armTypeName(t string) string {
-	switch t {
-	case "securestring":
-		return "SecureString"
-	case "secureobject":
-		return "SecureObject"
-	case "":
-		return "Object"
-	}
-	return strings.ToUpper(t[:1]) + t[1:]
 }
