@@ -68,13 +68,13 @@ func (m *memStore) Group(_ context.Context, sub, name string) (*state.ResourceGr
 }
 
 func (m *memStore) Groups(context.Context, string) ([]*state.ResourceGroup, error) { return nil, nil }
-func (m *memStore) Deployment(context.Context, string, string, string) (*state.Deployment, error) {
+func (m *memStore) Deployment(context.Context, state.Scope, string) (*state.Deployment, error) {
 	return nil, state.ErrNotFound
 }
-func (m *memStore) Deployments(context.Context, string, string) ([]*state.Deployment, error) {
+func (m *memStore) Deployments(context.Context, state.Scope) ([]*state.Deployment, error) {
 	return nil, nil
 }
-func (m *memStore) Operations(context.Context, string, string, string) ([]*state.Operation, error) {
+func (m *memStore) Operations(context.Context, state.Scope, string) ([]*state.Operation, error) {
 	return nil, nil
 }
 

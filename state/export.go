@@ -74,22 +74,31 @@ type exportResource struct {
 }
 
 type exportDeployment struct {
-	SubscriptionID  string            `json:"subscriptionId"`
-	ResourceGroup   string            `json:"resourceGroup,omitempty"`
-	Name            string            `json:"name"`
-	Scope           string            `json:"scope,omitempty"`
-	TemplateHash    string            `json:"templateHash,omitempty"`
-	Mode            string            `json:"mode,omitempty"`
-	Status          string            `json:"status,omitempty"`
-	CorrelationID   string            `json:"correlationId,omitempty"`
-	Started         string            `json:"started,omitempty"`
-	Finished        string            `json:"finished,omitempty"`
-	Parameters      json.RawMessage   `json:"parameters,omitempty"`
-	Outputs         json.RawMessage   `json:"outputs,omitempty"`
-	OutputResources []string          `json:"outputResources,omitempty"`
-	Error           json.RawMessage   `json:"error,omitempty"`
-	Template        string            `json:"template,omitempty"`
-	TemplateName    string            `json:"templateName,omitempty"`
+	// ManagementGroup is set for management-group deployments; a tenant
+	// deployment has none of managementGroup, subscriptionId and
+	// resourceGroup.
+	ManagementGroup string `json:"managementGroup,omitempty"`
+	SubscriptionID  string `json:"subscriptionId"`
+	ResourceGroup   string `json:"resourceGroup,omitempty"`
+	Name            string `json:"name"`
+	// Scope is the level of the scope (Scope.Level()); Import derives it
+	// from the fields above and does not read it.
+	Scope           string          `json:"scope,omitempty"`
+	TemplateHash    string          `json:"templateHash,omitempty"`
+	Mode            string          `json:"mode,omitempty"`
+	Status          string          `json:"status,omitempty"`
+	CorrelationID   string          `json:"correlationId,omitempty"`
+	Started         string          `json:"started,omitempty"`
+	Finished        string          `json:"finished,omitempty"`
+	Parameters      json.RawMessage `json:"parameters,omitempty"`
+	Outputs         json.RawMessage `json:"outputs,omitempty"`
+	OutputResources []string        `json:"outputResources,omitempty"`
+	Error           json.RawMessage `json:"error,omitempty"`
+	Template        string          `json:"template,omitempty"`
+	TemplateName    string          `json:"templateName,omitempty"`
+	// CancelRequested is a cancel request of a running deployment not
+	// yet seen by its process.
+	CancelRequested bool              `json:"cancelRequested,omitempty"`
 	Operations      []exportOperation `json:"operations,omitempty"`
 }
 
@@ -193,33 +202,38 @@ func (s *SQLiteStore) Export(ctx context.Context, w io.Writer) error {
 			return err
 		}
 		type depRow struct {
-			seq int64
-			d   *Deployment
+			seq    int64
+			cancel bool
+			d      *Deployment
 		}
 		var deps []depRow
-		if err := eachRow(ctx, tx, `SELECT seq, `+deploymentColumns+` FROM deployments
+		// Tenant ("/") and management-group ("/providers/...") histories
+		// sort before the subscriptions'.
+		if err := eachRow(ctx, tx, `SELECT seq, cancel_requested, `+deploymentColumns+` FROM deployments
 			ORDER BY sub_key, group_key, started, seq`, func(r *sql.Rows) error {
-			var seq int64
-			d, err := scanDeployment(rowWithPrefix{r, &seq})
+			var dr depRow
+			d, err := scanDeployment(rowWithPrefix{r, []any{&dr.seq, &dr.cancel}})
 			if err != nil {
 				return err
 			}
-			deps = append(deps, depRow{seq, d})
+			dr.d = d
+			deps = append(deps, dr)
 			return nil
 		}); err != nil {
 			return err
 		}
 		for _, dr := range deps {
 			d := dr.d
-			ops, err := queryOperations(ctx, tx, dr.seq, d.SubscriptionID, d.ResourceGroup, d.Name)
+			ops, err := queryOperations(ctx, tx, dr.seq, d)
 			if err != nil {
 				return err
 			}
-			ed := exportDeployment{SubscriptionID: d.SubscriptionID, ResourceGroup: d.ResourceGroup, Name: d.Name,
-				Scope: d.Scope, TemplateHash: d.TemplateHash, Mode: d.Mode, Status: d.Status,
+			ed := exportDeployment{ManagementGroup: d.ManagementGroup, SubscriptionID: d.SubscriptionID,
+				ResourceGroup: d.ResourceGroup, Name: d.Name,
+				Scope: d.Scope().Level(), TemplateHash: d.TemplateHash, Mode: d.Mode, Status: d.Status,
 				CorrelationID: d.CorrelationID, Started: formatTime(d.Started), Finished: formatTime(d.Finished),
 				Parameters: d.Parameters, Outputs: d.Outputs, OutputResources: d.OutputResources, Error: d.Error,
-				Template: string(d.Template), TemplateName: d.TemplateName}
+				Template: string(d.Template), TemplateName: d.TemplateName, CancelRequested: dr.cancel}
 			for _, op := range ops {
 				ed.Operations = append(ed.Operations, exportOperation{Sequence: op.Sequence, OperationID: op.OperationID,
 					ResourceID: op.ResourceID, ResourceType: op.ResourceType, ProvisioningOperation: op.ProvisioningOperation,
@@ -247,14 +261,15 @@ func (s *SQLiteStore) Export(ctx context.Context, w io.Writer) error {
 	return enc.Encode(doc)
 }
 
-// rowWithPrefix scans a leading seq column before the deployment columns.
+// rowWithPrefix scans leading columns (seq, cancel_requested) before the
+// deployment columns.
 type rowWithPrefix struct {
-	r   *sql.Rows
-	seq *int64
+	r      *sql.Rows
+	prefix []any
 }
 
 func (p rowWithPrefix) Scan(dst ...any) error {
-	return p.r.Scan(append([]any{p.seq}, dst...)...)
+	return p.r.Scan(append(p.prefix, dst...)...)
 }
 
 func eachRow(ctx context.Context, tx *sql.Tx, q string, fn func(*sql.Rows) error) error {
@@ -466,11 +481,17 @@ func insertDeployment(ctx context.Context, tx *sql.Tx, d *exportDeployment) erro
 		b, _ := json.Marshal(d.OutputResources)
 		outRes = string(b)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, `+deploymentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		lower(d.SubscriptionID), lower(d.ResourceGroup), lower(d.Name), d.SubscriptionID, d.ResourceGroup, d.Name,
-		d.Scope, d.TemplateHash, compactJSON(d.Parameters), d.Mode, d.Status, compactJSON(d.Outputs), outRes,
-		compactJSON(d.Error), d.CorrelationID, toNanos(started), toNanos(finished), nullIfEmpty(d.Template), d.TemplateName)
+	scope := Scope{ManagementGroup: d.ManagementGroup, SubscriptionID: d.SubscriptionID, ResourceGroup: d.ResourceGroup}
+	if err := scope.Validate(); err != nil {
+		return err
+	}
+	sub, rg := scope.key()
+	res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, cancel_requested, `+deploymentColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sub, rg, lower(d.Name), d.CancelRequested && d.Status == StatusRunning, d.SubscriptionID, d.ResourceGroup, d.Name,
+		scope.Level(), d.TemplateHash, compactJSON(d.Parameters), d.Mode, d.Status, compactJSON(d.Outputs), outRes,
+		compactJSON(d.Error), d.CorrelationID, toNanos(started), toNanos(finished), nullIfEmpty(d.Template), d.TemplateName,
+		d.ManagementGroup)
 	if err != nil {
 		return err
 	}

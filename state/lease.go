@@ -16,18 +16,44 @@ const (
 	leaseBackoffMax = 250 * time.Millisecond
 )
 
+// Lease heartbeats: a holder renews its lease every DefaultLeaseHeartbeat;
+// a holder on another host whose last heartbeat is DefaultLeaseExpiry old
+// is gone. [SQLiteStore.SetLeaseTiming] changes them.
+const (
+	DefaultLeaseHeartbeat = 5 * time.Second
+	DefaultLeaseExpiry    = 30 * time.Second
+)
+
+// SetLeaseTiming sets how often the store renews the heartbeat of a lease
+// it acquired (heartbeat) and how old the heartbeat of a holder on another
+// host may be before the holder counts as gone (expiry); a zero duration
+// keeps the current value. Expiry should be several heartbeats. The
+// heartbeat interval applies to leases acquired afterwards.
+func (s *SQLiteStore) SetLeaseTiming(heartbeat, expiry time.Duration) {
+	if heartbeat > 0 {
+		s.leaseHeartbeat.Store(int64(heartbeat))
+	}
+	if expiry > 0 {
+		s.leaseExpiry.Store(int64(expiry))
+	}
+}
+
 // AcquireLease takes the lease on l.Scope (lower-cased) for l.Holder. Each
 // attempt is one transaction: insert the lease if there is none; take it
-// over if its holder is gone (same host and the process no longer exists);
-// otherwise the holder is alive (a holder on another host is assumed
-// alive) and the attempt fails. Failed attempts are retried with a growing
-// pause until wait has elapsed (wait 0: one attempt), then AcquireLease
-// returns a *[LeaseError] naming the holder. A done ctx ends the wait
-// with ctx's error.
+// over if its holder is gone; otherwise the attempt fails. A holder is
+// alive when it is on this host and its process exists, or on another
+// host and its heartbeat is younger than the expiry (see
+// [SQLiteStore.SetLeaseTiming]; the hosts' clocks must roughly agree).
+// Failed attempts are retried with a growing pause until wait has elapsed
+// (wait 0: one attempt), then AcquireLease returns a *[LeaseError] naming
+// the holder. A done ctx ends the wait with ctx's error.
 //
-// A zero l.Started means now. The returned release deletes the lease if it
-// is still this acquisition's (not taken over since); calling it again
-// does nothing.
+// A zero l.Started means now; l.Heartbeat is set to now. Until release is
+// called (or the store is closed), a goroutine renews the heartbeat every
+// heartbeat interval; it stops by itself when the lease was broken or
+// taken over. The returned release stops the renewal and deletes the
+// lease if it is still this acquisition's (not broken or taken over
+// since); calling it again does nothing.
 func (s *SQLiteStore) AcquireLease(ctx context.Context, l Lease, wait time.Duration) (func() error, error) {
 	if l.Scope == "" {
 		return nil, errors.New("acquire lease: no scope")
@@ -45,7 +71,7 @@ func (s *SQLiteStore) AcquireLease(ctx context.Context, l Lease, wait time.Durat
 			return nil, fmt.Errorf("acquire lease on %s: %w", l.Scope, err)
 		}
 		if held == nil {
-			return s.releaser(l.Scope, token), nil
+			return s.holdLease(l.Scope, token), nil
 		}
 		left := time.Until(deadline)
 		if left <= 0 {
@@ -62,51 +88,85 @@ func (s *SQLiteStore) AcquireLease(ctx context.Context, l Lease, wait time.Durat
 	}
 }
 
+const leaseColumns = `scope, holder, pid, host, command, started, heartbeat`
+
+func scanLease(row rowScanner) (*Lease, error) {
+	var l Lease
+	var started, heartbeat int64
+	if err := row.Scan(&l.Scope, &l.Holder, &l.PID, &l.Host, &l.Command, &started, &heartbeat); err != nil {
+		return nil, err
+	}
+	l.Started, l.Heartbeat = fromNanos(started), fromNanos(heartbeat)
+	return &l, nil
+}
+
 // tryLease makes one attempt; it returns the live lease that blocks it, or
 // nil when l is now held.
 func (s *SQLiteStore) tryLease(ctx context.Context, l Lease, token string) (*Lease, error) {
 	var held *Lease
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var cur Lease
-		var started int64
-		err := tx.QueryRowContext(ctx, `SELECT scope, holder, pid, host, started FROM leases WHERE scope = ?`, l.Scope).
-			Scan(&cur.Scope, &cur.Holder, &cur.PID, &cur.Host, &started)
+		cur, err := scanLease(tx.QueryRowContext(ctx, `SELECT `+leaseColumns+` FROM leases WHERE scope = ?`, l.Scope))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return err
-		default:
-			cur.Started = fromNanos(started)
-			if s.holderAlive(&cur) {
-				held = &cur
-				return nil
-			}
+		case s.holderAlive(cur):
+			held = cur
+			return nil
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO leases (scope, holder, pid, host, started, token)
-			VALUES (?, ?, ?, ?, ?, ?)
+		_, err = tx.ExecContext(ctx, `INSERT INTO leases (`+leaseColumns+`, token)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (scope) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, host = excluded.host,
-				started = excluded.started, token = excluded.token`,
-			l.Scope, l.Holder, l.PID, l.Host, toNanos(l.Started), token)
+				command = excluded.command, started = excluded.started, heartbeat = excluded.heartbeat,
+				token = excluded.token`,
+			l.Scope, l.Holder, l.PID, l.Host, l.Command, toNanos(l.Started), s.now().UnixNano(), token)
 		return err
 	})
 	return held, err
 }
 
-// holderAlive reports whether a lease's process may still run: a process
-// on this host is checked; one on another host cannot be and is assumed
-// alive.
+// holderAlive reports whether a lease's holder may still run: a process
+// on this host is checked; one on another host is alive while its
+// heartbeat is younger than the expiry.
 func (s *SQLiteStore) holderAlive(l *Lease) bool {
-	if l.Host != s.host {
-		return true
+	if l.Host == s.host {
+		return processAlive(l.PID)
 	}
-	return processAlive(l.PID)
+	return s.now().Sub(l.Heartbeat) < time.Duration(s.leaseExpiry.Load())
 }
 
-func (s *SQLiteStore) releaser(scope, token string) func() error {
+// holdLease starts renewing the lease (scope, token) and returns its
+// release function.
+func (s *SQLiteStore) holdLease(scope, token string) func() error {
+	stop, done := make(chan struct{}), make(chan struct{})
+	every := time.Duration(s.leaseHeartbeat.Load())
+	s.renewers.Add(1)
+	go func() {
+		defer s.renewers.Done()
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-s.closed:
+				return
+			case <-t.C:
+			}
+			held, err := s.renewLease(scope, token)
+			if err == nil && !held {
+				return // broken or taken over: nothing left to renew
+			}
+			// An error (a busy or closing store) is retried at the next tick.
+		}
+	}()
 	var once sync.Once
 	var err error
 	return func() error {
 		once.Do(func() {
+			close(stop)
+			<-done
 			// Release even when the deployment's context was canceled.
 			err = s.write(context.Background(), func(tx *sql.Tx) error {
 				_, err := tx.Exec(`DELETE FROM leases WHERE scope = ? AND token = ?`, scope, token)
@@ -120,25 +180,70 @@ func (s *SQLiteStore) releaser(scope, token string) func() error {
 	}
 }
 
-// Leases lists the leases held now, sorted by scope, for diagnostics.
-func (s *SQLiteStore) Leases(ctx context.Context) ([]*Lease, error) {
-	var out []*Lease
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT scope, holder, pid, host, started FROM leases ORDER BY scope`)
+// renewLease writes a new heartbeat; it reports false when the lease is no
+// longer this acquisition's.
+func (s *SQLiteStore) renewLease(scope, token string) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), busyTimeout)
+	defer cancel()
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE leases SET heartbeat = ? WHERE scope = ? AND token = ?`,
+			s.now().UnixNano(), scope, token)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var l Lease
-			var started int64
-			if err := rows.Scan(&l.Scope, &l.Holder, &l.PID, &l.Host, &started); err != nil {
-				return err
-			}
-			l.Started = fromNanos(started)
-			out = append(out, &l)
-		}
-		return rows.Err()
+		n, err = res.RowsAffected()
+		return err
 	})
-	return out, err
+	return n > 0, err
+}
+
+func leaseNotFound(scope string) error {
+	return fmt.Errorf("lease on %s: %w", scope, ErrNotFound)
+}
+
+// Lease returns the lease on scope (lower-cased), with Stale set when its
+// holder is gone, or an error wrapping [ErrNotFound] when there is none.
+func (s *SQLiteStore) Lease(ctx context.Context, scope string) (*Lease, error) {
+	var l *Lease
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		l, err = scanLease(tx.QueryRowContext(ctx, `SELECT `+leaseColumns+` FROM leases WHERE scope = ?`, lower(scope)))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, leaseNotFound(lower(scope))
+	} else if err != nil {
+		return nil, err
+	}
+	l.Stale = !s.holderAlive(l)
+	return l, nil
+}
+
+// Leases lists the leases recorded, sorted by scope, with Stale set on
+// those whose holder is gone.
+func (s *SQLiteStore) Leases(ctx context.Context) ([]*Lease, error) {
+	ls, err := readAll(ctx, s, scanLease, `SELECT `+leaseColumns+` FROM leases ORDER BY scope`)
+	for _, l := range ls {
+		l.Stale = !s.holderAlive(l)
+	}
+	return ls, err
+}
+
+// BreakLease deletes the lease on scope (lower-cased) whoever holds it;
+// there being none is an error wrapping [ErrNotFound]. The holder is not
+// told: its renewals stop and its release does nothing.
+func (s *SQLiteStore) BreakLease(ctx context.Context, scope string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM leases WHERE scope = ?`, lower(scope))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return leaseNotFound(lower(scope))
+		}
+		return nil
+	})
 }

@@ -129,6 +129,22 @@ CREATE TABLE leases (
 ALTER TABLE deployments ADD COLUMN template TEXT;
 ALTER TABLE deployments ADD COLUMN template_name TEXT;
 `,
+	// 3: deployments at the tenant and management-group scopes, cancel
+	// requests, lease heartbeats. A management group's history is keyed by
+	// sub_key = its lower-cased id
+	// ("/providers/microsoft.management/managementgroups/{mg}") and the
+	// tenant's by sub_key = "/" (subscription ids never start with '/'),
+	// both with group_key = ''; management_group keeps the spelling. Leases
+	// of older builds count their start as their last heartbeat.
+	`
+ALTER TABLE deployments ADD COLUMN management_group TEXT NOT NULL DEFAULT '';
+ALTER TABLE deployments ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX deployments_running ON deployments (sub_key, group_key, started, seq) WHERE status = 'Running';
+
+ALTER TABLE leases ADD COLUMN heartbeat INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leases ADD COLUMN command TEXT NOT NULL DEFAULT '';
+UPDATE leases SET heartbeat = started;
+`,
 }
 
 // SchemaVersion returns the schema version this build writes: the number

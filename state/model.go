@@ -59,15 +59,17 @@ func (g *ResourceGroup) ID() string {
 	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", g.SubscriptionID, g.Name)
 }
 
-// Deployment is one deployment in a resource group's history.
+// Deployment is one deployment in the history of its scope: the tenant
+// (SubscriptionID, ResourceGroup and ManagementGroup empty), a management
+// group, a subscription, or a resource group of a subscription.
 type Deployment struct {
-	SubscriptionID string
-	ResourceGroup  string
-	Name           string
-	// Scope is "resourceGroup", "subscription", "managementGroup" or
-	// "tenant".
-	Scope        string
-	TemplateHash string
+	// ManagementGroup names the management group of a management-group
+	// deployment; it is empty at every other scope.
+	ManagementGroup string
+	SubscriptionID  string
+	ResourceGroup   string
+	Name            string
+	TemplateHash    string
 	// Template is the text of the template file as deployed, and
 	// TemplateName its file name (its extension says JSON or YAML); a
 	// rollback deploys it again.
@@ -89,11 +91,21 @@ type Deployment struct {
 	Finished      time.Time
 }
 
+// Scope returns the scope whose history holds the deployment; its
+// Level() is what ARM calls the deployment's scope ("resourceGroup",
+// "subscription", "managementGroup" or "tenant").
+func (d *Deployment) Scope() Scope {
+	return Scope{ManagementGroup: d.ManagementGroup, SubscriptionID: d.SubscriptionID, ResourceGroup: d.ResourceGroup}
+}
+
 // Operation is one resource operation of a deployment.
 type Operation struct {
-	SubscriptionID string
-	ResourceGroup  string
-	Deployment     string
+	// ManagementGroup, SubscriptionID and ResourceGroup are the scope of
+	// the deployment, as in [Deployment].
+	ManagementGroup string
+	SubscriptionID  string
+	ResourceGroup   string
+	Deployment      string
 	// Sequence orders the operations of a deployment.
 	Sequence     int
 	OperationID  string
@@ -109,6 +121,11 @@ type Operation struct {
 	Error json.RawMessage
 }
 
+// Scope returns the scope of the operation's deployment.
+func (op *Operation) Scope() Scope {
+	return Scope{ManagementGroup: op.ManagementGroup, SubscriptionID: op.SubscriptionID, ResourceGroup: op.ResourceGroup}
+}
+
 // RoleAssignment grants a role to a principal at a scope (a subscription,
 // resource group or resource id) and below it.
 type RoleAssignment struct {
@@ -119,13 +136,29 @@ type RoleAssignment struct {
 	Created          time.Time
 }
 
-// Lease is a deployment's hold on a resource group.
+// Lease is a deployment's hold on a scope (a resource group, a
+// subscription, a management group or the tenant).
 type Lease struct {
-	Scope   string // the group's id, lower-cased
-	Holder  string // the deployment holding it
-	PID     int
-	Host    string
+	// Scope is the scope's id, lower-cased: "/subscriptions/{s}/resourcegroups/{rg}"
+	// for a group deployment, "/subscriptions/{s}" for a subscription one,
+	// and so on ([Scope.ID] lower-cased).
+	Scope  string
+	Holder string // the deployment holding it
+	PID    int
+	Host   string
+	// Command is the holder's command line, for people looking at the
+	// lease; the caller passes it without secrets (the store keeps it as
+	// given).
+	Command string
 	Started time.Time
+	// Heartbeat is when the holder last renewed the lease. AcquireLease
+	// sets it and renews it while the lease is held; a holder on another
+	// host whose heartbeat is older than the store's expiry is gone.
+	Heartbeat time.Time
+	// Stale is set by the store's listings: the holder is gone (its process
+	// no longer exists on this host, or its heartbeat expired), so the next
+	// AcquireLease takes the lease over. AcquireLease ignores it.
+	Stale bool
 }
 
 // LeaseError reports a lease that could not be taken in time.
@@ -134,8 +167,13 @@ type LeaseError struct {
 }
 
 func (e *LeaseError) Error() string {
-	return fmt.Sprintf("the resource group %s is locked by deployment '%s' (process %d on %s, since %s)",
-		e.Held.Scope, e.Held.Holder, e.Held.PID, e.Held.Host, e.Held.Started.UTC().Format(time.RFC3339))
+	what := "the scope"
+	if sc, err := ParseScope(e.Held.Scope); err == nil {
+		what = map[string]string{LevelResourceGroup: "the resource group", LevelSubscription: "the subscription",
+			LevelManagementGroup: "the management group", LevelTenant: "the tenant scope"}[sc.Level()]
+	}
+	return fmt.Sprintf("%s %s is locked by deployment '%s' (process %d on %s, since %s)",
+		what, e.Held.Scope, e.Held.Holder, e.Held.PID, e.Held.Host, e.Held.Started.UTC().Format(time.RFC3339))
 }
 
 // ResourceFilter selects resources; empty fields match everything.
@@ -154,10 +192,11 @@ type Reader interface {
 	Resources(ctx context.Context, f ResourceFilter) ([]*Resource, error)
 	Group(ctx context.Context, subscription, name string) (*ResourceGroup, error)
 	Groups(ctx context.Context, subscription string) ([]*ResourceGroup, error)
-	Deployment(ctx context.Context, subscription, group, name string) (*Deployment, error)
-	// Deployments lists a group's history, newest first.
-	Deployments(ctx context.Context, subscription, group string) ([]*Deployment, error)
-	Operations(ctx context.Context, subscription, group, deployment string) ([]*Operation, error)
+	// Deployment returns a deployment of scope by name (case-insensitive).
+	Deployment(ctx context.Context, scope Scope, name string) (*Deployment, error)
+	// Deployments lists a scope's history, newest first.
+	Deployments(ctx context.Context, scope Scope) ([]*Deployment, error)
+	Operations(ctx context.Context, scope Scope, deployment string) ([]*Operation, error)
 	// RoleAssignments lists the assignments at scope and at every scope
 	// above it (the ones that apply there).
 	RoleAssignments(ctx context.Context, scope string) ([]*RoleAssignment, error)
@@ -172,17 +211,38 @@ type Store interface {
 	DeleteGroup(ctx context.Context, subscription, name string) error
 	PutResource(ctx context.Context, r *Resource) error
 	DeleteResource(ctx context.Context, id string) error
-	// PutDeployment creates or replaces a deployment record; it keeps at
-	// most 800 per group, pruning the oldest as Azure does.
+	// PutDeployment creates or replaces a deployment record in the
+	// history of d.Scope(); the history keeps at most MaxDeployments,
+	// grooming the oldest from GroomDeployments on, as Azure does.
 	PutDeployment(ctx context.Context, d *Deployment) error
-	DeleteDeployment(ctx context.Context, subscription, group, name string) error
+	DeleteDeployment(ctx context.Context, scope Scope, name string) error
+	// RunningDeployments lists the deployments with Status Running at
+	// every scope.
+	RunningDeployments(ctx context.Context) ([]*Deployment, error)
+	// RequestCancel flags a running deployment for cancellation;
+	// CancelRequested reads the flag (cheap enough to poll). PutDeployment
+	// clears it when it writes a status other than Running or a new run.
+	RequestCancel(ctx context.Context, scope Scope, name string) error
+	CancelRequested(ctx context.Context, scope Scope, name string) (bool, error)
+	// PutOperation stores an operation of the deployment op.Deployment of
+	// op.Scope().
 	PutOperation(ctx context.Context, op *Operation) error
 	PutRoleAssignment(ctx context.Context, a *RoleAssignment) error
 	DeleteRoleAssignment(ctx context.Context, id string) error
-	// AcquireLease takes the lease on a group for holder, waiting up to
-	// wait while another live process holds it; a lease whose process is
-	// gone is taken over. It fails with a *LeaseError naming the holder.
+	// AcquireLease takes the lease on l.Scope for l.Holder, waiting up to
+	// wait while another live holder has it; a lease whose holder is gone
+	// is taken over. It fails with a *LeaseError naming the holder. The
+	// store renews the lease's heartbeat until release is called.
 	AcquireLease(ctx context.Context, l Lease, wait time.Duration) (release func() error, err error)
+	// Lease returns the lease on scope (lower-cased by the store), or an
+	// error wrapping ErrNotFound when none is recorded.
+	Lease(ctx context.Context, scope string) (*Lease, error)
+	// Leases lists the leases recorded, sorted by scope.
+	Leases(ctx context.Context) ([]*Lease, error)
+	// BreakLease deletes the lease on scope whoever holds it (an error
+	// wrapping ErrNotFound when there is none); its holder's renewals
+	// and release then do nothing.
+	BreakLease(ctx context.Context, scope string) error
 	// Export writes the whole store as JSON in a stable order; Import
 	// reads such a document into an empty store.
 	Export(ctx context.Context, w io.Writer) error

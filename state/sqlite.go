@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -43,6 +44,15 @@ type SQLiteStore struct {
 	wmu  sync.Mutex // serialises this process's write transactions
 	host string
 	now  func() time.Time
+
+	// Lease timing (see SetLeaseTiming), in nanoseconds.
+	leaseHeartbeat atomic.Int64
+	leaseExpiry    atomic.Int64
+	// closed is closed by Close, which then waits for renewers: the
+	// goroutines renewing the heartbeats of leases held through the store.
+	closed    chan struct{}
+	closeOnce sync.Once
+	renewers  sync.WaitGroup
 }
 
 var (
@@ -79,7 +89,9 @@ func Open(path string) (*SQLiteStore, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	host, _ := os.Hostname()
-	s := &SQLiteStore{path: path, db: db, host: host, now: time.Now}
+	s := &SQLiteStore{path: path, db: db, host: host, now: time.Now, closed: make(chan struct{})}
+	s.leaseHeartbeat.Store(int64(DefaultLeaseHeartbeat))
+	s.leaseExpiry.Store(int64(DefaultLeaseExpiry))
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
@@ -90,9 +102,22 @@ func Open(path string) (*SQLiteStore, error) {
 // Path returns the file the store was opened from.
 func (s *SQLiteStore) Path() string { return s.path }
 
-// Close closes the database. Leases taken through the store stay until
-// their release functions run or their process is gone.
-func (s *SQLiteStore) Close() error { return s.db.Close() }
+// Close stops renewing the heartbeats of the leases taken through the
+// store and closes the database. Those leases stay until their release
+// functions run (which then fail: the database is closed) or their holder
+// is gone: its process, on this host, or, on another host, its heartbeat,
+// which is no longer renewed.
+func (s *SQLiteStore) Close() error {
+	s.closeOnce.Do(func() { close(s.closed) })
+	s.renewers.Wait()
+	return s.db.Close()
+}
+
+// SetClock sets the clock the store reads for the times it fills in
+// (creation times, lease starts and heartbeats) and for the age of lease
+// heartbeats; tests use it. Call it before the store is used from several
+// goroutines.
+func (s *SQLiteStore) SetClock(now func() time.Time) { s.now = now }
 
 // Lineage returns the random id given to the store when it was created
 // (or carried over by Import): two stores with the same lineage share a

@@ -142,7 +142,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 
 	started := opts.IO.Now()
 	dep := &state.Deployment{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup, Name: opts.Name,
-		Scope: l.Template.Scope.String(), TemplateHash: templateHash(l), Parameters: parametersJSON(l, ev),
+		TemplateHash: templateHash(l), Parameters: parametersJSON(l, ev),
 		Mode: modeName(opts.Mode), Status: "Running", CorrelationID: correlationID(opts), Started: started,
 		Template: l.Template.Source.Text, TemplateName: filepath.Base(opts.TemplateFile)}
 	if err := st.PutDeployment(ctx, dep); err != nil {

@@ -34,7 +34,7 @@ func recordNested(ctx context.Context, st state.Store, opts *deployOptions, ev *
 			continue
 		}
 		d := &state.Deployment{SubscriptionID: ref.SubscriptionID, ResourceGroup: ref.ResourceGroup, Name: r.Name,
-			Scope: "resourceGroup", Mode: "Incremental", Status: op.Status, CorrelationID: parent.CorrelationID,
+			Mode: "Incremental", Status: op.Status, CorrelationID: parent.CorrelationID,
 			Started: op.Started, Finished: op.Started.Add(op.Duration), TemplateHash: parent.TemplateHash}
 		if op.Status == "Succeeded" {
 			if o, ok := ev.Eval.NestedOutputs(r.ID); ok {
@@ -115,7 +115,7 @@ func deploymentError(res *planner.ApplyResult) json.RawMessage {
 // template and its (non-secure) parameter values, as ARM's
 // --rollback-on-error does.
 func rollback(ctx context.Context, opts *deployOptions, st state.Store, failed *state.Deployment) error {
-	history, err := st.Deployments(ctx, opts.Subscription, opts.ResourceGroup)
+	history, err := st.Deployments(ctx, state.Scope{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
 	if err != nil {
 		return err
 	}

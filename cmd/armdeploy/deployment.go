@@ -99,7 +99,7 @@ func (o *deploymentOptions) withGroup(ctx context.Context) (state.Reader, func()
 // deployment reads the deployment -n names, as ARM's not-found error when
 // it is missing.
 func (o *deploymentOptions) deployment(ctx context.Context, r state.Reader) (*state.Deployment, error) {
-	d, err := r.Deployment(ctx, o.Subscription, o.ResourceGroup, o.Name)
+	d, err := r.Deployment(ctx, state.Scope{SubscriptionID: o.Subscription, ResourceGroup: o.ResourceGroup}, o.Name)
 	if errors.Is(err, state.ErrNotFound) {
 		return nil, deploymentNotFound(o.Name)
 	}
@@ -112,7 +112,7 @@ func runDeploymentList(ctx context.Context, opts *deploymentOptions) error {
 		return err
 	}
 	defer done()
-	ds, err := r.Deployments(ctx, opts.Subscription, opts.ResourceGroup)
+	ds, err := r.Deployments(ctx, state.Scope{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ func runDeploymentOperations(ctx context.Context, opts *deploymentOptions) error
 	if err != nil {
 		return err
 	}
-	ops, err := r.Operations(ctx, opts.Subscription, opts.ResourceGroup, d.Name)
+	ops, err := r.Operations(ctx, d.Scope(), d.Name)
 	if errors.Is(err, state.ErrNotFound) {
 		return deploymentNotFound(opts.Name)
 	} else if err != nil {
@@ -193,7 +193,7 @@ func runDeploymentDelete(ctx context.Context, opts *deploymentOptions) error {
 		}
 		defer release()
 	}
-	err = st.DeleteDeployment(ctx, opts.Subscription, opts.ResourceGroup, opts.Name)
+	err = st.DeleteDeployment(ctx, state.Scope{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup}, opts.Name)
 	if errors.Is(err, state.ErrNotFound) {
 		return deploymentNotFound(opts.Name)
 	}

@@ -94,13 +94,13 @@ func (emptyState) Group(context.Context, string, string) (*state.ResourceGroup, 
 	return nil, state.ErrNotFound
 }
 func (emptyState) Groups(context.Context, string) ([]*state.ResourceGroup, error) { return nil, nil }
-func (emptyState) Deployment(context.Context, string, string, string) (*state.Deployment, error) {
+func (emptyState) Deployment(context.Context, state.Scope, string) (*state.Deployment, error) {
 	return nil, state.ErrNotFound
 }
-func (emptyState) Deployments(context.Context, string, string) ([]*state.Deployment, error) {
+func (emptyState) Deployments(context.Context, state.Scope) ([]*state.Deployment, error) {
 	return nil, nil
 }
-func (emptyState) Operations(context.Context, string, string, string) ([]*state.Operation, error) {
+func (emptyState) Operations(context.Context, state.Scope, string) ([]*state.Operation, error) {
 	return nil, state.ErrNotFound
 }
 func (emptyState) RoleAssignments(context.Context, string) ([]*state.RoleAssignment, error) {

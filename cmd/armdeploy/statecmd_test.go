@@ -231,7 +231,7 @@ func seedDeployments(t *testing.T, path string) {
 		must(t, st.PutGroup(ctx, &state.ResourceGroup{SubscriptionID: sub0, Name: "demo", Location: "eastus"}))
 		gal := rgID(sub0, "demo") + "/providers/Microsoft.Compute/galleries/gallery1"
 		must(t, st.PutDeployment(ctx, &state.Deployment{SubscriptionID: sub0, ResourceGroup: "demo", Name: "sig-create",
-			Scope: "resourceGroup", TemplateHash: "1234567890", Mode: "Incremental", Status: "Succeeded",
+			TemplateHash: "1234567890", Mode: "Incremental", Status: "Succeeded",
 			Parameters:      json.RawMessage(`{"galleryName":{"type":"String","value":"gallery1"}}`),
 			Outputs:         json.RawMessage(`{"galleryId":{"type":"String","value":"` + gal + `"}}`),
 			OutputResources: []string{gal}, CorrelationID: "c0ffee00-0000-0000-0000-000000000001",
@@ -240,7 +240,7 @@ func seedDeployments(t *testing.T, path string) {
 			Sequence: 1, OperationID: "A1B2C3D4E5F60001", ResourceID: gal, ResourceType: "Microsoft.Compute/galleries",
 			ProvisioningOperation: "Create", Status: "Succeeded", Started: t1.Add(time.Second), Duration: 1500 * time.Millisecond}))
 		must(t, st.PutDeployment(ctx, &state.Deployment{SubscriptionID: sub0, ResourceGroup: "demo", Name: "broken",
-			Scope: "resourceGroup", Mode: "Complete", Status: "Failed",
+			Mode: "Complete", Status: "Failed",
 			Error: json.RawMessage(`{"code":"DeploymentFailed","message":"At least one resource deployment operation failed.",` +
 				`"details":[{"code":"PropertyChangeNotAllowed","message":"Changing property 'osType' is not allowed."}]}`),
 			Started: t2, Finished: t2.Add(2 * time.Second)}))
@@ -254,7 +254,7 @@ func seedDeployments(t *testing.T, path string) {
 			ResourceType: "Microsoft.Compute/galleries/images/versions", ProvisioningOperation: "Create", Status: "Skipped",
 			Started: t2}))
 		must(t, st.PutDeployment(ctx, &state.Deployment{SubscriptionID: sub0, ResourceGroup: "demo", Name: "running",
-			Scope: "resourceGroup", Mode: "Incremental", Status: "Running",
+			Mode: "Incremental", Status: "Running",
 			Started: time.Date(2026, 11, 26, 7, 58, 30, 0, time.UTC)}))
 	})
 }

@@ -81,7 +81,7 @@ func (s storeSource) Resources(ctx context.Context, subscription, group string) 
 }
 
 func (s storeSource) Deployments(ctx context.Context, subscription, group string) ([]tui.Deployment, error) {
-	ds, err := s.r.Deployments(ctx, subscription, group)
+	ds, err := s.r.Deployments(ctx, state.Scope{SubscriptionID: subscription, ResourceGroup: group})
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func (s storeSource) Deployments(ctx context.Context, subscription, group string
 }
 
 func (s storeSource) Operations(ctx context.Context, subscription, group, deployment string) ([]tui.Operation, error) {
-	ops, err := s.r.Operations(ctx, subscription, group, deployment)
+	ops, err := s.r.Operations(ctx, state.Scope{SubscriptionID: subscription, ResourceGroup: group}, deployment)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import (
 
 func deployment(sub, rg, name string, started time.Time) *state.Deployment {
 	return &state.Deployment{
-		SubscriptionID: sub, ResourceGroup: rg, Name: name, Scope: "resourceGroup",
+		SubscriptionID: sub, ResourceGroup: rg, Name: name,
 		TemplateHash: "12345", Parameters: json.RawMessage(`{"galleryName":{"type":"String","value":"g1"}}`),
 		Mode: "Incremental", Status: "Succeeded", Outputs: json.RawMessage(`{"out":{"type":"String","value":"x"}}`),
 		OutputResources: []string{galleryID(sub, rg, "g1")}, CorrelationID: "c-" + name,
@@ -41,9 +41,9 @@ func testDeploymentPutGet(t *testing.T, open opener) {
 	want.Error = json.RawMessage(`{"code":"DeploymentFailed","message":"m"}`)
 	want.Status = "Failed"
 	must(t, s.PutDeployment(ctx(t), want))
-	got, err := s.Deployment(ctx(t), sub1, "RG1", "dep1")
+	got, err := s.Deployment(ctx(t), rgScope(sub1, "RG1"), "dep1")
 	must(t, err)
-	if got.Name != "Dep1" || got.ResourceGroup != "rg1" || got.SubscriptionID != sub1 || got.Scope != want.Scope ||
+	if got.Name != "Dep1" || got.ResourceGroup != "rg1" || got.SubscriptionID != sub1 || got.Scope() != want.Scope() ||
 		got.TemplateHash != want.TemplateHash || got.Mode != want.Mode || got.Status != want.Status ||
 		got.CorrelationID != want.CorrelationID || !sameJSON(got.Parameters, want.Parameters) ||
 		!sameJSON(got.Outputs, want.Outputs) || !sameJSON(got.Error, want.Error) ||
@@ -55,12 +55,12 @@ func testDeploymentPutGet(t *testing.T, open opener) {
 	// An update of a running deployment (same Started) replaces it in place.
 	want.Status, want.Error = "Succeeded", nil
 	must(t, s.PutDeployment(ctx(t), want))
-	got, err = s.Deployment(ctx(t), sub1, "rg1", "Dep1")
+	got, err = s.Deployment(ctx(t), rgScope(sub1, "rg1"), "Dep1")
 	must(t, err)
 	if got.Status != "Succeeded" || got.Error != nil {
 		t.Errorf("after update: status %s, error %s", got.Status, got.Error)
 	}
-	list, err := s.Deployments(ctx(t), sub1, "rg1")
+	list, err := s.Deployments(ctx(t), rgScope(sub1, "rg1"))
 	must(t, err)
 	if len(list) != 1 {
 		t.Errorf("two puts of one deployment gave %d", len(list))
@@ -76,10 +76,10 @@ func testDeploymentOrder(t *testing.T, open opener) {
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg1", "e", t0.Add(time.Hour))))
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg1", "d", t0.Add(time.Hour))))
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg2", "other", t0.Add(5*time.Hour))))
-	list, err := s.Deployments(ctx(t), sub1, "RG1")
+	list, err := s.Deployments(ctx(t), rgScope(sub1, "RG1"))
 	must(t, err)
 	wantStrings(t, "Deployments, newest first", deploymentNames(list), []string{"b", "d", "e", "c", "a"})
-	list, err = s.Deployments(ctx(t), sub1, "rg9")
+	list, err = s.Deployments(ctx(t), rgScope(sub1, "rg9"))
 	must(t, err)
 	if len(list) != 0 {
 		t.Errorf("Deployments of an unknown group: %d", len(list))
@@ -89,14 +89,14 @@ func testDeploymentOrder(t *testing.T, open opener) {
 func testDeploymentNotFound(t *testing.T, open opener) {
 	s := open(t)
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg1", "dep", t0)))
-	_, err := s.Deployment(ctx(t), sub1, "rg1", "nope")
+	_, err := s.Deployment(ctx(t), rgScope(sub1, "rg1"), "nope")
 	wantNotFound(t, "Deployment of a missing name", err)
-	_, err = s.Deployment(ctx(t), sub1, "rg2", "dep")
+	_, err = s.Deployment(ctx(t), rgScope(sub1, "rg2"), "dep")
 	wantNotFound(t, "Deployment in another group", err)
-	_, err = s.Operations(ctx(t), sub1, "rg1", "nope")
+	_, err = s.Operations(ctx(t), rgScope(sub1, "rg1"), "nope")
 	wantNotFound(t, "Operations of a missing deployment", err)
 	wantNotFound(t, "PutOperation of a missing deployment", s.PutOperation(ctx(t), operation(sub1, "rg1", "nope", 1)))
-	wantNotFound(t, "DeleteDeployment of a missing deployment", s.DeleteDeployment(ctx(t), sub1, "rg1", "nope"))
+	wantNotFound(t, "DeleteDeployment of a missing deployment", s.DeleteDeployment(ctx(t), rgScope(sub1, "rg1"), "nope"))
 }
 
 func testOperations(t *testing.T, open opener) {
@@ -109,7 +109,7 @@ func testOperations(t *testing.T, open opener) {
 	failed := operation(sub1, "rg1", "DEP", 2)
 	failed.Status, failed.Error = "Failed", json.RawMessage(`{"code":"Conflict","message":"no"}`)
 	must(t, s.PutOperation(ctx(t), failed))
-	ops, err := s.Operations(ctx(t), sub1, "rg1", "Dep")
+	ops, err := s.Operations(ctx(t), rgScope(sub1, "rg1"), "Dep")
 	must(t, err)
 	wantStrings(t, "Operations by sequence", ids(ops, func(o *state.Operation) string { return o.OperationID }),
 		[]string{"OP0001", "OP0002", "OP0003"})
@@ -132,12 +132,12 @@ func testDeploymentRerun(t *testing.T, open opener) {
 	must(t, s.PutOperation(ctx(t), operation(sub1, "rg1", "dep", 1)))
 	must(t, s.PutOperation(ctx(t), operation(sub1, "rg1", "older", 1)))
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg1", "dep", t0.Add(time.Hour))))
-	ops, err := s.Operations(ctx(t), sub1, "rg1", "dep")
+	ops, err := s.Operations(ctx(t), rgScope(sub1, "rg1"), "dep")
 	must(t, err)
 	if len(ops) != 0 {
 		t.Errorf("a new run of a deployment kept %d operations of the old run", len(ops))
 	}
-	ops, err = s.Operations(ctx(t), sub1, "rg1", "older")
+	ops, err = s.Operations(ctx(t), rgScope(sub1, "rg1"), "older")
 	must(t, err)
 	if len(ops) != 1 {
 		t.Errorf("another deployment lost its operations: %d", len(ops))
@@ -149,19 +149,19 @@ func testDeploymentDelete(t *testing.T, open opener) {
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg1", "dep", t0)))
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg1", "keep", t0)))
 	must(t, s.PutOperation(ctx(t), operation(sub1, "rg1", "dep", 1)))
-	must(t, s.DeleteDeployment(ctx(t), sub1, "RG1", "DEP"))
-	_, err := s.Deployment(ctx(t), sub1, "rg1", "dep")
+	must(t, s.DeleteDeployment(ctx(t), rgScope(sub1, "RG1"), "DEP"))
+	_, err := s.Deployment(ctx(t), rgScope(sub1, "rg1"), "dep")
 	wantNotFound(t, "Deployment after DeleteDeployment", err)
-	_, err = s.Operations(ctx(t), sub1, "rg1", "dep")
+	_, err = s.Operations(ctx(t), rgScope(sub1, "rg1"), "dep")
 	wantNotFound(t, "Operations after DeleteDeployment", err)
 	// Recreating it starts without the old operations.
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg1", "dep", t0)))
-	ops, err := s.Operations(ctx(t), sub1, "rg1", "dep")
+	ops, err := s.Operations(ctx(t), rgScope(sub1, "rg1"), "dep")
 	must(t, err)
 	if len(ops) != 0 {
 		t.Errorf("a recreated deployment has %d old operations", len(ops))
 	}
-	list, err := s.Deployments(ctx(t), sub1, "rg1")
+	list, err := s.Deployments(ctx(t), rgScope(sub1, "rg1"))
 	must(t, err)
 	wantStrings(t, "Deployments", deploymentNames(list), []string{"dep", "keep"})
 }
@@ -175,23 +175,26 @@ func testDeploymentPrune(t *testing.T, open opener) {
 	for i := range n {
 		must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg1", fmt.Sprintf("d%04d", i), t0.Add(time.Duration(i)*time.Minute))))
 	}
-	must(t, s.PutOperation(ctx(t), operation(sub1, "rg1", "d0005", 1)))
+	// Grooming keeps the history under GroomDeployments: the newest 789.
+	const kept = state.GroomDeployments - 1
+	oldest := n - kept
+	must(t, s.PutOperation(ctx(t), operation(sub1, "rg1", fmt.Sprintf("d%04d", oldest), 1)))
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg2", "elsewhere", t0)))
-	list, err := s.Deployments(ctx(t), sub1, "rg1")
+	list, err := s.Deployments(ctx(t), rgScope(sub1, "rg1"))
 	must(t, err)
-	if len(list) != state.MaxDeployments {
-		t.Fatalf("after %d deployments the group keeps %d, want %d", n, len(list), state.MaxDeployments)
+	if len(list) != kept {
+		t.Fatalf("after %d deployments the group keeps %d, want %d", n, len(list), kept)
 	}
-	if first, last := list[0].Name, list[len(list)-1].Name; first != fmt.Sprintf("d%04d", n-1) || last != "d0005" {
-		t.Errorf("kept %s ... %s, want the newest d%04d ... d0005", first, last, n-1)
+	if first, last := list[0].Name, list[len(list)-1].Name; first != fmt.Sprintf("d%04d", n-1) || last != fmt.Sprintf("d%04d", oldest) {
+		t.Errorf("kept %s ... %s, want the newest d%04d ... d%04d", first, last, n-1, oldest)
 	}
-	_, err = s.Deployment(ctx(t), sub1, "rg1", "d0004")
-	wantNotFound(t, "a pruned deployment", err)
-	// One more prunes the oldest with its operations.
+	_, err = s.Deployment(ctx(t), rgScope(sub1, "rg1"), fmt.Sprintf("d%04d", oldest-1))
+	wantNotFound(t, "a groomed deployment", err)
+	// One more grooms the oldest with its operations.
 	must(t, s.PutDeployment(ctx(t), deployment(sub1, "rg1", "newest", t0.Add(100*time.Hour))))
-	_, err = s.Operations(ctx(t), sub1, "rg1", "d0005")
-	wantNotFound(t, "the operations of a pruned deployment", err)
-	if _, err := s.Deployment(ctx(t), sub1, "rg2", "elsewhere"); err != nil {
-		t.Errorf("pruning one group touched another: %v", err)
+	_, err = s.Operations(ctx(t), rgScope(sub1, "rg1"), fmt.Sprintf("d%04d", oldest))
+	wantNotFound(t, "the operations of a groomed deployment", err)
+	if _, err := s.Deployment(ctx(t), rgScope(sub1, "rg2"), "elsewhere"); err != nil {
+		t.Errorf("grooming one group touched another: %v", err)
 	}
 }

@@ -34,7 +34,7 @@ func populate(t *testing.T, s state.Store) {
 		deployment(sub1, "zz", "first", t0),
 		deployment(sub1, "zz", "tie", t0),
 		deployment(sub1, "AA", "x", t0),
-		{SubscriptionID: sub1, Name: "subscription-level", Scope: "subscription", Status: "Running", Started: t0},
+		{SubscriptionID: sub1, Name: "subscription-level", Status: "Running", Started: t0},
 	} {
 		must(t, s.PutDeployment(ctx(t), d))
 	}
@@ -75,10 +75,10 @@ func testExportRoundTrip(t *testing.T, open opener) {
 	}
 	// The imported store answers like the original.
 	for _, st := range []state.Store{s, s2} {
-		list, err := st.Deployments(ctx(t), sub1, "zz")
+		list, err := st.Deployments(ctx(t), rgScope(sub1, "zz"))
 		must(t, err)
 		wantStrings(t, "Deployments after import", deploymentNames(list), []string{"second", "tie", "first"})
-		ops, err := st.Operations(ctx(t), sub1, "zz", "second")
+		ops, err := st.Operations(ctx(t), rgScope(sub1, "zz"), "second")
 		must(t, err)
 		if len(ops) != 2 || ops[1].Status != "Failed" || ops[0].Duration != 1500*time.Millisecond {
 			t.Errorf("Operations after import: %+v", ops)

@@ -89,14 +89,14 @@ func testGroupDelete(t *testing.T, open opener) {
 	rs, err := s.Resources(ctx(t), state.ResourceFilter{})
 	must(t, err)
 	wantStrings(t, "resources left", resourceIDs(rs), []string{galleryID(sub1, "rg2", "g2")})
-	deps, err := s.Deployments(ctx(t), sub1, "rg1")
+	deps, err := s.Deployments(ctx(t), rgScope(sub1, "rg1"))
 	must(t, err)
 	if len(deps) != 0 {
 		t.Errorf("the deleted group still has %d deployments", len(deps))
 	}
-	_, err = s.Operations(ctx(t), sub1, "rg1", "dep")
+	_, err = s.Operations(ctx(t), rgScope(sub1, "rg1"), "dep")
 	wantNotFound(t, "Operations of a deleted group's deployment", err)
-	ops, err := s.Operations(ctx(t), sub1, "rg2", "dep")
+	ops, err := s.Operations(ctx(t), rgScope(sub1, "rg2"), "dep")
 	must(t, err)
 	if len(ops) != 1 {
 		t.Errorf("the other group lost its operations: %d left", len(ops))

@@ -135,7 +135,7 @@ func testLeaseReads(t *testing.T, open opener) {
 	if rs, err := s.Resources(c, state.ResourceFilter{SubscriptionID: sub1, ResourceGroup: "rg1"}); err != nil || len(rs) != 1 {
 		t.Errorf("Resources while the group is leased: %d, %v", len(rs), err)
 	}
-	if _, err := s.Deployments(c, sub1, "rg1"); err != nil {
+	if _, err := s.Deployments(c, rgScope(sub1, "rg1")); err != nil {
 		t.Errorf("Deployments while the group is leased: %v", err)
 	}
 	// Writes to the group's resources are not blocked by the lease either:

@@ -47,7 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) state.Store) {
 		{"Deployment/Operations", testOperations},
 		{"Deployment/RerunDropsOperations", testDeploymentRerun},
 		{"Deployment/Delete", testDeploymentDelete},
-		{"Deployment/Keeps800", testDeploymentPrune},
+		{"Deployment/GroomsAt790", testDeploymentPrune},
 		{"RoleAssignment/Inheritance", testRoleInheritance},
 		{"RoleAssignment/Delete", testRoleDelete},
 		{"Lease/Contention", testLeaseContention},
@@ -223,3 +223,7 @@ func sortedLower(xs []string) []string {
 	slices.SortFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
 	return out
 }
+
+// rgScope is the scope of resource group rg of sub ("" for the
+// subscription itself).
+func rgScope(sub, rg string) state.Scope { return state.Scope{SubscriptionID: sub, ResourceGroup: rg} }
