@@ -6,6 +6,9 @@ import (
 	"github.com/armdeploy/armdeploy/evaluator"
 )
 
+// Diff is the delta of a change from before to after: diff at the root.
+func Diff(before, after evaluator.Value) []PropertyChange { return diff("", before, after) }
+
 // diff compares two payloads as ARM's what-if does and returns the changed
 // properties with dotted paths ("properties.osProfile.computerName"). Object
 // keys match case-insensitively. Arrays change element by element: a scalar
@@ -29,15 +32,15 @@ func diff(path string, before, after evaluator.Value) []PropertyChange {
 			k := bo.KeyAt(i)
 			av, ok := ao.Get(k)
 			if !ok {
-				out = append(out, leaves(join(path, k), PropDelete, bo.ValueAt(i))...)
+				out = append(out, leaves(JoinPath(path, k), PropDelete, bo.ValueAt(i))...)
 				continue
 			}
-			out = append(out, diff(join(path, k), bo.ValueAt(i), av)...)
+			out = append(out, diff(JoinPath(path, k), bo.ValueAt(i), av)...)
 		}
 		for i := range ao.Len() {
 			k := ao.KeyAt(i)
 			if !bo.Has(k) {
-				out = append(out, leaves(join(path, k), PropCreate, ao.ValueAt(i))...)
+				out = append(out, leaves(JoinPath(path, k), PropCreate, ao.ValueAt(i))...)
 			}
 		}
 		return out
@@ -98,7 +101,7 @@ func leaves(path string, t PropertyChangeType, v evaluator.Value) []PropertyChan
 	}
 	var out []PropertyChange
 	for i := range o.Len() {
-		out = append(out, leaves(join(path, o.KeyAt(i)), t, o.ValueAt(i))...)
+		out = append(out, leaves(JoinPath(path, o.KeyAt(i)), t, o.ValueAt(i))...)
 	}
 	return out
 }
@@ -121,7 +124,10 @@ func prop(path string, t PropertyChangeType, before, after evaluator.Value) Prop
 	return pc
 }
 
-func join(path, key string) string {
+// JoinPath appends key to a dotted property path ("properties" + "osProfile"
+// is "properties.osProfile"), as what-if deltas and az's flattened lists
+// write paths.
+func JoinPath(path, key string) string {
 	if path == "" {
 		return key
 	}

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/views"
 )
 
 // BrowseWhatIf shows a what-if result full-screen on out: the resources
@@ -80,7 +81,7 @@ func newWhatIfModel(res *planner.WhatIfResult, t theme, opts Options) *whatIfMod
 	seen := map[string]bool{}
 	for i := range res.Properties.Changes {
 		c := &res.Properties.Changes[i]
-		scope, rel := planner.SplitResourceID(c.ResourceID)
+		scope, rel := views.SplitResourceID(c.ResourceID)
 		if !seen[scope] {
 			seen[scope] = true
 			m.scopes = append(m.scopes, scope)

@@ -1,4 +1,4 @@
-package planner
+package views
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/planner"
 )
 
 // The layout below follows az's what-if formatter (arm-spec §9.2): the
@@ -24,22 +25,22 @@ type style struct {
 	label  string // Python's str.title() of the enum value, as az prints it
 }
 
-var changeStyles = map[ChangeType]style{
-	Delete:      {"-", "\x1b[38;5;208m", 0, "Delete"},
-	Create:      {"+", "\x1b[38;5;77m", 1, "Create"},
-	Deploy:      {"!", "\x1b[38;5;39m", 2, "Deploy"},
-	Modify:      {"~", "\x1b[38;5;141m", 3, "Modify"},
-	NoChange:    {"=", "\x1b[0m", 4, "Nochange"},
-	Unsupported: {"x", "\x1b[38;5;246m", 5, "Unsupported"},
-	Ignore:      {"*", "\x1b[38;5;246m", 6, "Ignore"},
+var changeStyles = map[planner.ChangeType]style{
+	planner.Delete:      {"-", "\x1b[38;5;208m", 0, "Delete"},
+	planner.Create:      {"+", "\x1b[38;5;77m", 1, "Create"},
+	planner.Deploy:      {"!", "\x1b[38;5;39m", 2, "Deploy"},
+	planner.Modify:      {"~", "\x1b[38;5;141m", 3, "Modify"},
+	planner.NoChange:    {"=", "\x1b[0m", 4, "Nochange"},
+	planner.Unsupported: {"x", "\x1b[38;5;246m", 5, "Unsupported"},
+	planner.Ignore:      {"*", "\x1b[38;5;246m", 6, "Ignore"},
 }
 
-var propStyles = map[PropertyChangeType]style{
-	PropDelete:   {"-", "\x1b[38;5;208m", 0, "Delete"},
-	PropCreate:   {"+", "\x1b[38;5;77m", 1, "Create"},
-	PropModify:   {"~", "\x1b[38;5;141m", 2, "Modify"},
-	PropArray:    {"~", "\x1b[38;5;141m", 2, "Modify"},
-	PropNoEffect: {"x", "\x1b[38;5;246m", 3, "Noeffect"},
+var propStyles = map[planner.PropertyChangeType]style{
+	planner.PropDelete:   {"-", "\x1b[38;5;208m", 0, "Delete"},
+	planner.PropCreate:   {"+", "\x1b[38;5;77m", 1, "Create"},
+	planner.PropModify:   {"~", "\x1b[38;5;141m", 2, "Modify"},
+	planner.PropArray:    {"~", "\x1b[38;5;141m", 2, "Modify"},
+	planner.PropNoEffect: {"x", "\x1b[38;5;246m", 3, "Noeffect"},
 }
 
 // legendWeight orders legend entries across resource and property types.
@@ -62,7 +63,7 @@ func (w *textWriter) colored(color, s string) {
 
 // WriteText renders a what-if result as az does, with ANSI colours when
 // color is set.
-func WriteText(out io.Writer, res *WhatIfResult, color bool) error {
+func WriteText(out io.Writer, res *planner.WhatIfResult, color bool) error {
 	w := &textWriter{color: color}
 	changes := res.Properties.Changes
 	w.b.WriteString("Note: The result may contain false positive predictions (noise).\n")
@@ -76,13 +77,13 @@ func WriteText(out io.Writer, res *WhatIfResult, color bool) error {
 	return err
 }
 
-func (w *textWriter) legend(changes []Change) {
+func (w *textWriter) legend(changes []planner.Change) {
 	if len(changes) == 0 {
 		return
 	}
 	seen := map[string]style{}
-	var walk func([]PropertyChange)
-	walk = func(ps []PropertyChange) {
+	var walk func([]planner.PropertyChange)
+	walk = func(ps []planner.PropertyChange) {
 		for _, p := range ps {
 			st := propStyles[p.PropertyChangeType]
 			seen[st.label] = st
@@ -140,11 +141,11 @@ func SplitResourceID(id string) (scope, relative string) {
 	return "/", strings.TrimPrefix(id, "/providers/")
 }
 
-func (w *textWriter) resources(changes []Change) {
+func (w *textWriter) resources(changes []planner.Change) {
 	if len(changes) == 0 {
 		return
 	}
-	byScope := map[string][]Change{}
+	byScope := map[string][]planner.Change{}
 	var scopes []string
 	for _, c := range changes {
 		s, _ := SplitResourceID(c.ResourceID)
@@ -178,7 +179,7 @@ func (w *textWriter) resources(changes []Change) {
 	}
 }
 
-func apiVersion(c Change) string {
+func apiVersion(c planner.Change) string {
 	for _, v := range []*evaluator.Value{c.After, c.Before} {
 		if v != nil {
 			if av, ok := v.Get("apiVersion"); ok {
@@ -191,7 +192,7 @@ func apiVersion(c Change) string {
 	return ""
 }
 
-func (w *textWriter) resource(c Change, last bool) {
+func (w *textWriter) resource(c planner.Change, last bool) {
 	st := changeStyles[c.ChangeType]
 	_, rel := SplitResourceID(c.ResourceID)
 	w.b.WriteString("\n")
@@ -201,9 +202,9 @@ func (w *textWriter) resource(c Change, last bool) {
 	}
 	w.colored(st.color, line)
 	switch {
-	case c.ChangeType == Create && c.After != nil:
+	case c.ChangeType == planner.Create && c.After != nil:
 		w.json(*c.After, 2)
-	case c.ChangeType == Delete && c.Before != nil:
+	case c.ChangeType == planner.Delete && c.Before != nil:
 		w.json(*c.Before, 2)
 	case len(c.Delta) > 0:
 		w.b.WriteString("\n")
@@ -295,7 +296,7 @@ func (w *textWriter) jsonAt(v evaluator.Value, path string, width, level int) {
 // flat writes an object's members flattened to dotted paths.
 func (w *textWriter) flat(o *evaluator.Object, prefix string, width, level int) {
 	for i := range o.Len() {
-		p := join(prefix, o.KeyAt(i))
+		p := planner.JoinPath(prefix, o.KeyAt(i))
 		v := o.ValueAt(i)
 		if nonEmptyObject(v) {
 			child, _ := v.AsObject()
@@ -311,7 +312,7 @@ func (w *textWriter) flat(o *evaluator.Object, prefix string, width, level int) 
 func flatWidth(o *evaluator.Object, prefix string) int {
 	width := 0
 	for i := range o.Len() {
-		p := join(prefix, o.KeyAt(i))
+		p := planner.JoinPath(prefix, o.KeyAt(i))
 		v := o.ValueAt(i)
 		switch {
 		case nonEmptyObject(v):
@@ -333,10 +334,10 @@ func (w *textWriter) path(path string, pad, level int) {
 	w.b.WriteString(indent(level) + path + ":" + strings.Repeat(" ", max(pad, 0)))
 }
 
-func (w *textWriter) propertyChanges(ps []PropertyChange, level int) {
+func (w *textWriter) propertyChanges(ps []planner.PropertyChange, level int) {
 	width := 0
 	for _, p := range ps {
-		if p.PropertyChangeType == PropArray || (p.PropertyChangeType == PropModify && len(p.Children) > 0) {
+		if p.PropertyChangeType == planner.PropArray || (p.PropertyChangeType == planner.PropModify && len(p.Children) > 0) {
 			continue
 		}
 		if v := shownValue(p); nonEmptyArray(v) || nonEmptyObject(v) {
@@ -344,7 +345,7 @@ func (w *textWriter) propertyChanges(ps []PropertyChange, level int) {
 		}
 		width = max(width, len(p.Path))
 	}
-	sorted := append([]PropertyChange(nil), ps...)
+	sorted := append([]planner.PropertyChange(nil), ps...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		wi, wj := propStyles[sorted[i].PropertyChangeType].weight, propStyles[sorted[j].PropertyChangeType].weight
 		if wi != wj {
@@ -358,9 +359,9 @@ func (w *textWriter) propertyChanges(ps []PropertyChange, level int) {
 	}
 }
 
-func shownValue(p PropertyChange) evaluator.Value {
+func shownValue(p planner.PropertyChange) evaluator.Value {
 	switch {
-	case p.PropertyChangeType == PropDelete && p.Before != nil:
+	case p.PropertyChangeType == planner.PropDelete && p.Before != nil:
 		return *p.Before
 	case p.After != nil:
 		return *p.After
@@ -370,23 +371,23 @@ func shownValue(p PropertyChange) evaluator.Value {
 	return evaluator.Null
 }
 
-func (w *textWriter) propertyChange(p PropertyChange, width, level int) {
+func (w *textWriter) propertyChange(p planner.PropertyChange, width, level int) {
 	st := propStyles[p.PropertyChangeType]
 	v := shownValue(p)
 	pad := width - len(p.Path) + 1
 	switch {
-	case nonEmptyArray(v) || p.PropertyChangeType == PropArray:
+	case nonEmptyArray(v) || p.PropertyChangeType == planner.PropArray:
 		pad = 1
-	case nonEmptyObject(v) || (p.PropertyChangeType == PropModify && len(p.Children) > 0):
+	case nonEmptyObject(v) || (p.PropertyChangeType == planner.PropModify && len(p.Children) > 0):
 		pad = 0
 	}
 	w.b.WriteString(indent(level))
 	w.colored(st.color, st.symbol)
 	w.b.WriteString(" " + p.Path + ":" + strings.Repeat(" ", max(pad, 0)))
 	switch p.PropertyChangeType {
-	case PropCreate, PropNoEffect, PropDelete:
+	case planner.PropCreate, planner.PropNoEffect, planner.PropDelete:
 		w.value(v, level)
-	case PropModify:
+	case planner.PropModify:
 		if len(p.Children) > 0 {
 			w.b.WriteString("\n\n")
 			w.propertyChanges(p.Children, level+1)
@@ -405,13 +406,13 @@ func (w *textWriter) propertyChange(p PropertyChange, width, level int) {
 		}
 		w.b.WriteString(" => ")
 		w.value(after, level)
-	case PropArray:
+	case planner.PropArray:
 		if len(p.Children) == 0 {
 			w.b.WriteString("[]")
 			return
 		}
 		w.b.WriteString("[\n")
-		kids := append([]PropertyChange(nil), p.Children...)
+		kids := append([]planner.PropertyChange(nil), p.Children...)
 		sort.SliceStable(kids, func(i, j int) bool {
 			a, _ := strconv.Atoi(kids[i].Path)
 			b, _ := strconv.Atoi(kids[j].Path)
@@ -454,22 +455,22 @@ func (w *textWriter) value(v evaluator.Value, level int) {
 	w.flat(o, "", flatWidth(o, ""), level+2)
 }
 
-var summaryLabels = map[ChangeType]string{
-	Delete: "to delete", Create: "to create", Deploy: "to deploy", Modify: "to modify",
-	NoChange: "no change", Unsupported: "unsupported", Ignore: "to ignore",
+var summaryLabels = map[planner.ChangeType]string{
+	planner.Delete: "to delete", planner.Create: "to create", planner.Deploy: "to deploy", planner.Modify: "to modify",
+	planner.NoChange: "no change", planner.Unsupported: "unsupported", planner.Ignore: "to ignore",
 }
 
-func (w *textWriter) summary(changes []Change) {
+func (w *textWriter) summary(changes []planner.Change) {
 	w.b.WriteString("\nResource changes: ")
 	if len(changes) == 0 {
 		w.b.WriteString("no change.")
 		return
 	}
-	counts := map[ChangeType]int{}
+	counts := map[planner.ChangeType]int{}
 	for _, c := range changes {
 		counts[c.ChangeType]++
 	}
-	types := make([]ChangeType, 0, len(counts))
+	types := make([]planner.ChangeType, 0, len(counts))
 	for t := range counts {
 		types = append(types, t)
 	}
@@ -481,10 +482,10 @@ func (w *textWriter) summary(changes []Change) {
 	w.b.WriteString(strings.Join(parts, ", ") + ".")
 }
 
-func (w *textWriter) diagnostics(res *WhatIfResult) {
+func (w *textWriter) diagnostics(res *planner.WhatIfResult) {
 	var lines []string
 	for _, c := range res.Properties.Changes {
-		if c.ChangeType == Unsupported {
+		if c.ChangeType == planner.Unsupported {
 			_, rel := SplitResourceID(c.ResourceID)
 			lines = append(lines, fmt.Sprintf("%s (Unsupported) %s", rel, c.UnsupportedReason))
 		}
