@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,4 +124,115 @@ func BenchmarkListGroup10k(b *testing.B) {
 		}
 	}
 	reportMedian(b, times)
+}
+
+// benchHistory returns a store whose group "big" holds n deployments (and
+// a few other scopes a handful each), loaded through Import (which does
+// not groom). Each record carries a 4 KB template, parameters and outputs,
+// like a real one.
+func benchHistory(b *testing.B, n int) *state.SQLiteStore {
+	b.Helper()
+	type dep struct {
+		ManagementGroup string          `json:"managementGroup,omitempty"`
+		SubscriptionID  string          `json:"subscriptionId"`
+		ResourceGroup   string          `json:"resourceGroup,omitempty"`
+		Name            string          `json:"name"`
+		Mode            string          `json:"mode"`
+		Status          string          `json:"status"`
+		Started         string          `json:"started"`
+		Finished        string          `json:"finished"`
+		Parameters      json.RawMessage `json:"parameters"`
+		Outputs         json.RawMessage `json:"outputs"`
+		OutputResources []string        `json:"outputResources"`
+		Template        string          `json:"template"`
+		TemplateName    string          `json:"templateName"`
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tmpl := `{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","resources":[` +
+		strings.Repeat(`{"type":"Microsoft.Compute/galleries","apiVersion":"2024-03-03","name":"[parameters('galleryName')]","location":"[resourceGroup().location]"},`, 30) + `{}]}`
+	var ds []dep
+	add := func(mg, sub, rg string, i int) {
+		at := t0.Add(time.Duration(i) * time.Minute)
+		ds = append(ds, dep{mg, sub, rg, fmt.Sprintf("deployment-%04d", i), "Incremental", "Succeeded",
+			at.Format(time.RFC3339Nano), at.Add(time.Minute).Format(time.RFC3339Nano),
+			json.RawMessage(`{"galleryName":{"type":"String","value":"gallery1"},"location":{"type":"String","value":"eastus"}}`),
+			json.RawMessage(`{"galleryId":{"type":"String","value":"` + benchID("big", i) + `"}}`),
+			[]string{benchID("big", i)}, tmpl, "main.json"})
+	}
+	for i := range n {
+		add("", benchSub, "big", i)
+	}
+	for i := range 10 {
+		add("", benchSub, "small", i)
+		add("", benchSub, "", i)
+		add("mg", "", "", i)
+	}
+	doc, err := json.Marshal(map[string]any{"version": 1, "deployments": ds})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := state.Open(filepath.Join(b.TempDir(), "state.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if err := s.Import(context.Background(), bytes.NewReader(doc)); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkDeployments800 lists a full history: 800 deployments at one
+// scope, newest first, templates included.
+func BenchmarkDeployments800(b *testing.B) {
+	s := benchHistory(b, state.MaxDeployments)
+	ctx := context.Background()
+	sc := state.Scope{SubscriptionID: benchSub, ResourceGroup: "big"}
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		ds, err := s.Deployments(ctx, sc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+		if len(ds) != state.MaxDeployments {
+			b.Fatalf("listed %d deployments, want %d", len(ds), state.MaxDeployments)
+		}
+	}
+	reportMedian(b, times)
+}
+
+// BenchmarkPutDeploymentAtCap stores a new deployment into a history at
+// the cap, which grooms the oldest.
+func BenchmarkPutDeploymentAtCap(b *testing.B) {
+	s := benchHistory(b, state.MaxDeployments)
+	ctx := context.Background()
+	t0 := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	var times []time.Duration
+	i := 0
+	for b.Loop() {
+		d := &state.Deployment{SubscriptionID: benchSub, ResourceGroup: "big", Name: fmt.Sprintf("new-%06d", i),
+			Mode: "Incremental", Status: "Succeeded", Started: t0.Add(time.Duration(i) * time.Second)}
+		start := time.Now()
+		if err := s.PutDeployment(ctx, d); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(start))
+		i++
+	}
+	reportMedian(b, times)
+}
+
+// BenchmarkCancelRequested is the poll a running deployment makes every
+// 200 ms.
+func BenchmarkCancelRequested(b *testing.B) {
+	s := benchHistory(b, state.MaxDeployments)
+	ctx := context.Background()
+	sc := state.Scope{SubscriptionID: benchSub, ResourceGroup: "big"}
+	for b.Loop() {
+		if _, err := s.CancelRequested(ctx, sc, "deployment-0400"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

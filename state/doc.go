@@ -1,7 +1,7 @@
 // Package state owns the store of the simulated Azure: subscriptions and
 // tenants, resource groups, resources (keyed by lower-cased id, body as
 // JSON), deployments with their operations, role assignments and the leases
-// that keep two deployments out of one resource group.
+// that keep two deployments out of one scope.
 //
 // The default store is one SQLite file (pure Go, WAL mode) opened with
 // [Open]. Every write is its own transaction, so a crash leaves the store
@@ -16,15 +16,32 @@
 // migrations (table schema_version) the file lacks; a file written by a
 // newer armdeploy is refused with [ErrNewerSchema].
 //
+// # Deployments and scopes
+//
+// A deployment lives in the history of its [Scope]: the tenant, a
+// management group, a subscription or a resource group. Histories are
+// separate (one name may be used at every scope) and capped as in Azure:
+// from [GroomDeployments] on the oldest deployments that are not running
+// are deleted with their operations, and a scope never holds more than
+// [MaxDeployments]. [Store.RunningDeployments] lists what was running at
+// every scope, for a control plane that recovers after a crash, and
+// [Store.RequestCancel] / [Store.CancelRequested] carry a cancel request
+// from one process to the one running the deployment.
+//
 // # Leases
 //
-// A deployment takes the lease on its resource group with
-// [Store.AcquireLease] before it writes and releases it at the end. The
-// lease records holder, pid, host and start. A second deployment to the
-// group polls until its wait runs out and then fails with a *[LeaseError]
-// naming the holder; a lease whose process no longer exists on this host
-// is taken over. Leases are advisory: reads never look at them, and the
-// store does not refuse writes from a process that holds no lease.
+// A deployment takes the lease on its scope (the lower-cased scope id)
+// with [Store.AcquireLease] before it writes and releases it at the end.
+// The lease records holder, pid, host, command, start and a heartbeat that
+// the store renews while the lease is held (every 5 s by default). A
+// second deployment to the scope polls until its wait runs out and then
+// fails with a *[LeaseError] naming the holder; a lease whose holder is
+// gone is taken over: a process on this host that no longer exists, or a
+// holder on another host whose heartbeat is 30 s old (both configurable,
+// [SQLiteStore.SetLeaseTiming]). [Store.Lease], [Store.Leases] and
+// [Store.BreakLease] are for people and recovery. Leases are advisory:
+// reads never look at them, and the store does not refuse writes from a
+// process that holds no lease.
 //
 // # Export
 //

@@ -13,7 +13,8 @@ import (
 )
 
 // ExportVersion is the version of the export document this build writes
-// and the newest it reads.
+// and the newest it reads. Fields added since without a new version (all
+// optional): a deployment's managementGroup and cancelRequested.
 const ExportVersion = 1
 
 // The export document. These types are the file format only; they are

@@ -169,8 +169,16 @@ type LeaseError struct {
 func (e *LeaseError) Error() string {
 	what := "the scope"
 	if sc, err := ParseScope(e.Held.Scope); err == nil {
-		what = map[string]string{LevelResourceGroup: "the resource group", LevelSubscription: "the subscription",
-			LevelManagementGroup: "the management group", LevelTenant: "the tenant scope"}[sc.Level()]
+		switch sc.Level() {
+		case LevelResourceGroup:
+			what = "the resource group"
+		case LevelSubscription:
+			what = "the subscription"
+		case LevelManagementGroup:
+			what = "the management group"
+		default:
+			what = "the tenant scope"
+		}
 	}
 	return fmt.Sprintf("%s %s is locked by deployment '%s' (process %d on %s, since %s)",
 		what, e.Held.Scope, e.Held.Holder, e.Held.PID, e.Held.Host, e.Held.Started.UTC().Format(time.RFC3339))

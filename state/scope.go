@@ -53,9 +53,6 @@ func (s Scope) Level() string {
 	return LevelTenant
 }
 
-// String returns the scope's id.
-func (s Scope) String() string { return s.ID() }
-
 // Validate reports a scope that is none of the four: a resource group
 // without a subscription, a management group with a subscription, or a
 // name with a '/'. The error wraps [ErrInvalidID].

@@ -35,9 +35,14 @@ func populate(t *testing.T, s state.Store) {
 		deployment(sub1, "zz", "tie", t0),
 		deployment(sub1, "AA", "x", t0),
 		{SubscriptionID: sub1, Name: "subscription-level", Status: "Running", Started: t0},
+		deploymentAt(mgScope, "mg-dep", t0),
+		deploymentAt(tenantScope, "tenant-dep", t0),
+		{ManagementGroup: mgScope.ManagementGroup, Name: "mg-running", Status: "Running", Started: t0},
 	} {
 		must(t, s.PutDeployment(ctx(t), d))
 	}
+	must(t, s.PutOperation(ctx(t), operationAt(mgScope, "mg-dep", 1)))
+	must(t, s.RequestCancel(ctx(t), mgScope, "mg-running"))
 	failed := operation(sub1, "zz", "second", 2)
 	failed.Status, failed.Error = "Failed", json.RawMessage(`{"code":"Conflict","message":"x > y"}`)
 	for _, op := range []*state.Operation{operation(sub1, "zz", "second", 1), failed, operation(sub1, "zz", "first", 1)} {
@@ -83,6 +88,28 @@ func testExportRoundTrip(t *testing.T, open opener) {
 		if len(ops) != 2 || ops[1].Status != "Failed" || ops[0].Duration != 1500*time.Millisecond {
 			t.Errorf("Operations after import: %+v", ops)
 		}
+	}
+	// Deployments at the other scopes, their operations and a cancel
+	// request come back.
+	for _, sc := range []state.Scope{mgScope, tenantScope} {
+		list, err := s2.Deployments(ctx(t), sc)
+		must(t, err)
+		want := map[string][]string{mgScope.ID(): {"mg-running", "mg-dep"}, "/": {"tenant-dep"}}[sc.ID()]
+		wantStrings(t, "Deployments at "+sc.ID()+" after import", deploymentNames(list), want)
+		for _, d := range list {
+			if d.Scope() != sc {
+				t.Errorf("%s after import: scope %+v, want %+v", d.Name, d.Scope(), sc)
+			}
+		}
+	}
+	if ops, err := s2.Operations(ctx(t), mgScope, "mg-dep"); err != nil || len(ops) != 1 || ops[0].Scope() != mgScope {
+		t.Errorf("Operations at the management group after import: %+v, %v", ops, err)
+	}
+	if c, err := s2.CancelRequested(ctx(t), mgScope, "mg-running"); err != nil || !c {
+		t.Errorf("the cancel request after import: %v, %v", c, err)
+	}
+	if !bytes.Contains(first, []byte(`"managementGroup": "Contoso-MG"`)) {
+		t.Error("the export does not name the management group")
 	}
 	want, err := s.Resource(ctx(t), galleryID(sub1, "zz", "g<&>"))
 	must(t, err)

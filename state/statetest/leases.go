@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,4 +153,188 @@ func testLeaseScopes(t *testing.T, open opener) {
 	if _, err := s.AcquireLease(ctx(t), state.Lease{Holder: "x"}, 0); err == nil {
 		t.Error("AcquireLease without a scope succeeded")
 	}
+}
+
+// Clocked is the optional part of a store that the heartbeat tests need:
+// its clock and its lease timing can be set (see
+// [state.SQLiteStore.SetClock] and [state.SQLiteStore.SetLeaseTiming]).
+// The suite skips those tests for a store without it.
+type Clocked interface {
+	SetClock(now func() time.Time)
+	SetLeaseTiming(heartbeat, expiry time.Duration)
+}
+
+// fakeClock is a clock the test moves.
+type fakeClock struct{ ns atomic.Int64 }
+
+func newFakeClock(t time.Time) *fakeClock {
+	c := &fakeClock{}
+	c.ns.Store(t.UnixNano())
+	return c
+}
+
+func (c *fakeClock) Now() time.Time          { return time.Unix(0, c.ns.Load()).UTC() }
+func (c *fakeClock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
+
+// clocked returns s as a Clocked with a fake clock at t0 and the given
+// lease timing, or skips the test.
+func clocked(t *testing.T, s state.Store, heartbeat, expiry time.Duration) *fakeClock {
+	t.Helper()
+	cs, ok := s.(Clocked)
+	if !ok {
+		t.Skip("the store's clock cannot be set")
+	}
+	c := newFakeClock(t0)
+	cs.SetClock(c.Now)
+	cs.SetLeaseTiming(heartbeat, expiry)
+	return c
+}
+
+func remoteLease(t *testing.T, rg, holder string) state.Lease {
+	l := lease(t, rg, holder)
+	l.Host, l.PID = "some-other-host.invalid", deadPID
+	return l
+}
+
+func testLeaseGetAndBreak(t *testing.T, open opener) {
+	s := open(t)
+	scope := strings.ToLower(groupID(sub1, "rg1"))
+	_, err := s.Lease(ctx(t), scope)
+	wantNotFound(t, "Lease of a free scope", err)
+	wantNotFound(t, "BreakLease of a free scope", s.BreakLease(ctx(t), scope))
+	a := lease(t, "rg1", "depA")
+	a.Command = "armdeploy deployment group create -g rg1 -n depA"
+	releaseA := acquire(t, s, a, 0)
+	got, err := s.Lease(ctx(t), groupID(sub1, "RG1")) // any case
+	must(t, err)
+	if got.Scope != scope || got.Holder != "depA" || got.PID != a.PID || got.Host != a.Host ||
+		got.Command != a.Command || !got.Started.Equal(t0) || got.Heartbeat.IsZero() || got.Stale {
+		t.Errorf("Lease: got %+v, want %+v with a heartbeat, not stale", got, a)
+	}
+	releaseOther := acquire(t, s, lease(t, "rg2", "depOther"), 0)
+	defer releaseOther()
+	ls, err := s.Leases(ctx(t))
+	must(t, err)
+	wantStrings(t, "Leases", ids(ls, func(l *state.Lease) string { return l.Holder }), []string{"depA", "depOther"})
+	must(t, s.BreakLease(ctx(t), strings.ToUpper(scope)))
+	_, err = s.Lease(ctx(t), scope)
+	wantNotFound(t, "Lease after BreakLease", err)
+	// The scope is free for the next holder; the broken holder's release
+	// does not free it.
+	releaseB := acquire(t, s, lease(t, "rg1", "depB"), 0)
+	must(t, releaseA())
+	_, err = s.AcquireLease(ctx(t), lease(t, "rg1", "depC"), 0)
+	wantHeld(t, err, "depB")
+	must(t, releaseB())
+	if _, err := s.Lease(ctx(t), groupID(sub1, "rg2")); err != nil {
+		t.Errorf("breaking one scope's lease touched another: %v", err)
+	}
+}
+
+// testLeaseAllScopes takes leases on the four kinds of scope id at once;
+// the error of a busy one names the kind of scope.
+func testLeaseAllScopes(t *testing.T, open opener) {
+	s := open(t)
+	for _, sc := range allScopes {
+		l := lease(t, "", "dep-"+sc.name)
+		l.Scope = strings.ToLower(sc.scope.ID())
+		release := acquire(t, s, l, 0)
+		defer release()
+	}
+	for _, tc := range []struct{ scope, says string }{
+		{"/", "the tenant scope / is locked by deployment 'dep-tenant'"},
+		{mgScope.ID(), "the management group /providers/microsoft.management/managementgroups/contoso-mg is locked"},
+		{subScope.ID(), "the subscription /subscriptions/" + sub1 + " is locked"},
+		{groupScope.ID(), "the resource group /subscriptions/" + sub1 + "/resourcegroups/rg1 is locked"},
+	} {
+		l := lease(t, "", "second")
+		l.Scope = tc.scope
+		_, err := s.AcquireLease(ctx(t), l, 0)
+		var le *state.LeaseError
+		if !errors.As(err, &le) || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("AcquireLease(%s) while held: got %v, want a LeaseError saying %q", tc.scope, err, tc.says)
+		}
+	}
+	ls, err := s.Leases(ctx(t))
+	must(t, err)
+	if len(ls) != 4 {
+		t.Errorf("Leases: %d, want 4", len(ls))
+	}
+}
+
+// testLeaseHeartbeatExpiry: a holder on another host that stopped
+// renewing is alive until its heartbeat is as old as the expiry, then
+// stale and taken over.
+func testLeaseHeartbeatExpiry(t *testing.T, open opener) {
+	s := open(t)
+	const expiry = 30 * time.Second
+	clock := clocked(t, s, time.Hour, expiry) // the holder will not renew in this test
+	releaseRemote := acquire(t, s, remoteLease(t, "rg1", "remote"), 0)
+	got, err := s.Lease(ctx(t), groupID(sub1, "rg1"))
+	must(t, err)
+	if !got.Heartbeat.Equal(t0) {
+		t.Errorf("the heartbeat of a new lease is %v, want the clock's %v", got.Heartbeat, t0)
+	}
+	clock.Advance(expiry - time.Second)
+	_, err = s.AcquireLease(ctx(t), lease(t, "rg1", "local"), 0)
+	wantHeld(t, err, "remote")
+	if got, err := s.Lease(ctx(t), groupID(sub1, "rg1")); err != nil || got.Stale {
+		t.Errorf("a heartbeat %v old: Lease %+v, %v; want not stale", expiry-time.Second, got, err)
+	}
+	clock.Advance(time.Second)
+	if got, err := s.Lease(ctx(t), groupID(sub1, "rg1")); err != nil || !got.Stale {
+		t.Errorf("a heartbeat %v old: Lease %+v, %v; want stale", expiry, got, err)
+	}
+	releaseLocal := acquire(t, s, lease(t, "rg1", "local"), 0)
+	// The expired holder's release must not free the new holder's lease.
+	must(t, releaseRemote())
+	got, err = s.Lease(ctx(t), groupID(sub1, "rg1"))
+	must(t, err)
+	if got.Holder != "local" || !got.Heartbeat.Equal(clock.Now()) {
+		t.Errorf("after the take-over: %+v", got)
+	}
+	must(t, releaseLocal())
+}
+
+// testLeaseHeartbeatRenews: while a lease is held the store renews its
+// heartbeat, so a holder on another host outlives the expiry; after the
+// release nothing renews it.
+func testLeaseHeartbeatRenews(t *testing.T, open opener) {
+	s := open(t)
+	const expiry = 30 * time.Second
+	clock := clocked(t, s, 5*time.Millisecond, expiry)
+	release := acquire(t, s, remoteLease(t, "rg1", "remote"), 0)
+	waitHeartbeat := func(want time.Time) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			got, err := s.Lease(ctx(t), groupID(sub1, "rg1"))
+			must(t, err)
+			if got.Heartbeat.Equal(want) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the heartbeat stayed %v, want %v", got.Heartbeat, want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	for range 3 {
+		clock.Advance(expiry - time.Second)
+		waitHeartbeat(clock.Now())
+	}
+	// 87 s after the start the holder is alive: its heartbeat is fresh.
+	_, err := s.AcquireLease(ctx(t), lease(t, "rg1", "local"), 0)
+	wantHeld(t, err, "remote")
+	must(t, release())
+	_, err = s.Lease(ctx(t), groupID(sub1, "rg1"))
+	wantNotFound(t, "Lease after release", err)
+	// A lease broken under its holder is not recreated by a renewal.
+	release = acquire(t, s, remoteLease(t, "rg2", "remote2"), 0)
+	defer release()
+	must(t, s.BreakLease(ctx(t), groupID(sub1, "rg2")))
+	clock.Advance(time.Second)
+	time.Sleep(50 * time.Millisecond) // several heartbeat intervals
+	_, err = s.Lease(ctx(t), groupID(sub1, "rg2"))
+	wantNotFound(t, "Lease after BreakLease and renewals", err)
 }

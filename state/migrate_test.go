@@ -1,0 +1,69 @@
+package state
+
+import (
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestMigrateFrom2 opens a store written at schema version 2 (history at
+// subscription and group scope only, leases without heartbeats): its
+// records read back through the scope API, and an old lease counts its
+// start as its heartbeat.
+func TestMigrateFrom2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC).UnixNano()
+	for _, q := range []string{
+		`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)`,
+		migrations[0], migrations[1],
+		`INSERT INTO schema_version VALUES (1, 0), (2, 0)`,
+		`INSERT INTO meta VALUES ('lineage', 'old')`,
+		`INSERT INTO deployments (sub_key, group_key, name_key, subscription_id, resource_group, name, scope,
+			template_hash, mode, status, correlation_id, started, finished)
+		VALUES ('s1', 'rg1', 'dep', 'S1', 'RG1', 'Dep', 'resourceGroup', 'h', 'Incremental', 'Running', 'c', 1, 0),
+			('s1', '', 'dep', 'S1', '', 'Dep', 'subscription', 'h', 'Incremental', 'Succeeded', 'c', 2, 3)`,
+		`INSERT INTO operations (deployment, sequence, operation_id, resource_id, resource_type,
+			provisioning_operation, status, started, duration) VALUES (1, 1, 'op', '/x', 't', 'Create', 'Running', 1, 0)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	if _, err := db.Exec(`INSERT INTO leases VALUES ('/subscriptions/s1/resourcegroups/rg1', 'Dep', 1,
+		'old-host.invalid', ?, 'tok')`, started); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := t.Context()
+	d, err := s.Deployment(ctx, Scope{SubscriptionID: "s1", ResourceGroup: "rg1"}, "dep")
+	if err != nil || d.Name != "Dep" || d.Scope() != (Scope{SubscriptionID: "S1", ResourceGroup: "RG1"}) {
+		t.Fatalf("the group deployment after migrating: %+v, %v", d, err)
+	}
+	if d, err := s.Deployment(ctx, Scope{SubscriptionID: "S1"}, "DEP"); err != nil || d.Scope().Level() != LevelSubscription {
+		t.Errorf("the subscription deployment after migrating: %+v, %v", d, err)
+	}
+	if ops, err := s.Operations(ctx, d.Scope(), "dep"); err != nil || len(ops) != 1 {
+		t.Errorf("operations after migrating: %d, %v", len(ops), err)
+	}
+	if run, err := s.RunningDeployments(ctx); err != nil || len(run) != 1 || run[0].ResourceGroup != "RG1" {
+		t.Errorf("RunningDeployments after migrating: %+v, %v", run, err)
+	}
+	if c, err := s.CancelRequested(ctx, d.Scope(), "dep"); err != nil || c {
+		t.Errorf("CancelRequested after migrating: %v, %v", c, err)
+	}
+	l, err := s.Lease(ctx, "/subscriptions/s1/resourcegroups/rg1")
+	if err != nil || !l.Heartbeat.Equal(time.Unix(0, started).UTC()) || !l.Stale || l.Command != "" {
+		t.Errorf("the old lease after migrating: %+v, %v; want its start as its heartbeat, stale", l, err)
+	}
+}
