@@ -92,9 +92,10 @@ type ApplyOptions struct {
 	// Complete deletes the group's resources the template does not name,
 	// children before parents, after every PUT succeeded.
 	Complete bool
-	// Principal is who deploys; each write and delete is authorised
-	// against the role assignments. "" is the owner of everything.
-	Principal string
+	// Authorize checks each write and delete (action "write" or
+	// "delete") of the caller; nil allows everything. The control plane
+	// supplies it, so that authorisation stays in one place.
+	Authorize func(ctx context.Context, action, id string) *providers.Error
 }
 
 // Operation is the record of one resource operation.
@@ -307,8 +308,8 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 	ctx = context.WithoutCancel(ctx)
 	r := w.p.Resources[v]
 	start := w.opts.Now()
-	current, err := w.opts.Store.Resource(ctx, r.ID)
-	if err != nil && !errors.Is(err, state.ErrNotFound) {
+	current, err := Current(ctx, w.opts.Store, r)
+	if err != nil {
 		return false, err
 	}
 	operation := "Create"
@@ -338,16 +339,12 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 			return false, err
 		}
 	}
-	if e := providers.Authorize(ctx, w.opts.Store, w.opts.Principal, "write", r.ID); e != nil {
+	if e := w.authorize(ctx, "write", r.ID); e != nil {
 		w.record(v, start)
 		w.finish(v, "Failed", e, start)
 		return false, nil
 	}
-	body, _ := requestBody(payload).(map[string]any)
-	req := &providers.Request{ID: r.ID, Type: r.Type, Name: r.Name, APIVersion: r.APIVersion,
-		SubscriptionID: w.opts.SubscriptionID, ResourceGroup: w.opts.ResourceGroup,
-		Body: body, Current: current, Store: w.opts.Store, Now: start}
-	result, err := providers.For(r.Type).Put(ctx, req)
+	result, err := Put(ctx, r, payload, current, w.opts.Store, start)
 	var pe *providers.Error
 	if errors.As(err, &pe) {
 		w.record(v, start)
@@ -431,7 +428,13 @@ func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload eval
 	if l, ok := result.Body["location"].(string); ok {
 		location = l
 	}
-	sr := &state.Resource{ID: r.ID, SubscriptionID: w.opts.SubscriptionID, ResourceGroup: w.opts.ResourceGroup,
+	if isGroup(r) {
+		// A resource group deployed by a subscription template is a group,
+		// not a resource in one.
+		return w.opts.Store.PutGroup(ctx, groupOf(r, result.Body, start))
+	}
+	sub, group := scopeOf(r.ID)
+	sr := &state.Resource{ID: r.ID, SubscriptionID: sub, ResourceGroup: group,
 		Type: r.Type, Name: r.Name, Location: location, Parent: parentID(r.ID), Body: body, Request: request,
 		APIVersion: r.APIVersion, Deployment: w.opts.Deployment, ETag: fmt.Sprintf("W/\"%x\"", start.UnixNano()),
 		Created: start, Updated: w.opts.Now()}
@@ -467,6 +470,39 @@ func scrub(body map[string]any, payload evaluator.Value) {
 			}
 		}
 	}
+}
+
+// authorize asks the caller's authorisation hook, if any.
+func (w *walker) authorize(ctx context.Context, action, id string) *providers.Error {
+	if w.opts.Authorize == nil {
+		return nil
+	}
+	return w.opts.Authorize(ctx, action, id)
+}
+
+// Put sends one resource's payload to its provider, as a deployment's PUT
+// does, and returns what the provider would store; it writes nothing.
+// current is the stored resource or nil; store answers the provider's
+// reads. A refusal is a *providers.Error.
+func Put(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, current *state.Resource, store state.Reader, now time.Time) (*providers.Result, error) {
+	body, _ := requestBody(payload).(map[string]any)
+	sub, group := scopeOf(r.ID)
+	req := &providers.Request{ID: r.ID, Type: r.Type, Name: r.Name, APIVersion: r.APIVersion,
+		SubscriptionID: sub, ResourceGroup: group, Body: body, Current: current, Store: store, Now: now}
+	return providers.For(r.Type).Put(ctx, req)
+}
+
+// scopeOf returns the subscription and resource group a resource id lives
+// in ("" where it has none).
+func scopeOf(id string) (subscription, group string) {
+	ref, err := state.ParseResourceID(id)
+	if err != nil {
+		return "", ""
+	}
+	if strings.EqualFold(ref.Type, typeResourceGroup) && ref.Parent == "" && !strings.Contains(strings.ToLower(id), "/providers/") {
+		return ref.SubscriptionID, ""
+	}
+	return ref.SubscriptionID, ref.ResourceGroup
 }
 
 // parentID returns the id of a child resource's parent, or "".
@@ -529,7 +565,7 @@ func (w *walker) deleteUnnamed(ctx context.Context) ([]Operation, error) {
 		op := Operation{ResourceID: s.ID, Type: s.Type, Operation: "Delete", Started: start}
 		w.opts.Hook.Event(Event{Kind: Started, ResourceID: s.ID, Type: s.Type, Name: s.Name, Operation: "Delete"})
 		var err error
-		if e := providers.Authorize(ctx, w.opts.Store, w.opts.Principal, "delete", s.ID); e != nil {
+		if e := w.authorize(ctx, "delete", s.ID); e != nil {
 			err = e
 		} else {
 			err = providers.For(s.Type).Delete(ctx, &providers.DeleteRequest{Resource: s, Store: w.opts.Store, Now: start})

@@ -3,7 +3,6 @@ package planner
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -194,13 +193,9 @@ func change(ctx context.Context, r *evaluator.Resource, store state.Reader, opts
 		c.ChangeType = Deploy // the id itself is only known at deploy time
 		return c, nil, nil
 	}
-	var current *state.Resource
-	if store != nil {
-		var err error
-		current, err = store.Resource(ctx, r.ID)
-		if err != nil && !errors.Is(err, state.ErrNotFound) {
-			return c, nil, err
-		}
+	current, err := Current(ctx, store, r)
+	if err != nil {
+		return c, nil, err
 	}
 	if current == nil {
 		c.ChangeType = Create

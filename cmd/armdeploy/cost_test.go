@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
 )
@@ -23,7 +24,7 @@ func costStore(t *testing.T) {
 	}
 	defer st.Close()
 	ctx := context.Background()
-	const sub = defaultSubscription
+	const sub = arm.DefaultSubscription
 	if err := st.PutGroup(ctx, &state.ResourceGroup{SubscriptionID: sub, Name: "rg", Location: "eastus"}); err != nil {
 		t.Fatal(err)
 	}

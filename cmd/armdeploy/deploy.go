@@ -3,13 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,12 +13,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/cmd/armdeploy/tui"
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
 	"github.com/armdeploy/armdeploy/state"
-	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
+	"github.com/armdeploy/armdeploy/views"
 )
 
 type deployOptions struct {
@@ -38,13 +35,17 @@ type deployOptions struct {
 	Speed         float64
 	NoTUI         bool
 	LockTimeout   time.Duration
-	locationGiven bool
 }
 
 func init() { commands = append(commands, newDeployCmd) }
 
-func newDeployCmd(io *IOStreams) *cobra.Command {
+func newDeployCmd(io *IOStreams) *cobra.Command { return deployCmd(io, "group") }
+
+// deployCmd is deploy (deployment create) at a scope level (group, sub,
+// mg, tenant).
+func deployCmd(io *IOStreams, level string) *cobra.Command {
 	opts := &deployOptions{IO: io}
+	opts.level = level
 	cmd := &cobra.Command{
 		Use:   "deploy -g RG -f TEMPLATE [-p PARAMS]... [-n NAME] [--mode Incremental|Complete]",
 		Short: "Deploy a template to the local Azure",
@@ -56,8 +57,7 @@ operation are kept in the group's history.`,
 		Example: `  armdeploy deploy -g demo -l eastus -f quickstarts/sig-create/azuredeploy.json -p galleryName=gallery1
   armdeploy deploy -g demo -f main.yaml -p @main.parameters.yaml -c`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.locationGiven = cmd.Flags().Changed("location")
-			if err := opts.check(args); err != nil {
+			if err := opts.check(cmd, args); err != nil {
 				return err
 			}
 			if err := checkMode(opts.Mode); err != nil {
@@ -71,6 +71,11 @@ operation are kept in the group's history.`,
 			}
 			if len(opts.Name) > 64 {
 				return usagef("the deployment name '%s' is longer than 64 characters", opts.Name)
+			}
+			if opts.level == "sub" || opts.level == "mg" || opts.level == "tenant" {
+				if opts.Location == "" {
+					return usagef("the deployment's location is required: -l/--location")
+				}
 			}
 			return runDeploy(cmd.Context(), opts)
 		},
@@ -91,179 +96,104 @@ operation are kept in the group's history.`,
 }
 
 func runDeploy(ctx context.Context, opts *deployOptions) error {
-	st, err := opts.store.open()
+	svc, err := service(ctx, opts.store.Path, opts.IO, false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	l, err := load(&opts.deploymentFlags)
-	if err != nil {
-		return err
-	}
-	// A Key Vault reference is only a warning for validate and what-if; a
-	// deployment needs the value, which cannot be fetched offline.
-	for i, d := range l.Diags {
-		if d.Code == templates.CodeKeyVaultReference {
-			l.Diags[i].Severity = diag.Error
-		}
-	}
-	if l.Diags.HasErrors() {
-		return reportInvalid(opts.IO, l, opts.Output)
-	}
-	group, err := resolveGroup(ctx, st, &opts.deploymentFlags, true, opts.locationGiven)
-	if err != nil {
-		return err
-	}
-	resolver := &planner.Resolver{Store: st, Ctx: ctx}
-	ev := evaluateWith(l, &opts.deploymentFlags, opts.IO, resolver)
-	if l.Diags.HasErrors() {
-		return reportInvalid(opts.IO, l, opts.Output)
-	}
-	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
-		return err
-	}
-	p, ds := planner.NewPlan(ev.Resources)
-	if ds.HasErrors() {
-		l.Diags = append(l.Diags, ds...)
-		return reportInvalid(opts.IO, l, opts.Output)
-	}
+	defer svc.Close()
+	req := opts.request(opts.IO)
+	req.Mode = opts.Mode
+	req.CreateGroup = opts.locationGiven
 	if opts.Confirm {
-		ok, err := confirm(ctx, opts, st, ev, !opts.NoTUI && isTerminal(opts.IO.Err))
+		ok, err := confirm(ctx, opts, svc, !opts.NoTUI && isTerminal(opts.IO.Err))
 		if err != nil || !ok {
 			return err
 		}
 	}
-	host, _ := os.Hostname()
-	release, err := st.AcquireLease(ctx, state.Lease{Scope: strings.ToLower(group.ID()), Holder: opts.Name, PID: os.Getpid(), Host: host, Started: opts.IO.Now()}, opts.LockTimeout)
-	if err != nil {
-		return err
-	}
-	defer release()
-
-	started := opts.IO.Now()
-	dep := &state.Deployment{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup, Name: opts.Name,
-		TemplateHash: templateHash(l), Parameters: parametersJSON(l, ev),
-		Mode: modeName(opts.Mode), Status: "Running", CorrelationID: correlationID(opts), Started: started,
-		Template: l.Template.Source.Text, TemplateName: filepath.Base(opts.TemplateFile)}
-	if err := st.PutDeployment(ctx, dep); err != nil {
-		return err
-	}
 	interactive := !opts.NoTUI && isTerminal(opts.IO.Err)
 	var view planner.Hook = newPlainView(opts.IO.Err, opts.IO.Now)
-	applyCtx, cancelApply := context.WithCancel(ctx)
-	defer cancelApply()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var events chan planner.Event
 	viewDone := make(chan error, 1)
 	if interactive {
 		events = make(chan planner.Event, 64)
 		view = planner.HookFunc(func(e planner.Event) { events <- e })
-		go func() {
-			viewDone <- tui.RunDeploy(ctx, keyboard(opts.IO.In), opts.IO.Err, deployHeader(opts, p), events, cancelApply,
-				tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
-		}()
 	}
-	// Each re-expansion sees the resources written so far; what is still
-	// to be written is unknown.
-	var mu sync.Mutex
-	done := map[string]bool{}
-	hook := planner.HookFunc(func(e planner.Event) {
-		if e.Kind == planner.Succeeded {
-			mu.Lock()
-			done[strings.ToLower(e.ResourceID)] = true
-			mu.Unlock()
-		}
-		view.Event(e)
-	})
-	pending := func(id string) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return !done[strings.ToLower(id)] && p.Graph.Index(strings.ToLower("|"+id)) >= 0
-	}
-	var evalMu sync.Mutex
-	refresh := func(ctx context.Context, r *evaluator.Resource) ([]*evaluator.Resource, error) {
-		evalMu.Lock()
-		defer evalMu.Unlock()
-		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: ctx, Strict: true, Pending: pending})
-		rs, ds := ev.Eval.Resources()
-		mine := templates.PathOf(r.Decl.Pointer)
-		for _, d := range ds.Errors() {
-			if d.Target == mine || strings.HasPrefix(d.Target, mine+".") {
-				return nil, errors.New(d.Message)
+	req.Apply = arm.ApplyOptions{Parallelism: opts.Parallelism, Hook: view, LockTimeout: opts.LockTimeout,
+		RollbackOnError: opts.Rollback,
+		OnRollback: func(name string) { fmt.Fprintf(opts.IO.Err, "Rolling back to deployment '%s'.\n", name) },
+		OnStart: func(p *planner.Plan) {
+			if !interactive {
+				return
 			}
-		}
-		return rs, nil
-	}
-	applyOpts := planner.ApplyOptions{Store: st, Deployment: opts.Name, SubscriptionID: opts.Subscription,
-		ResourceGroup: opts.ResourceGroup, Parallelism: opts.Parallelism, Hook: hook, Now: opts.IO.Now,
-		Refresh: refresh, Complete: strings.EqualFold(opts.Mode, "Complete"), Principal: opts.IO.Principal}
+			go func() {
+				viewDone <- tui.RunDeploy(ctx, keyboard(opts.IO.In), opts.IO.Err, deployHeader(opts, p), events, cancel,
+					tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
+			}()
+		}}
 	if opts.Simulate == "realtime" {
-		applyOpts.Sleep = realSleep
-		applyOpts.Latency = time.Duration(float64(2*time.Second) / opts.Speed)
-		applyOpts.PerWeight = time.Duration(float64(50*time.Millisecond) / opts.Speed)
+		req.Apply.Sleep = realSleep
+		req.Apply.Latency = time.Duration(float64(2*time.Second) / opts.Speed)
+		req.Apply.PerWeight = time.Duration(float64(50*time.Millisecond) / opts.Speed)
 	}
-	res, err := planner.Apply(applyCtx, p, applyOpts)
+	res, err := svc.CreateOrUpdate(ctx, req)
 	if events != nil {
-		close(events) // Apply has returned: no more events
-		if verr := <-viewDone; verr != nil {
-			fmt.Fprintf(opts.IO.Err, "armdeploy: the interactive view failed: %v\n", verr)
+		close(events) // the deployment has returned: no more events
+		if res != nil && res.Record != nil {
+			if verr := <-viewDone; verr != nil {
+				fmt.Fprintf(opts.IO.Err, "armdeploy: the interactive view failed: %v\n", verr)
+			}
 		}
 	}
 	if err != nil {
 		return err
 	}
-	// The history is written even when the deployment was canceled.
-	rec := context.WithoutCancel(ctx)
-	for i, op := range res.Operations {
-		if err := st.PutOperation(rec, operationRecord(dep, i, op)); err != nil {
+	if res.Failed() {
+		return reportInvalid(opts.IO, res.Diags, res.Sources, opts.Output)
+	}
+	if res.Preflight != nil {
+		if opts.Output != "text" {
+			err = emit(opts.IO.Out, opts.Output, map[string]any{"error": res.Preflight})
+		} else {
+			err = writePreflight(opts.IO.Err, res.Preflight)
+		}
+		if err != nil {
+			return err
+		}
+		return &exitError{exitFailed}
+	}
+	if err := diag.WriteText(opts.IO.Err, res.Diags, res.Sources); err != nil {
+		return err
+	}
+	if res.OutputDiags.HasErrors() {
+		_ = diag.WriteText(opts.IO.Err, res.OutputDiags, res.Sources)
+	}
+	if opts.Output != "text" {
+		err = emit(opts.IO.Out, opts.Output, res.Deployment)
+	} else {
+		err = writeDeployText(opts.IO.Out, res.Record, res.Operations, res.Outputs)
+	}
+	if err != nil {
+		return err
+	}
+	if rb := res.Rollback; rb != nil && rb.Record != nil {
+		if opts.Output != "text" {
+			err = emit(opts.IO.Out, opts.Output, rb.Deployment)
+		} else {
+			err = writeDeployText(opts.IO.Out, rb.Record, rb.Operations, rb.Outputs)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	var outputs []evaluator.OutputValue
-	if !res.Failed() {
-		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: rec, Strict: true})
-		ev.Eval.Resources() // nested deployments' outputs, now that everything exists
-		var ds diag.Diagnostics
-		if outputs, ds = ev.Eval.Outputs(); ds.HasErrors() {
-			_ = diag.WriteText(opts.IO.Err, ds, l.Sources)
-		}
+	if res.RollbackErr != nil {
+		fmt.Fprintf(opts.IO.Err, "armdeploy: rollback failed: %v\n", res.RollbackErr)
 	}
-	if err := recordNested(rec, st, opts, ev, res, dep); err != nil {
-		return err
-	}
-	dep.Finished = opts.IO.Now()
-	dep.OutputResources = res.OutputResources
-	dep.Outputs = outputsJSON(outputs)
-	switch {
-	case applyCtx.Err() != nil && res.Failed():
-		dep.Status = "Canceled"
-	case res.Failed():
-		dep.Status = "Failed"
-		dep.Error = deploymentError(res)
-	default:
-		dep.Status = "Succeeded"
-	}
-	// The record is written even when the command was canceled.
-	if err := st.PutDeployment(rec, dep); err != nil {
-		return err
-	}
-	if opts.Output != "text" {
-		err = emit(opts.IO.Out, opts.Output, deploymentView(dep, opts.IO.Now()))
-	} else {
-		err = writeDeployText(opts.IO.Out, dep, res, outputs)
-	}
-	if err != nil {
-		return err
-	}
-	switch dep.Status {
+	switch res.Status() {
 	case "Canceled":
 		return context.Canceled
 	case "Failed":
-		if opts.Rollback {
-			release()
-			if err := rollback(ctx, opts, st, dep); err != nil {
-				fmt.Fprintf(opts.IO.Err, "armdeploy: rollback failed: %v\n", err)
-			}
-		}
 		return &exitError{exitFailed}
 	}
 	return nil
@@ -272,7 +202,16 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 // deployHeader lists the plan's resources in dependency order for the
 // interactive view, with the target regions of image versions.
 func deployHeader(opts *deployOptions, p *planner.Plan) tui.DeployHeader {
-	h := tui.DeployHeader{Deployment: opts.Name, ResourceGroup: opts.ResourceGroup, Mode: modeName(opts.Mode)}
+	name := opts.Name
+	if name == "" {
+		base := filepath.Base(opts.TemplateFile)
+		name = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	target := opts.ResourceGroup
+	if target == "" {
+		target = opts.scope().ID()
+	}
+	h := tui.DeployHeader{Deployment: name, ResourceGroup: target, Mode: modeName(opts.Mode)}
 	order, err := p.Graph.TopologicalOrder()
 	if err != nil {
 		return h
@@ -318,23 +257,10 @@ func modeName(m string) string {
 	return "Incremental"
 }
 
-func templateHash(l *loaded) string {
-	sum := sha256.Sum256(l.Template.Source.Text)
-	return hex.EncodeToString(sum[:8])
-}
-
-func correlationID(opts *deployOptions) string {
-	b := make([]byte, 16)
-	if _, err := io.ReadFull(opts.IO.Random, b); err != nil {
-		return ""
-	}
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
-func writeDeployText(w io.Writer, dep *state.Deployment, res *planner.ApplyResult, outputs []evaluator.OutputValue) error {
+func writeDeployText(w io.Writer, dep *state.Deployment, ops []planner.Operation, outputs []evaluator.OutputValue) error {
 	var b strings.Builder
 	counts := map[string]int{}
-	for _, op := range res.Operations {
+	for _, op := range ops {
 		counts[op.Status]++
 	}
 	fmt.Fprintf(&b, "Deployment '%s' %s in %s: %d succeeded", dep.Name, strings.ToLower(dep.Status),
@@ -352,7 +278,7 @@ func writeDeployText(w io.Writer, dep *state.Deployment, res *planner.ApplyResul
 		_ = json.Unmarshal(dep.Error, &e)
 		fmt.Fprintf(&b, "%s: %s\n", e.Code, e.Message)
 	}
-	for _, op := range res.Operations {
+	for _, op := range ops {
 		if op.Err != nil {
 			fmt.Fprintf(&b, "  %s: %s: %s\n", op.ResourceID, op.Err.Code, op.Err.Message)
 		}
@@ -376,16 +302,21 @@ func writeDeployText(w io.Writer, dep *state.Deployment, res *planner.ApplyResul
 }
 
 // confirm shows the what-if and asks whether to go on (--yes answers).
-func confirm(ctx context.Context, opts *deployOptions, st state.Store, ev *evaluated, interactive bool) (bool, error) {
-	res, err := whatIf(ctx, st, ev, planner.WhatIfOptions{Complete: strings.EqualFold(opts.Mode, "Complete"),
-		SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
+func confirm(ctx context.Context, opts *deployOptions, svc *arm.Service, interactive bool) (bool, error) {
+	req := opts.request(opts.IO)
+	req.Mode = opts.Mode
+	out, err := svc.WhatIf(ctx, req)
 	if err != nil {
 		return false, err
 	}
+	if out.Failed() {
+		return false, reportInvalid(opts.IO, out.Diags, out.Sources, opts.Output)
+	}
+	res := out.Result
 	if interactive && !opts.Yes {
 		return tui.BrowseWhatIf(keyboard(opts.IO.In), opts.IO.Err, res, tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
 	}
-	if err := planner.WriteText(opts.IO.Err, res, useColor(opts.IO.Err)); err != nil {
+	if err := views.WriteText(opts.IO.Err, res, useColor(opts.IO.Err)); err != nil {
 		return false, err
 	}
 	if opts.Yes {
@@ -416,7 +347,7 @@ func (v *plainView) Event(e planner.Event) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	at := v.now().Sub(v.start).Round(time.Millisecond)
-	_, rel := planner.SplitResourceID(e.ResourceID)
+	_, rel := views.SplitResourceID(e.ResourceID)
 	switch e.Kind {
 	case planner.Started:
 		fmt.Fprintf(v.w, "[%8s] %-9s %s (%s)\n", at, "started", rel, e.Operation)

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
@@ -18,6 +20,7 @@ type expandOptions struct {
 
 func newExpandCmd(io *IOStreams) *cobra.Command {
 	opts := &expandOptions{IO: io}
+	opts.level = "auto"
 	cmd := &cobra.Command{
 		Use:   "expand -g RG -f TEMPLATE [-p PARAMS]...",
 		Short: "Print the evaluated resources and outputs of a template, changing nothing",
@@ -28,45 +31,45 @@ order after copy loops and conditions, and the outputs. Values that depend on
 deployed resources (reference(), list*()) print as their expression.`,
 		Example: `  armdeploy expand -g rg1 -l westeurope -f quickstarts/sig-create/azuredeploy.json -p galleryName=g1 -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.check(args); err != nil {
+			if err := opts.check(cmd, args); err != nil {
 				return err
 			}
-			return runExpand(opts)
+			return runExpand(cmd.Context(), opts)
 		},
 	}
 	opts.register(cmd)
 	return cmd
 }
 
-func runExpand(opts *expandOptions) error {
-	l, err := load(&opts.deploymentFlags)
+func runExpand(ctx context.Context, opts *expandOptions) error {
+	svc := arm.New(nil, arm.Options{Now: opts.IO.Now, Random: opts.IO.Random})
+	x, err := svc.Expand(ctx, opts.request(opts.IO))
 	if err != nil {
 		return err
 	}
-	ev := evaluate(l, &opts.deploymentFlags, opts.IO)
-	if l.Diags.HasErrors() {
+	if x.Failed() {
 		if opts.Output != "text" {
-			err = emit(opts.IO.Out, opts.Output, errorResponse(l.Diags))
+			err = emit(opts.IO.Out, opts.Output, errorResponse(x.Diags))
 		} else {
-			err = diag.WriteText(opts.IO.Err, l.Diags, l.Sources)
+			err = diag.WriteText(opts.IO.Err, x.Diags, x.Sources)
 		}
 		if err != nil {
 			return err
 		}
 		return &exitError{exitFailed}
 	}
-	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
+	if err := diag.WriteText(opts.IO.Err, x.Diags, x.Sources); err != nil {
 		return err
 	}
 	if opts.Output == "text" {
-		return writeExpandText(opts.IO.Out, ev)
+		return writeExpandText(opts.IO.Out, x)
 	}
-	return emit(opts.IO.Out, opts.Output, expandJSON(ev))
+	return emit(opts.IO.Out, opts.Output, expandJSON(x))
 }
 
 // expandJSON is {"resources": [...], "outputs": {name: {type, value}}} with
 // every secure value masked.
-func expandJSON(ev *evaluated) evaluator.Value {
+func expandJSON(ev *arm.Expansion) evaluator.Value {
 	resources := make([]evaluator.Value, 0, len(ev.Resources))
 	for _, r := range ev.Resources {
 		resources = append(resources, resourceJSON(r))
@@ -144,7 +147,7 @@ func masked(v evaluator.Value) evaluator.Value {
 	return v
 }
 
-func writeExpandText(w io.Writer, ev *evaluated) error {
+func writeExpandText(w io.Writer, ev *arm.Expansion) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Resources (%d):\n", len(ev.Resources))
 	for _, r := range ev.Resources {

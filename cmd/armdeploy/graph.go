@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
@@ -16,6 +18,7 @@ type graphOptions struct {
 
 func newGraphCmd(io *IOStreams) *cobra.Command {
 	opts := &graphOptions{IO: io}
+	opts.level = "auto"
 	cmd := &cobra.Command{
 		Use:   "graph -g RG -f TEMPLATE [-p PARAMS]... [--format dot|mermaid|text]",
 		Short: "Print the dependency graph of a template's resources",
@@ -24,7 +27,7 @@ resources: DOT for Graphviz, a Mermaid flowchart, or text in deployment order.
 Edges point from a resource to what it depends on.`,
 		Example: `  armdeploy graph -g demo -f quickstarts/gallery-pipeline/azuredeploy.json -p @quickstarts/gallery-pipeline/azuredeploy.parameters.json --format dot | dot -Tsvg > graph.svg`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.check(args); err != nil {
+			if err := opts.check(cmd, args); err != nil {
 				return err
 			}
 			switch opts.Format {
@@ -32,7 +35,7 @@ Edges point from a resource to what it depends on.`,
 			default:
 				return usagef("unknown graph format %q: use dot, mermaid or text", opts.Format)
 			}
-			return runGraph(opts)
+			return runGraph(cmd.Context(), opts)
 		},
 	}
 	opts.register(cmd)
@@ -40,16 +43,16 @@ Edges point from a resource to what it depends on.`,
 	return cmd
 }
 
-func runGraph(opts *graphOptions) error {
-	l, err := load(&opts.deploymentFlags)
+func runGraph(ctx context.Context, opts *graphOptions) error {
+	svc := arm.New(nil, arm.Options{Now: opts.IO.Now, Random: opts.IO.Random})
+	ev, err := svc.Expand(ctx, opts.request(opts.IO))
 	if err != nil {
 		return err
 	}
-	ev := evaluate(l, &opts.deploymentFlags, opts.IO)
-	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
+	if err := diag.WriteText(opts.IO.Err, ev.Diags, ev.Sources); err != nil {
 		return err
 	}
-	if l.Diags.HasErrors() {
+	if ev.Failed() {
 		return &exitError{exitFailed}
 	}
 	var out string

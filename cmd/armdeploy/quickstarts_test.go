@@ -117,7 +117,7 @@ func TestUpstreamQuickstartsValidate(t *testing.T) {
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			args := []string{"validate", "-g", "rg1", "-f", f[0]}
 			if f[1] != "" {
-				args = append(args, "-p", "@"+f[1])
+				args = append(args, "-p", "@"+harnessParameters(t, f[1]))
 			}
 			args = append(args, prefixed("-p", extraParams[filepath.ToSlash(rel)])...)
 			code, _, stderr := runCLI(t, args...)
@@ -126,6 +126,26 @@ func TestUpstreamQuickstartsValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// harnessParameters is a copy of an upstream parameter file with its
+// placeholders filled as the upstream test harness fills them: GEN-UNIQUE
+// becomes a unique lower-case name, GEN-PASSWORD a password. Azure's
+// providers refuse the placeholders themselves (a gallery name cannot
+// hold '-').
+func harnessParameters(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.ReplaceAll(string(b), "GEN-UNIQUE", "genunique7q2x")
+	s = strings.ReplaceAll(s, "GEN-PASSWORD", "Correct-Horse-9-Battery")
+	out := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(out, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func prefixed(flag string, values []string) []string {

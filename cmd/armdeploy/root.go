@@ -9,10 +9,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
@@ -63,7 +65,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // run is Main with every dependency injected.
 func run(args []string, streams *IOStreams) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM cancels as Ctrl-C does: operations in flight finish, the
+	// rest are recorded Canceled, and the exit code is 130.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := newRootCmd(streams)
 	root.SetArgs(args)
@@ -81,6 +85,10 @@ func exitCode(err error, stderr io.Writer) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	var ae *arm.Error
+	if errors.As(err, &ae) && ae.BadRequest {
+		err = &usageError{errors.New(ae.Message)}
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {

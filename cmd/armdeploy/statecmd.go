@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
 	"github.com/armdeploy/armdeploy/templates/diag"
@@ -34,7 +35,7 @@ type stateFlags struct {
 func (f *stateFlags) register(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
 	fl.StringVar(&f.StatePath, "state", "", "the state store (default $ARMDEPLOY_STATE, else .armdeploy/state.db)")
-	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+defaultSubscription+")")
+	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+arm.DefaultSubscription+")")
 	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text, json or yaml")
 }
 
@@ -45,7 +46,7 @@ func (f *stateFlags) check() error {
 		return usagef("unknown output format %q: use text, json or yaml", f.Output)
 	}
 	if f.Subscription == "" {
-		f.Subscription = defaultSubscription
+		f.Subscription = arm.DefaultSubscription
 	}
 	return nil
 }

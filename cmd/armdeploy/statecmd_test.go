@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/state"
 )
 
@@ -112,7 +113,7 @@ func init() {
 }
 
 const (
-	sub0 = defaultSubscription
+	sub0 = arm.DefaultSubscription
 	subB = "11111111-2222-3333-4444-555555555555"
 )
 

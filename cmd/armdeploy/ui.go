@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/cmd/armdeploy/tui"
 	"github.com/armdeploy/armdeploy/state"
 )
@@ -43,7 +44,7 @@ type storeSource struct{ r state.Reader }
 func (s storeSource) Subscriptions(ctx context.Context) ([]tui.Subscription, error) {
 	t, ok := s.r.(state.Tenancy)
 	if !ok {
-		return []tui.Subscription{{ID: defaultSubscription, DisplayName: "armdeploy", State: "Enabled"}}, nil
+		return []tui.Subscription{{ID: arm.DefaultSubscription, DisplayName: "armdeploy", State: "Enabled"}}, nil
 	}
 	subs, err := t.Subscriptions(ctx)
 	if err != nil {

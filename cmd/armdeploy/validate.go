@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
@@ -14,10 +16,15 @@ import (
 type validateOptions struct {
 	IO *IOStreams
 	deploymentFlags
+	store storeFlag
 }
 
-func newValidateCmd(io *IOStreams) *cobra.Command {
+func newValidateCmd(io *IOStreams) *cobra.Command { return validateCmd(io, "group") }
+
+// validateCmd is validate at a scope level (group, sub, mg, tenant).
+func validateCmd(io *IOStreams, level string) *cobra.Command {
 	opts := &validateOptions{IO: io}
+	opts.level = level
 	cmd := &cobra.Command{
 		Use:   "validate -g RG -f TEMPLATE [-p PARAMS]...",
 		Short: "Check a template and its parameters without deploying",
@@ -29,33 +36,44 @@ lengths). It exits 0 when the template is valid and 1 when it is not.`,
 		Example: `  armdeploy validate -g demo -f quickstarts/sig-create/azuredeploy.json -p @quickstarts/sig-create/azuredeploy.parameters.json
   armdeploy validate -g demo -f main.yaml -p galleryName=g1 -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.check(args); err != nil {
+			if err := opts.check(cmd, args); err != nil {
 				return err
 			}
-			return runValidate(opts)
+			return runValidate(cmd.Context(), opts)
 		},
 	}
 	opts.register(cmd)
+	opts.store.register(cmd)
 	return cmd
 }
 
-func runValidate(opts *validateOptions) error {
-	l, err := load(&opts.deploymentFlags)
+func runValidate(ctx context.Context, opts *validateOptions) error {
+	svc, err := service(ctx, opts.store.Path, opts.IO, true)
 	if err != nil {
 		return err
 	}
-	ev := evaluate(l, &opts.deploymentFlags, opts.IO)
-	failed := l.Diags.HasErrors()
+	defer svc.Close()
+	res, err := svc.Validate(ctx, opts.request(opts.IO))
+	if err != nil {
+		return err
+	}
+	failed := res.Failed()
 	if opts.Output != "text" {
-		if failed {
-			err = emit(opts.IO.Out, opts.Output, errorResponse(l.Diags))
-		} else {
-			err = emit(opts.IO.Out, opts.Output, validationResult(opts, l, ev))
+		switch {
+		case failed:
+			err = emit(opts.IO.Out, opts.Output, errorResponse(res.Diags))
+		case res.Preflight != nil:
+			err = emit(opts.IO.Out, opts.Output, map[string]any{"error": res.Preflight})
+		default:
+			err = emit(opts.IO.Out, opts.Output, res.Deployment)
 		}
 	} else {
-		err = diag.WriteText(opts.IO.Err, l.Diags, l.Sources)
-		if err == nil && !failed {
-			fmt.Fprintf(opts.IO.Out, "%s is valid: %s.\n", opts.TemplateFile, counts(l.Template))
+		err = diag.WriteText(opts.IO.Err, res.Diags, res.Sources)
+		if err == nil && res.Preflight != nil {
+			err = writePreflight(opts.IO.Err, res.Preflight)
+		}
+		if err == nil && res.Valid() {
+			fmt.Fprintf(opts.IO.Out, "%s is valid: %s.\n", opts.TemplateFile, counts(res.Template))
 		}
 	}
 	if err != nil {
@@ -63,11 +81,30 @@ func runValidate(opts *validateOptions) error {
 	}
 	if failed {
 		if opts.Output == "text" {
-			fmt.Fprintf(opts.IO.Err, "%s is not valid: %s.\n", opts.TemplateFile, summary(l.Diags))
+			fmt.Fprintf(opts.IO.Err, "%s is not valid: %s.\n", opts.TemplateFile, summary(res.Diags))
 		}
 		return &exitError{exitFailed}
 	}
+	if res.Preflight != nil {
+		return &exitError{exitFailed}
+	}
 	return nil
+}
+
+// writePreflight prints a preflight refusal: the outer error, then each
+// resource's.
+func writePreflight(w io.Writer, e *arm.Error) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n", e.Code, e.Message)
+	for _, d := range e.Details {
+		if d.Target != "" {
+			fmt.Fprintf(&b, "  %s: %s: %s\n", d.Target, d.Code, d.Message)
+		} else {
+			fmt.Fprintf(&b, "  %s: %s\n", d.Code, d.Message)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // errorResponse wraps the errors in ARM's envelope. The outer code is the
@@ -121,36 +158,3 @@ func counts(t *templates.Template) string {
 	}, ", ")
 }
 
-// validationResult is the deployment object az prints for a successful
-// validation. Secure parameter values are never shown.
-func validationResult(opts *validateOptions, l *loaded, ev *evaluated) map[string]any {
-	params := map[string]any{}
-	for _, p := range l.Template.Parameters {
-		entry := map[string]any{"type": evaluator.TypeName(p.Type)}
-		if v, ok := ev.Parameters[p.Name]; ok && !p.IsSecure() {
-			entry["value"] = v
-		}
-		params[p.Name] = entry
-	}
-	var warnings []any
-	for _, d := range l.Diags {
-		if d.Severity == diag.Warning {
-			warnings = append(warnings, d.Detail())
-		}
-	}
-	props := map[string]any{
-		"provisioningState": "Succeeded",
-		"mode":              "Incremental",
-		"parameters":        params,
-	}
-	if len(warnings) > 0 {
-		props["warnings"] = warnings
-	}
-	return map[string]any{
-		"id": fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Resources/deployments/%s",
-			opts.Subscription, opts.ResourceGroup, opts.Name),
-		"name":       opts.Name,
-		"type":       "Microsoft.Resources/deployments",
-		"properties": props,
-	}
-}

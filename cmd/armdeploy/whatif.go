@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,10 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/cmd/armdeploy/tui"
 	"github.com/armdeploy/armdeploy/planner"
-	"github.com/armdeploy/armdeploy/state"
+	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
+	"github.com/armdeploy/armdeploy/views"
 )
 
 type whatIfOptions struct {
@@ -26,13 +27,16 @@ type whatIfOptions struct {
 	Exclude       []string
 	DetailedExit  bool
 	Interactive   bool
-	locationGiven bool
 }
 
 func init() { commands = append(commands, newWhatIfCmd) }
 
-func newWhatIfCmd(io *IOStreams) *cobra.Command {
+func newWhatIfCmd(io *IOStreams) *cobra.Command { return whatIfCmd(io, "group") }
+
+// whatIfCmd is what-if at a scope level (group, sub, mg, tenant).
+func whatIfCmd(io *IOStreams, level string) *cobra.Command {
 	opts := &whatIfOptions{IO: io}
+	opts.level = level
 	cmd := &cobra.Command{
 		Use:   "what-if -g RG -f TEMPLATE [-p PARAMS]... [--mode Incremental|Complete]",
 		Short: "Preview what a deployment would change, as az deployment group what-if does",
@@ -45,7 +49,6 @@ unchanged template shows NoChange everywhere.`,
 		Example: `  armdeploy what-if -g demo -f quickstarts/sig-create/azuredeploy.json -p galleryName=g1
   armdeploy what-if -g demo -f main.json --exclude-change-types NoChange Ignore --detailed-exit-code`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.locationGiven = cmd.Flags().Changed("location")
 			// az takes "-x NoChange Ignore": change-type names among the
 			// positional arguments belong to --exclude-change-types.
 			args = slices.DeleteFunc(args, func(a string) bool {
@@ -55,7 +58,7 @@ unchanged template shows NoChange everywhere.`,
 				}
 				return false
 			})
-			if err := opts.check(args); err != nil {
+			if err := opts.check(cmd, args); err != nil {
 				return err
 			}
 			if err := checkMode(opts.Mode); err != nil {
@@ -96,36 +99,25 @@ func checkMode(m string) error {
 
 func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 	ctx := cmd.Context()
-	st, err := opts.store.open()
+	svc, err := service(ctx, opts.store.Path, opts.IO, true)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	g, err := resolveGroup(ctx, st, &opts.deploymentFlags, false, opts.locationGiven)
+	defer svc.Close()
+	req := opts.request(opts.IO)
+	req.Mode = opts.Mode
+	req.WhatIf.IDsOnly = strings.EqualFold(opts.ResultFormat, "ResourceIdOnly")
+	out, err := svc.WhatIf(ctx, req)
 	if err != nil {
 		return err
 	}
-	if err := authorize(ctx, st, opts.IO.Principal, "read", g.ID()); err != nil {
+	if out.Failed() {
+		return reportInvalid(opts.IO, out.Diags, out.Sources, opts.Output)
+	}
+	if err := diag.WriteText(opts.IO.Err, out.Diags, out.Sources); err != nil {
 		return err
 	}
-	l, err := load(&opts.deploymentFlags)
-	if err != nil {
-		return err
-	}
-	resolver := &planner.Resolver{Store: st, Ctx: ctx}
-	ev := evaluateWith(l, &opts.deploymentFlags, opts.IO, resolver)
-	if l.Diags.HasErrors() {
-		return reportInvalid(opts.IO, l, opts.Output)
-	}
-	if err := diag.WriteText(opts.IO.Err, l.Diags, l.Sources); err != nil {
-		return err
-	}
-	res, err := whatIf(ctx, st, ev, planner.WhatIfOptions{
-		Complete: strings.EqualFold(opts.Mode, "Complete"), IDsOnly: strings.EqualFold(opts.ResultFormat, "ResourceIdOnly"),
-		SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
-	if err != nil {
-		return err
-	}
+	res := out.Result
 	res.Properties.Changes = slices.DeleteFunc(res.Properties.Changes, func(c planner.Change) bool {
 		return slices.ContainsFunc(opts.Exclude, func(x string) bool { return strings.EqualFold(x, string(c.ChangeType)) })
 	})
@@ -134,94 +126,33 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 		if err != nil || !ok {
 			return err
 		}
-		st.Close()
+		svc.Close()
 		return runDeploy(cmd.Context(), &deployOptions{IO: opts.IO, deploymentFlags: opts.deploymentFlags, store: opts.store,
-			Mode: opts.Mode, Parallelism: 10, Simulate: "instant", Speed: 1, LockTimeout: 30 * time.Second, locationGiven: opts.locationGiven})
+			Mode: opts.Mode, Parallelism: 10, Simulate: "instant", Speed: 1, LockTimeout: 30 * time.Second})
 	}
 	if opts.Output != "text" {
 		err = emit(opts.IO.Out, opts.Output, res)
 	} else {
-		err = planner.WriteText(opts.IO.Out, res, useColor(opts.IO.Out))
+		err = views.WriteText(opts.IO.Out, res, useColor(opts.IO.Out))
 	}
 	if err != nil {
 		return err
 	}
-	if opts.DetailedExit && hasChanges(res) {
+	if opts.DetailedExit && arm.HasChanges(res) {
 		return &exitError{exitUsage}
 	}
 	return nil
 }
 
-// whatIf compares the expansion with the store. reference() to a resource
-// the deployment creates or modifies cannot be answered from the store
-// (the value is about to change), so the template is evaluated again with
-// those resources unknown until the set of changed resources settles.
-func whatIf(ctx context.Context, st state.Store, ev *evaluated, opts planner.WhatIfOptions) (*planner.WhatIfResult, error) {
-	res, err := planner.WhatIf(ctx, ev.Resources, st, opts)
-	for round := 0; err == nil && round < 3; round++ {
-		changing := map[string]bool{}
-		for _, c := range res.Properties.Changes {
-			if c.ChangeType == planner.Create || c.ChangeType == planner.Modify || c.ChangeType == planner.Deploy {
-				changing[strings.ToLower(c.ResourceID)] = true
-			}
-		}
-		if len(changing) == 0 {
-			break
-		}
-		ev.Eval.SetResolver(&planner.Resolver{Store: st, Ctx: ctx, Pending: func(id string) bool { return changing[strings.ToLower(id)] }})
-		rs, ds := ev.Eval.Resources()
-		if ds.HasErrors() {
-			break
-		}
-		again, err2 := planner.WhatIf(ctx, rs, st, opts)
-		if err2 != nil {
-			return nil, err2
-		}
-		same := sameChanges(res, again)
-		res, ev.Resources = again, rs
-		if same {
-			break
-		}
-	}
-	return res, err
-}
-
-// sameChanges reports whether two what-ifs change the same resources in
-// the same way.
-func sameChanges(a, b *planner.WhatIfResult) bool {
-	if len(a.Properties.Changes) != len(b.Properties.Changes) {
-		return false
-	}
-	for i := range a.Properties.Changes {
-		if a.Properties.Changes[i].ResourceID != b.Properties.Changes[i].ResourceID ||
-			a.Properties.Changes[i].ChangeType != b.Properties.Changes[i].ChangeType {
-			return false
-		}
-	}
-	return true
-}
-
-// hasChanges reports whether a what-if would change anything.
-func hasChanges(res *planner.WhatIfResult) bool {
-	for _, c := range res.Properties.Changes {
-		switch c.ChangeType {
-		case planner.NoChange, planner.Ignore:
-		default:
-			return true
-		}
-	}
-	return false
-}
-
 // reportInvalid prints the errors of a template that cannot be evaluated.
-func reportInvalid(io *IOStreams, l *loaded, output string) error {
+func reportInvalid(io *IOStreams, ds diag.Diagnostics, src templates.Sources, output string) error {
 	var err error
 	if output != "text" {
-		err = emit(io.Out, output, errorResponse(l.Diags))
+		err = emit(io.Out, output, errorResponse(ds))
 	} else {
-		err = diag.WriteText(io.Err, l.Diags, l.Sources)
+		err = diag.WriteText(io.Err, ds, src)
 		if err == nil {
-			_, err = fmt.Fprintf(io.Err, "the template is not valid: %s.\n", summary(l.Diags))
+			_, err = fmt.Fprintf(io.Err, "the template is not valid: %s.\n", summary(ds))
 		}
 	}
 	if err != nil {

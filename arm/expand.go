@@ -1,0 +1,121 @@
+package arm
+
+import (
+	"context"
+
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/planner/dag"
+	"github.com/armdeploy/armdeploy/templates"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+// Expansion is a template evaluated for one deployment context:
+// parameters, variables, resources (copy loops, conditions, nested
+// deployments expanded) and outputs, with every problem found.
+type Expansion struct {
+	*Loaded
+	// Parameters are the values by declared name; secure ones are marked.
+	Parameters map[string]evaluator.Value
+	Resources  []*evaluator.Resource
+	Outputs    []evaluator.OutputValue
+	Graph      *dag.Graph
+	// eval is kept so that resources and outputs can be evaluated again
+	// (with parameters and variables as they were) once deployed
+	// resources answer reference().
+	eval *evaluator.Template
+}
+
+// Failed reports whether the template or its parameters have errors.
+func (x *Expansion) Failed() bool { return x.Diags.HasErrors() }
+
+// context returns the evaluation context of a deployment request.
+func (s *Service) context(req *DeploymentRequest, l *Loaded) evaluator.Deployment {
+	sc := req.Scope
+	d := evaluator.Deployment{
+		Scope:            evaluator.Scope(scopeKind(sc)),
+		Name:             req.Name,
+		SubscriptionID:   sc.SubscriptionID,
+		SubscriptionName: "armdeploy",
+		TenantID:         s.opts.Tenant,
+		ResourceGroup:    sc.ResourceGroup,
+		ManagementGroup:  sc.ManagementGroup,
+		Location:         req.Location,
+		Mode:             "Incremental",
+		TemplateLinkURI:  req.Template.LinkURI,
+		DeployerObjectID: req.Principal,
+	}
+	if sc.ResourceGroup != "" {
+		d.ResourceGroupLocation = req.groupLocation
+	}
+	return d
+}
+
+// Expand loads and evaluates the request's template without touching the
+// store (reference() and list*() to deployed resources stay unknown) and
+// without checking the target: what 'armdeploy expand' and 'graph' show.
+func (s *Service) Expand(ctx context.Context, req *DeploymentRequest) (*Expansion, error) {
+	if err := s.normalize(ctx, req, false); err != nil {
+		return nil, err
+	}
+	return s.expand(ctx, req, evaluator.UnknownResolver{})
+}
+
+// expand loads the template and, when the checks before evaluation pass,
+// evaluates it with resolver answering reference().
+func (s *Service) expand(ctx context.Context, req *DeploymentRequest, resolver evaluator.Resolver) (*Expansion, error) {
+	l, err := load(&req.Template)
+	if err != nil {
+		return nil, err
+	}
+	x := &Expansion{Loaded: l, Parameters: map[string]evaluator.Value{}}
+	if l.Template != nil && req.ScopeFromTemplate {
+		switch l.Template.Scope {
+		case templates.ScopeResourceGroup:
+			return nil, badRequest("the resource group is required: -g/--resource-group")
+		case templates.ScopeManagementGroup:
+			return nil, badRequest("the management group is required: -m/--management-group-id")
+		case templates.ScopeTenant:
+			req.Scope = Scope{}
+		}
+	}
+	if l.Template != nil {
+		l.add(checkTemplateScope(l, req.Scope))
+	}
+	if l.blocked || l.Diags.HasErrors() {
+		return x, nil
+	}
+	ds := x.evaluate(s.context(req, l), s, resolver)
+	l.add(ds)
+	return x, nil
+}
+
+// evaluate runs the evaluator over the loaded template and returns what it
+// found.
+func (x *Expansion) evaluate(d evaluator.Deployment, s *Service, resolver evaluator.Resolver) diag.Diagnostics {
+	l := x.Loaded
+	e := evaluator.NewTemplate(l.Template, l.Params, evaluator.Options{
+		Deployment: d,
+		Resolver:   resolver,
+		Now:        s.opts.Now,
+		Random:     s.opts.Random,
+		Sources:    l.Sources,
+	})
+	var ds diag.Diagnostics
+	ds = append(ds, e.CheckValues()...)
+	for _, p := range l.Template.Parameters {
+		if v, err := e.Parameter(p.Name); err == nil {
+			x.Parameters[p.Name] = v
+		}
+	}
+	var more diag.Diagnostics
+	x.Resources, more = e.Resources()
+	ds = append(ds, more...)
+	x.Graph, more = planner.Graph(x.Resources)
+	ds = append(ds, more...)
+	ds = append(ds, planner.ValidateBodies(x.Resources)...)
+	x.Outputs, more = e.Outputs()
+	ds = append(ds, more...)
+	x.eval = e
+	return ds
+}

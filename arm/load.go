@@ -1,0 +1,111 @@
+package arm
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/armdeploy/armdeploy/schema"
+	"github.com/armdeploy/armdeploy/templates"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+// Template is the template of a request and its parameters, in either of
+// the forms front-ends have: a file with az's -p arguments (the CLI), or
+// the template document and a parameters object (the REST API).
+type Template struct {
+	// File is the template's path; with Content empty it is read from
+	// disk. Local template links resolve beside it.
+	File string
+	// Content is the template document when it does not come from a file
+	// (File then only names it in messages).
+	Content []byte
+	// Parameters are az's -p arguments: @file.json, file.json, NAME=VALUE
+	// or a JSON object; later ones win.
+	Parameters []string
+	// ParametersJSON is a parameters object {name: {value}} (REST).
+	ParametersJSON []byte
+	// LinkURI is deployment().properties.templateLink.uri.
+	LinkURI string
+}
+
+// Loaded is a template with its parameters, read and checked as far as can
+// be without evaluating expressions, then (when those checks pass)
+// evaluated. Front-ends render Diags against Sources.
+type Loaded struct {
+	Template *templates.Template
+	Params   *templates.ParameterSet
+	Sources  templates.Sources
+	Diags    diag.Diagnostics
+	order    []string // file names: the template, then each -p source
+	// blocked is set when the checks before evaluation found errors:
+	// evaluating would mostly repeat them in other words.
+	blocked bool
+}
+
+// load reads the template and every parameter argument and runs the checks
+// that need no evaluation: syntax, schemas, segment lengths, limits and
+// parameter values. It collects every problem; only I/O failures and
+// malformed arguments are returned as errors.
+func load(t *Template) (*Loaded, error) {
+	l := &Loaded{Params: &templates.ParameterSet{}, Sources: templates.Sources{}}
+	var src *templates.Source
+	var ds diag.Diagnostics
+	if t.Content != nil {
+		src, ds = templates.Parse(t.File, t.Content)
+	} else {
+		var err error
+		src, ds, err = templates.ReadFile(t.File)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, badRequest("the template file %s does not exist", t.File)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	order := []string{t.File}
+	l.Diags = append(l.Diags, ds...)
+	l.Sources.Add(src)
+	if src != nil && src.Root != nil {
+		tm, more := templates.NewTemplate(src)
+		l.Template = tm
+		l.Diags = append(l.Diags, more...)
+		l.Diags = append(l.Diags, schema.CheckTemplate(tm)...)
+	}
+	args := t.Parameters
+	if len(t.ParametersJSON) > 0 {
+		args = append([]string{string(t.ParametersJSON)}, args...)
+	}
+	for i, arg := range args {
+		values, psrc, ds, err := templates.ReadParameterArg(arg, fmt.Sprintf("-p #%d", i+1))
+		if errors.Is(err, templates.ErrUsage) || errors.Is(err, fs.ErrNotExist) {
+			return nil, &Error{Code: "InvalidRequestContent", Message: err.Error(), Status: 400, BadRequest: true}
+		} else if err != nil {
+			return nil, err
+		}
+		l.Diags = append(l.Diags, ds...)
+		if psrc != nil {
+			order = append(order, psrc.Name)
+			l.Sources.Add(psrc)
+			if psrc.Root != nil && psrc.Root.Kind == templates.Object {
+				l.Diags = append(l.Diags, schema.CheckParameterFile(psrc)...)
+			}
+		}
+		l.Params.Add(values)
+	}
+	l.blocked = l.Template == nil || l.Diags.HasErrors()
+	if l.Template != nil {
+		pds := templates.CheckParameters(l.Template, l.Params)
+		l.blocked = l.blocked || pds.HasErrors()
+		l.Diags = append(l.Diags, pds...)
+	}
+	l.Diags = l.Diags.Dedup()
+	l.order = order
+	l.Diags.SortByFiles(order)
+	return l, nil
+}
+
+// add appends diagnostics, keeping them deduplicated and in file order.
+func (l *Loaded) add(ds diag.Diagnostics) {
+	l.Diags = append(l.Diags, ds...).Dedup()
+	l.Diags.SortByFiles(l.order)
+}

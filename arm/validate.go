@@ -1,0 +1,91 @@
+package arm
+
+import (
+	"context"
+
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+// ValidateResult is a validation's outcome: the template as evaluated
+// (Diags hold every problem), the preflight's refusal if any, and, when
+// both are clean, the deployment object ARM returns for a successful
+// validation.
+type ValidateResult struct {
+	*Expansion
+	Preflight *Error
+	// Deployment is ARM's validation result; secure parameter values are
+	// never in it.
+	Deployment map[string]any
+}
+
+// Valid reports whether the deployment would pass preflight.
+func (r *ValidateResult) Valid() bool { return !r.Failed() && r.Preflight == nil }
+
+// Validate is POST .../deployments/{name}/validate: the checks a
+// deployment runs before its first write (template, parameters,
+// evaluation, graph, resource bodies, provider rules and quotas), with
+// nothing written.
+func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*ValidateResult, error) {
+	if err := s.normalize(ctx, req, false); err != nil {
+		return nil, err
+	}
+	x, err := s.expand(ctx, req, evaluator.UnknownResolver{})
+	if err != nil {
+		return nil, err
+	}
+	out := &ValidateResult{Expansion: x}
+	if x.Failed() {
+		return out, nil
+	}
+	p, ds := planner.NewPlan(x.Resources)
+	if ds.HasErrors() {
+		x.add(ds)
+		return out, nil
+	}
+	if s.reader != nil {
+		if out.Preflight, err = s.preflight(ctx, req, p, true); err != nil || out.Preflight != nil {
+			return out, err
+		}
+	}
+	out.Deployment = validationView(req, x)
+	return out, nil
+}
+
+// validationView is the deployment object az prints for a successful
+// validation.
+func validationView(req *DeploymentRequest, x *Expansion) map[string]any {
+	params := map[string]any{}
+	for _, p := range x.Template.Parameters {
+		entry := map[string]any{"type": evaluator.TypeName(p.Type)}
+		if v, ok := x.Parameters[p.Name]; ok && !p.IsSecure() {
+			entry["value"] = v
+		}
+		params[p.Name] = entry
+	}
+	var warnings []any
+	for _, d := range x.Diags {
+		if d.Severity == diag.Warning {
+			warnings = append(warnings, d.Detail())
+		}
+	}
+	props := map[string]any{
+		"provisioningState": "Succeeded",
+		"mode":              req.Mode,
+		"parameters":        params,
+	}
+	if len(warnings) > 0 {
+		props["warnings"] = warnings
+	}
+	out := map[string]any{
+		"id":         DeploymentID(req.Scope, req.Name),
+		"name":       req.Name,
+		"type":       "Microsoft.Resources/deployments",
+		"properties": props,
+	}
+	if req.Scope.ResourceGroup == "" {
+		out["location"] = req.Location
+	}
+	return out
+}

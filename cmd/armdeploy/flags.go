@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/armdeploy/armdeploy/arm"
+)
+
+// deploymentFlags are the flags every template command shares, named as in
+// 'az deployment group|sub|mg|tenant'.
+type deploymentFlags struct {
+	ResourceGroup   string
+	ManagementGroup string
+	TemplateFile    string
+	Parameters      []string
+	Output          string
+	Location        string
+	Subscription    string
+	Tenant          string
+	Name            string
+	// level is the scope the command deploys at: "group" (the default),
+	// "sub", "mg" or "tenant".
+	level         string
+	locationGiven bool
+}
+
+func (f *deploymentFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	switch f.level {
+	case "auto":
+		fl.StringVarP(&f.ResourceGroup, "resource-group", "g", "", "the resource group to deploy to (a resource-group template needs it)")
+		fl.StringVarP(&f.ManagementGroup, "management-group-id", "m", "", "the management group to deploy to (a management-group template needs it)")
+		fl.StringVarP(&f.Location, "location", "l", "", "the group's location when it does not exist yet, or the deployment's location")
+	case "", "group":
+		fl.StringVarP(&f.ResourceGroup, "resource-group", "g", "", "the resource group to deploy to (required)")
+		fl.StringVarP(&f.Location, "location", "l", "", "the resource group's location when the group does not exist yet")
+	case "mg":
+		fl.StringVarP(&f.ManagementGroup, "management-group-id", "m", "", "the management group to deploy to (required)")
+		fl.StringVarP(&f.Location, "location", "l", "", "the location to store the deployment's metadata (required)")
+	default:
+		fl.StringVarP(&f.Location, "location", "l", "", "the location to store the deployment's metadata (required)")
+	}
+	fl.StringVarP(&f.TemplateFile, "template-file", "f", "", "the template: .json, .jsonc, .yaml or .yml (required)")
+	fl.StringArrayVarP(&f.Parameters, "parameters", "p", nil,
+		"parameters: @file.json, file.json, NAME=VALUE or a JSON object; repeat to merge, later values win")
+	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text, json or yaml")
+	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+arm.DefaultSubscription+")")
+	fl.StringVar(&f.Tenant, "tenant", "", "the tenant id (default "+arm.DefaultTenant+")")
+	fl.StringVarP(&f.Name, "name", "n", "", "the deployment name (default: the template file's base name)")
+}
+
+// check validates the flags; extra positional arguments are more -p
+// values, as az's "-p a=1 b=2" allows.
+func (f *deploymentFlags) check(cmd *cobra.Command, args []string) error {
+	f.Parameters = append(f.Parameters, args...)
+	f.locationGiven = cmd.Flags().Changed("location")
+	switch f.level {
+	case "auto":
+		if f.ResourceGroup != "" && f.ManagementGroup != "" {
+			return usagef("use either -g/--resource-group or -m/--management-group-id, not both")
+		}
+	case "", "group":
+		if f.ResourceGroup == "" {
+			return usagef("the resource group is required: -g/--resource-group")
+		}
+	case "mg":
+		if f.ManagementGroup == "" {
+			return usagef("the management group is required: -m/--management-group-id")
+		}
+	}
+	if f.TemplateFile == "" {
+		return usagef("the template file is required: -f/--template-file")
+	}
+	if err := checkOutput(f.Output); err != nil {
+		return err
+	}
+	if f.Subscription == "" {
+		f.Subscription = arm.DefaultSubscription
+	}
+	if f.Tenant == "" {
+		f.Tenant = arm.DefaultTenant
+	}
+	return nil
+}
+
+func checkOutput(o string) error {
+	switch o {
+	case "text", "json", "yaml":
+		return nil
+	}
+	return usagef("unknown output format %q: use text, json or yaml", o)
+}
+
+// scope is the deployment's target.
+func (f *deploymentFlags) scope() arm.Scope {
+	switch f.level {
+	case "auto":
+		switch {
+		case f.ResourceGroup != "":
+			return arm.Scope{SubscriptionID: f.Subscription, ResourceGroup: f.ResourceGroup}
+		case f.ManagementGroup != "":
+			return arm.Scope{ManagementGroup: f.ManagementGroup}
+		}
+		return arm.Scope{SubscriptionID: f.Subscription}
+	case "sub":
+		return arm.Scope{SubscriptionID: f.Subscription}
+	case "mg":
+		return arm.Scope{ManagementGroup: f.ManagementGroup}
+	case "tenant":
+		return arm.Scope{}
+	}
+	return arm.Scope{SubscriptionID: f.Subscription, ResourceGroup: f.ResourceGroup}
+}
+
+// request is the arm request the flags describe.
+func (f *deploymentFlags) request(io *IOStreams) *arm.DeploymentRequest {
+	return &arm.DeploymentRequest{Scope: f.scope(), Name: f.Name, Location: f.Location, Principal: io.Principal,
+		Template: arm.Template{File: f.TemplateFile, Parameters: f.Parameters},
+		ScopeFromTemplate: f.level == "auto" && f.ResourceGroup == "" && f.ManagementGroup == ""}
+}
+
+// storeFlag is the --state flag every template command has.
+type storeFlag struct{ Path string }
+
+func (s *storeFlag) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&s.Path, "state", "", "the state store (default .armdeploy/state.db, or $ARMDEPLOY_STATE)")
+}
+
+// service opens the control plane over the store, creating it on first
+// use; existing opens it only when the store exists (commands that only
+// read). Either way, deployments whose process died are closed first.
+func service(ctx context.Context, path string, io *IOStreams, existing bool) (*arm.Service, error) {
+	opts := arm.Options{Now: io.Now, Random: io.Random, Command: "armdeploy " + strings.Join(os.Args[1:], " ")}
+	open := arm.Open
+	if existing {
+		open = arm.OpenExisting
+	}
+	svc, err := open(ctx, path, opts)
+	if err != nil {
+		return nil, fmt.Errorf("open the state store: %w", err)
+	}
+	for _, r := range svc.Recovered {
+		fmt.Fprintf(io.Err, "armdeploy: deployment '%s' at %s did not finish (its process ended); it is now recorded Failed.\n", r.Name, r.Scope.ID())
+	}
+	return svc, nil
+}
