@@ -236,7 +236,12 @@ func (s *Service) CancelDeployment(ctx context.Context, principal string, sc Sco
 	if s.store == nil {
 		return deploymentNotFound(name)
 	}
-	return s.store.RequestCancel(ctx, sc, d.Name)
+	err = s.store.RequestCancel(ctx, sc, d.Name)
+	if errors.Is(err, state.ErrNotRunning) {
+		return Errorf(409, "DeploymentCannotBeCanceled",
+			"The deployment '%s' cannot be canceled: it is no longer running.", d.Name)
+	}
+	return err
 }
 
 // ExportTemplate is POST .../deployments/{name}/exportTemplate: the

@@ -3,282 +3,241 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/state"
 )
 
 func init() { commands = append(commands, newDeploymentCmd) }
 
+// deploymentOptions are the flags of the deployment history commands.
 type deploymentOptions struct {
 	IO *IOStreams
 	stateFlags
-	ResourceGroup string
-	Name          string
+	ResourceGroup   string
+	ManagementGroup string
+	Name            string
+	level           string // group, sub, mg or tenant
+}
+
+// scopeLevels are az's deployment scope groups, with what they need.
+var scopeLevels = []struct{ name, short string }{
+	{"group", "Deployments to a resource group"},
+	{"sub", "Deployments at subscription scope"},
+	{"mg", "Deployments at management-group scope"},
+	{"tenant", "Deployments at tenant scope"},
 }
 
 func newDeploymentCmd(io *IOStreams) *cobra.Command {
-	opts := &deploymentOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "deployment",
-		Short: "List, show and delete a resource group's deployment history",
-		Long: `Deployment reads a resource group's deployment history (the last 800
-deployments, newest first) with the flags of 'az deployment group'. Deleting a
-deployment deletes its record and operations, not its resources.`,
+		Short: "Deploy at a scope, and read, cancel or delete deployment history",
+		Long: `Deployment mirrors 'az deployment': 'deployment group|sub|mg|tenant'
+create, what-if, validate, show, list, delete and cancel a deployment at that
+scope, and 'deployment operation group|sub|mg|tenant list' lists a deployment's
+operations. The scope of a template comes from its $schema; deploying it at
+another scope is refused as ARM refuses it.
+
+A scope keeps its last 800 deployments, newest first. Deleting a deployment
+deletes its record and operations, not its resources.
+
+The older forms 'deployment list|show|operations|delete -g RG' remain.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	opts.stateFlags.register(cmd)
-	sub := func(use, short string, named bool, run func(context.Context, *deploymentOptions) error) *cobra.Command {
-		c := &cobra.Command{
-			Use:   use,
-			Short: short,
-			Args:  noArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				if err := opts.check(); err != nil {
-					return err
-				}
-				if err := required(opts.ResourceGroup, "-g/--resource-group"); err != nil {
-					return err
-				}
-				if named {
-					if err := required(opts.Name, "-n/--name"); err != nil {
-						return err
-					}
-				}
-				return run(cmd.Context(), opts)
-			},
-		}
-		c.Flags().StringVarP(&opts.ResourceGroup, "resource-group", "g", "", "the resource group (required)")
-		if named {
-			c.Flags().StringVarP(&opts.Name, "name", "n", "", "the deployment's name (required)")
-		}
-		return c
-	}
+	legacy := &deploymentOptions{IO: io, level: "group"}
+	legacy.stateFlags.register(cmd)
 	cmd.AddCommand(
-		sub("list -g RG", "List the group's deployments, newest first", false, runDeploymentList),
-		sub("show -g RG -n NAME", "Show a deployment as ARM returns it", true, runDeploymentShow),
-		sub("operations -g RG -n NAME", "List a deployment's operations", true, runDeploymentOperations),
-		sub("delete -g RG -n NAME", "Delete a deployment from the history (its resources stay)", true, runDeploymentDelete),
+		historyCmd(legacy, "list", "List the group's deployments, newest first", false, runDeploymentList),
+		historyCmd(legacy, "show", "Show a deployment as ARM returns it", true, runDeploymentShow),
+		historyCmd(legacy, "operations", "List a deployment's operations", true, runDeploymentOperations),
+		historyCmd(legacy, "delete", "Delete a deployment from the history (its resources stay)", true, runDeploymentDelete),
 	)
+	operation := &cobra.Command{Use: "operation", Short: "Deployment operations at a scope", Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() }}
+	cmd.AddCommand(operation)
+	for _, lv := range scopeLevels {
+		opts := &deploymentOptions{IO: io, level: lv.name}
+		c := &cobra.Command{Use: lv.name, Short: lv.short, Args: noArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() }}
+		c.AddCommand(
+			renamed(deployCmd(io, lv.name), "create", "Deploy a template at this scope"),
+			renamed(whatIfCmd(io, lv.name), "what-if", "Preview what a deployment at this scope would change"),
+			renamed(validateCmd(io, lv.name), "validate", "Check a deployment at this scope without deploying"),
+			historyCmd(opts, "show", "Show a deployment as ARM returns it", true, runDeploymentShow),
+			historyCmd(opts, "list", "List the scope's deployments, newest first", false, runDeploymentList),
+			historyCmd(opts, "delete", "Delete a deployment from the history (its resources stay)", true, runDeploymentDelete),
+			historyCmd(opts, "cancel", "Cancel a running deployment (its process stops within a second)", true, runDeploymentCancel),
+			historyCmd(opts, "export", "Print the template a deployment ran", true, runDeploymentExport),
+		)
+		opts.stateFlags.register(c)
+		cmd.AddCommand(c)
+		ops := &deploymentOptions{IO: io, level: lv.name}
+		oc := &cobra.Command{Use: lv.name, Short: "Operations of a deployment: " + lv.short, Args: noArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() }}
+		oc.AddCommand(historyCmd(ops, "list", "List a deployment's operations", true, runDeploymentOperations))
+		ops.stateFlags.register(oc)
+		operation.AddCommand(oc)
+	}
 	return cmd
 }
 
-func deploymentNotFound(name string) error {
-	return &cloudError{"DeploymentNotFound", fmt.Sprintf("Deployment '%s' could not be found.", name)}
+// renamed gives a template command its name under 'deployment LEVEL'.
+func renamed(c *cobra.Command, name, short string) *cobra.Command {
+	c.Use, c.Short = name, short
+	return c
 }
 
-// withGroup opens the store for reading and checks that the group exists.
-func (o *deploymentOptions) withGroup(ctx context.Context) (state.Reader, func(), error) {
-	r, done, err := o.reader()
-	if err != nil {
-		return nil, nil, err
+// historyCmd is one of the commands that read or change a scope's history.
+func historyCmd(opts *deploymentOptions, use, short string, named bool, run func(context.Context, *deploymentOptions) error) *cobra.Command {
+	c := &cobra.Command{
+		Use:   use + opts.usage(named),
+		Short: short,
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.check(); err != nil {
+				return err
+			}
+			switch opts.level {
+			case "group":
+				if err := required(opts.ResourceGroup, "-g/--resource-group"); err != nil {
+					return err
+				}
+			case "mg":
+				if err := required(opts.ManagementGroup, "-m/--management-group-id"); err != nil {
+					return err
+				}
+			}
+			if named {
+				if err := required(opts.Name, "-n/--name"); err != nil {
+					return err
+				}
+			}
+			return run(cmd.Context(), opts)
+		},
 	}
-	g, err := r.Group(ctx, o.Subscription, o.ResourceGroup)
-	if err != nil {
-		done()
-		if errors.Is(err, state.ErrNotFound) {
-			return nil, nil, groupNotFound(o.ResourceGroup)
-		}
-		return nil, nil, err
+	switch opts.level {
+	case "group":
+		c.Flags().StringVarP(&opts.ResourceGroup, "resource-group", "g", "", "the resource group (required)")
+	case "mg":
+		c.Flags().StringVarP(&opts.ManagementGroup, "management-group-id", "m", "", "the management group (required)")
 	}
-	// The history of a group is read with the group.
-	if err := authorize(ctx, r, o.IO.Principal, "read", g.ID()); err != nil {
-		done()
-		return nil, nil, err
+	if named {
+		c.Flags().StringVarP(&opts.Name, "name", "n", "", "the deployment's name (required)")
 	}
-	return r, done, nil
+	return c
 }
 
-// deployment reads the deployment -n names, as ARM's not-found error when
-// it is missing.
-func (o *deploymentOptions) deployment(ctx context.Context, r state.Reader) (*state.Deployment, error) {
-	d, err := r.Deployment(ctx, state.Scope{SubscriptionID: o.Subscription, ResourceGroup: o.ResourceGroup}, o.Name)
-	if errors.Is(err, state.ErrNotFound) {
-		return nil, deploymentNotFound(o.Name)
+func (o *deploymentOptions) usage(named bool) string {
+	u := map[string]string{"group": " -g RG", "mg": " -m MG"}[o.level]
+	if named {
+		u += " -n NAME"
 	}
-	return d, err
+	return u
+}
+
+func (o *deploymentOptions) scope() arm.Scope {
+	switch o.level {
+	case "sub":
+		return arm.Scope{SubscriptionID: o.Subscription}
+	case "mg":
+		return arm.Scope{ManagementGroup: o.ManagementGroup}
+	case "tenant":
+		return arm.Scope{}
+	}
+	return arm.Scope{SubscriptionID: o.Subscription, ResourceGroup: o.ResourceGroup}
+}
+
+// withService opens the control plane; reads never create the store.
+func (o *deploymentOptions) withService(ctx context.Context, run func(*arm.Service) error) error {
+	svc, err := service(ctx, o.StatePath, o.IO, true)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	return run(svc)
 }
 
 func runDeploymentList(ctx context.Context, opts *deploymentOptions) error {
-	r, done, err := opts.withGroup(ctx)
-	if err != nil {
-		return err
-	}
-	defer done()
-	ds, err := r.Deployments(ctx, state.Scope{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup})
-	if err != nil {
-		return err
-	}
-	return writeDeployments(opts, ds, false)
-}
-
-func runDeploymentShow(ctx context.Context, opts *deploymentOptions) error {
-	r, done, err := opts.withGroup(ctx)
-	if err != nil {
-		return err
-	}
-	defer done()
-	d, err := opts.deployment(ctx, r)
-	if err != nil {
-		return err
-	}
-	return writeDeployments(opts, []*state.Deployment{d}, true)
-}
-
-func runDeploymentOperations(ctx context.Context, opts *deploymentOptions) error {
-	r, done, err := opts.withGroup(ctx)
-	if err != nil {
-		return err
-	}
-	defer done()
-	d, err := opts.deployment(ctx, r)
-	if err != nil {
-		return err
-	}
-	ops, err := r.Operations(ctx, d.Scope(), d.Name)
-	if errors.Is(err, state.ErrNotFound) {
-		return deploymentNotFound(opts.Name)
-	} else if err != nil {
-		return err
-	}
-	if opts.Output != "text" {
-		out := make([]any, 0, len(ops))
-		for _, op := range ops {
-			out = append(out, operationJSON(d, op))
-		}
-		return emit(opts.IO.Out, opts.Output, out)
-	}
-	var rows [][]string
-	for _, op := range ops {
-		name := op.ResourceID
-		if ref, err := state.ParseResourceID(op.ResourceID); err == nil {
-			name = ref.Name
-		}
-		rows = append(rows, []string{op.ProvisioningOperation, op.ResourceType, name, op.Status,
-			op.Duration.Round(time.Millisecond).String(), errorCode(op.Error)})
-	}
-	return printTable(opts.IO.Out, []string{"Operation", "ResourceType", "ResourceName", "State", "Duration", "Error"}, rows)
-}
-
-func runDeploymentDelete(ctx context.Context, opts *deploymentOptions) error {
-	r, done, err := opts.withGroup(ctx)
-	if err != nil {
-		return err
-	}
-	d, err := opts.deployment(ctx, r)
-	done()
-	if err != nil {
-		return err
-	}
-	st, err := opts.open()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if d.Status == "Running" {
-		// Its process may still be at work: it must not hold the group.
-		host, _ := os.Hostname()
-		scope := strings.ToLower((&state.ResourceGroup{SubscriptionID: opts.Subscription, Name: opts.ResourceGroup}).ID())
-		release, err := st.AcquireLease(ctx, state.Lease{Scope: scope, Holder: "deployment delete", PID: os.Getpid(),
-			Host: host, Started: opts.IO.Now()}, 0)
+	return opts.withService(ctx, func(svc *arm.Service) error {
+		ds, err := svc.ListDeployments(ctx, opts.IO.Principal, opts.scope())
 		if err != nil {
 			return err
 		}
-		defer release()
-	}
-	err = st.DeleteDeployment(ctx, state.Scope{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup}, opts.Name)
-	if errors.Is(err, state.ErrNotFound) {
-		return deploymentNotFound(opts.Name)
-	}
-	return err
+		return writeDeployments(opts, ds, false)
+	})
 }
 
-// deploymentID is the id of a deployment record.
-func deploymentID(d *state.Deployment) string {
-	scope := "/subscriptions/" + d.SubscriptionID
-	if d.ResourceGroup != "" {
-		scope += "/resourceGroups/" + d.ResourceGroup
-	}
-	return scope + "/providers/Microsoft.Resources/deployments/" + d.Name
+func runDeploymentShow(ctx context.Context, opts *deploymentOptions) error {
+	return opts.withService(ctx, func(svc *arm.Service) error {
+		d, err := svc.GetDeployment(ctx, opts.IO.Principal, opts.scope(), opts.Name)
+		if err != nil {
+			return err
+		}
+		return writeDeployments(opts, []*arm.DeploymentRecord{d}, true)
+	})
 }
 
-// deploymentView is a deployment as ARM's GET returns it. The duration of
-// a deployment still running is measured to now.
-func deploymentView(d *state.Deployment, now time.Time) map[string]any {
-	end := d.Finished
-	if end.IsZero() {
-		end = now
-	}
-	timestamp := d.Finished
-	if timestamp.IsZero() {
-		timestamp = d.Started
-	}
-	outRes := make([]map[string]string, 0, len(d.OutputResources))
-	for _, id := range d.OutputResources {
-		outRes = append(outRes, map[string]string{"id": id})
-	}
-	props := map[string]any{
-		"provisioningState": d.Status,
-		"mode":              d.Mode,
-		"timestamp":         armTime(timestamp),
-		"duration":          armDuration(end.Sub(d.Started)),
-		"parameters":        rawOrNull(d.Parameters),
-		"outputs":           rawOrNull(d.Outputs),
-		"outputResources":   outRes,
-	}
-	if d.CorrelationID != "" {
-		props["correlationId"] = d.CorrelationID
-	}
-	if d.TemplateHash != "" {
-		props["templateHash"] = d.TemplateHash
-	}
-	if len(d.Error) > 0 {
-		props["error"] = json.RawMessage(d.Error)
-	}
-	return map[string]any{
-		"id":         deploymentID(d),
-		"name":       d.Name,
-		"type":       "Microsoft.Resources/deployments",
-		"properties": props,
-	}
+func runDeploymentOperations(ctx context.Context, opts *deploymentOptions) error {
+	return opts.withService(ctx, func(svc *arm.Service) error {
+		ops, err := svc.ListOperations(ctx, opts.IO.Principal, opts.scope(), opts.Name)
+		if err != nil {
+			return err
+		}
+		if opts.Output != "text" {
+			out := make([]*arm.Operation, 0, len(ops))
+			for _, op := range ops {
+				out = append(out, op.View)
+			}
+			return emit(opts.IO.Out, opts.Output, out)
+		}
+		var rows [][]string
+		for _, op := range ops {
+			name := op.ResourceID
+			if ref, err := state.ParseResourceID(op.ResourceID); err == nil {
+				name = ref.Name
+			}
+			rows = append(rows, []string{op.ProvisioningOperation, op.ResourceType, name, op.Status,
+				op.Duration.Round(time.Millisecond).String(), errorCode(op.Error)})
+		}
+		return printTable(opts.IO.Out, []string{"Operation", "ResourceType", "ResourceName", "State", "Duration", "Error"}, rows)
+	})
 }
 
-// operationJSON is a deployment operation as ARM's deploymentOperations
-// list returns it.
-func operationJSON(d *state.Deployment, op *state.Operation) map[string]any {
-	target := map[string]any{"id": op.ResourceID, "resourceType": op.ResourceType}
-	if ref, err := state.ParseResourceID(op.ResourceID); err == nil {
-		target["resourceName"] = ref.Name
-	}
-	props := map[string]any{
-		"provisioningOperation": op.ProvisioningOperation,
-		"provisioningState":     op.Status,
-		"timestamp":             armTime(op.Started.Add(op.Duration)),
-		"duration":              armDuration(op.Duration),
-		"targetResource":        target,
-	}
-	if len(op.Error) > 0 {
-		props["statusMessage"] = map[string]any{"status": "Failed", "error": json.RawMessage(op.Error)}
-	}
-	return map[string]any{
-		"id":          deploymentID(d) + "/operations/" + op.OperationID,
-		"operationId": op.OperationID,
-		"properties":  props,
-	}
+func runDeploymentDelete(ctx context.Context, opts *deploymentOptions) error {
+	return opts.withService(ctx, func(svc *arm.Service) error {
+		return svc.DeleteDeployment(ctx, opts.IO.Principal, opts.scope(), opts.Name)
+	})
 }
 
-func rawOrNull(m json.RawMessage) any {
-	if len(m) == 0 {
+func runDeploymentCancel(ctx context.Context, opts *deploymentOptions) error {
+	return opts.withService(ctx, func(svc *arm.Service) error {
+		if err := svc.CancelDeployment(ctx, opts.IO.Principal, opts.scope(), opts.Name); err != nil {
+			return err
+		}
+		if opts.Output == "text" {
+			fmt.Fprintf(opts.IO.Err, "Deployment '%s' is being canceled.\n", opts.Name)
+		}
 		return nil
-	}
-	return m
+	})
+}
+
+func runDeploymentExport(ctx context.Context, opts *deploymentOptions) error {
+	return opts.withService(ctx, func(svc *arm.Service) error {
+		t, err := svc.ExportTemplate(ctx, opts.IO.Principal, opts.scope(), opts.Name)
+		if err != nil {
+			return err
+		}
+		format := opts.Output
+		if format == "text" {
+			format = "json"
+		}
+		return emit(opts.IO.Out, format, t)
+	})
 }
 
 // errorCode returns the code of an ARM error document, or "".
@@ -298,10 +257,10 @@ func errorCode(m json.RawMessage) string {
 	return e.Code
 }
 
-func writeDeployments(opts *deploymentOptions, ds []*state.Deployment, single bool) error {
+func writeDeployments(opts *deploymentOptions, ds []*arm.DeploymentRecord, single bool) error {
 	now := opts.IO.Now()
 	if opts.Output != "text" {
-		return emitItems(opts.IO.Out, opts.Output, ds, single, func(d *state.Deployment) map[string]any { return deploymentView(d, now) })
+		return emitItems(opts.IO.Out, opts.Output, ds, single, func(d *arm.DeploymentRecord) *arm.Deployment { return d.View })
 	}
 	var rows [][]string
 	for _, d := range ds {
@@ -313,7 +272,7 @@ func writeDeployments(opts *deploymentOptions, ds []*state.Deployment, single bo
 		if ts.IsZero() {
 			ts = d.Started
 		}
-		rows = append(rows, []string{d.Name, d.Status, armTime(ts), d.Mode,
+		rows = append(rows, []string{d.Name, d.Status, arm.FormatTime(ts), d.Mode,
 			end.Sub(d.Started).Round(time.Millisecond).String(), errorCode(d.Error)})
 	}
 	return printTable(opts.IO.Out, []string{"Name", "State", "Timestamp", "Mode", "Duration", "Error"}, rows)

@@ -135,7 +135,7 @@ func (s *storeFlag) register(cmd *cobra.Command) {
 // use; existing opens it only when the store exists (commands that only
 // read). Either way, deployments whose process died are closed first.
 func service(ctx context.Context, path string, io *IOStreams, existing bool) (*arm.Service, error) {
-	opts := arm.Options{Now: io.Now, Random: io.Random, Command: "armdeploy " + strings.Join(os.Args[1:], " ")}
+	opts := arm.Options{Now: io.Now, Random: io.Random, Command: commandName(os.Args[1:])}
 	open := arm.Open
 	if existing {
 		open = arm.OpenExisting
@@ -148,4 +148,17 @@ func service(ctx context.Context, path string, io *IOStreams, existing bool) (*a
 		fmt.Fprintf(io.Err, "armdeploy: deployment '%s' at %s did not finish (its process ended); it is now recorded Failed.\n", r.Name, r.Scope.ID())
 	}
 	return svc, nil
+}
+
+// commandName is the command a lease records: "armdeploy" and the
+// subcommand words, never flags or values (a -p value may be a secret).
+func commandName(args []string) string {
+	words := []string{"armdeploy"}
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			break
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
 }

@@ -260,8 +260,24 @@ func seedDeployments(t *testing.T, path string) {
 	})
 }
 
+// holdRunning takes the lease of the seeded "running" deployment as its
+// process would: this test process, alive, holds it until the test ends.
+// (Without a live holder the next command records it Failed.)
+func holdRunning(t *testing.T, path string) {
+	t.Helper()
+	st, err := state.Open(path)
+	must(t, err)
+	host, _ := os.Hostname()
+	release, err := st.AcquireLease(t.Context(), state.Lease{Scope: strings.ToLower(rgID(sub0, "demo")), Holder: "running",
+		PID: os.Getpid(), Host: host, Started: time.Date(2026, 11, 26, 7, 58, 30, 0, time.UTC)}, 0)
+	must(t, err)
+	t.Cleanup(func() { release(); st.Close() })
+}
+
 func TestDeploymentCommands(t *testing.T) {
-	seedDeployments(t, storeDir(t))
+	dir := storeDir(t)
+	seedDeployments(t, dir)
+	holdRunning(t, dir)
 	golden(t, transcript(t, []cliStep{
 		{args: "deployment list -g demo"},
 		{args: "deployment list -g demo -o json"},
@@ -288,14 +304,7 @@ func TestDeploymentCommands(t *testing.T) {
 func TestCommandsWhileGroupLeased(t *testing.T) {
 	path := storeDir(t)
 	seedDeployments(t, path)
-	st, err := state.Open(path)
-	must(t, err)
-	defer st.Close()
-	host, _ := os.Hostname()
-	release, err := st.AcquireLease(t.Context(), state.Lease{Scope: strings.ToLower(rgID(sub0, "demo")), Holder: "running",
-		PID: os.Getpid(), Host: host, Started: time.Date(2026, 11, 26, 7, 58, 30, 0, time.UTC)}, 0)
-	must(t, err)
-	defer release()
+	holdRunning(t, path)
 	got := transcript(t, []cliStep{
 		{args: "group delete -n demo --yes"},
 		{args: "deployment delete -g demo -n running"},
