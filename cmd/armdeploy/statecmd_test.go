@@ -305,6 +305,7 @@ func TestCommandsWhileGroupLeased(t *testing.T) {
 	path := storeDir(t)
 	seedDeployments(t, path)
 	holdRunning(t, path)
+	host, _ := os.Hostname()
 	got := transcript(t, []cliStep{
 		{args: "group delete -n demo --yes"},
 		{args: "deployment delete -g demo -n running"},
