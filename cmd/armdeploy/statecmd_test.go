@@ -275,9 +275,9 @@ func holdRunning(t *testing.T, path string) {
 }
 
 func TestDeploymentCommands(t *testing.T) {
-	dir := storeDir(t)
-	seedDeployments(t, dir)
-	holdRunning(t, dir)
+	// The seeded "running" deployment has no live process: the first
+	// command records it Failed (DeploymentInterrupted).
+	seedDeployments(t, storeDir(t))
 	golden(t, transcript(t, []cliStep{
 		{args: "deployment list -g demo"},
 		{args: "deployment list -g demo -o json"},
