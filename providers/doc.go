@@ -13,8 +13,12 @@
 // (managed images and disks), compute_vm.go, network_pip_nsg.go,
 // network_vnet_nic.go (virtual networks, subnets, NICs, [LookupSubnet]),
 // resources_rbac.go (resource groups, role assignments, [Authorize]),
-// quota.go, regions.go ([Regions], [HasZones], [ValidLocation]) and
-// billing.go ([Cost]). Each Put validates in the order of
+// management.go (management groups and the subscriptions under them,
+// [ManagementGroupAncestors], [SubscriptionParent]), policy.go (policy
+// definitions, set definitions and assignments, locks), quota.go, regions.go ([Regions], [HasZones], [ValidLocation]) and
+// billing.go ([Cost]). What the providers share has a file per concept:
+// ids.go, errors.go, request.go, body.go, store_lookup.go, location.go,
+// dates.go, stable.go, values.go. Each Put validates in the order of
 // reference/gallery-rp.md §15.2 and returns the first refusal. Error texts
 // quoted in gallery-rp.md are reproduced verbatim; a comment marks every
 // code or text that is not verified there with [U].

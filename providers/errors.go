@@ -9,6 +9,12 @@ import (
 
 // The ARM-shaped errors more than one resource type returns.
 
+// errLocationRequired is ARM's text for a tracked resource without a
+// location [U: not in gallery-rp.md].
+func errLocationRequired() *Error {
+	return &Error{Code: "LocationRequired", Target: "location", Message: "The location property is required for this definition."}
+}
+
 // errPropertyChange is PropertyChangeNotAllowed (gallery-rp.md §7.2,
 // verbatim), with the path as target.
 func errPropertyChange(path string) *Error {
@@ -37,10 +43,11 @@ func errOutOfRange(value any, param string, lo, hi int64) *Error {
 }
 
 // errResourceNotFound is ARM's text for a referenced resource that does not
-// exist [U: not in gallery-rp.md].
+// exist [U: not in gallery-rp.md]; one outside a resource group is named
+// by its id.
 func errResourceNotFound(id string) *Error {
 	p, err := state.ParseResourceID(id)
-	if err != nil {
+	if err != nil || p.ResourceGroup == "" {
 		return &Error{Code: "ResourceNotFound", Target: id, Message: fmt.Sprintf("The Resource '%s' was not found.", id)}
 	}
 	return &Error{Code: "ResourceNotFound", Target: id,

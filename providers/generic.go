@@ -56,7 +56,7 @@ func fillWellKnown(r *Request, body, props map[string]any) {
 	case "microsoft.managedidentity/userassignedidentities":
 		props["principalId"] = stableID("principal")
 		props["clientId"] = stableID("client")
-		props["tenantId"] = "00000000-0000-0000-0000-000000000000"
+		props["tenantId"] = r.tenant()
 	case "microsoft.storage/storageaccounts":
 		name := lastSegment(r.Name)
 		endpoints := map[string]any{}
@@ -69,7 +69,7 @@ func fillWellKnown(r *Request, body, props map[string]any) {
 		if t, _ := id["type"].(string); strings.Contains(strings.ToLower(t), "systemassigned") {
 			id = maps.Clone(id)
 			id["principalId"] = stableID("system-identity")
-			id["tenantId"] = "00000000-0000-0000-0000-000000000000"
+			id["tenantId"] = r.tenant()
 			body["identity"] = id
 		}
 	}

@@ -28,9 +28,7 @@ func resolveLocation(body map[string]any, resourceType string) (string, *Error) 
 	raw, _ := get(body, "location")
 	s, _ := raw.(string)
 	if strings.TrimSpace(s) == "" {
-		// ARM's text for a tracked resource without location [U: not in
-		// gallery-rp.md].
-		return "", &Error{Code: "LocationRequired", Target: "location", Message: "The location property is required for this definition."}
+		return "", errLocationRequired()
 	}
 	if !ValidLocation(s) {
 		return "", errLocationNotAvailable(s, resourceType)

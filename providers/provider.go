@@ -18,6 +18,9 @@ type Request struct {
 	APIVersion     string
 	SubscriptionID string
 	ResourceGroup  string
+	// TenantID is the tenant the deployment runs in: the tenant root
+	// management group has its id as name. "" is [DefaultTenantID].
+	TenantID string
 	// Body is the evaluated resource body: location, tags, sku, kind,
 	// zones, identity, plan, properties ... as plain Go values (objects
 	// map[string]any, arrays []any, integers int64, floats float64).
@@ -46,6 +49,22 @@ type Result struct {
 	Replication []Step
 	// Warnings are shown to the user but do not fail the operation.
 	Warnings []string
+	// Supersedes lists the ids of stored resources this PUT replaces, as
+	// a subscription's association with a management group replaces its
+	// association with the previous one. Providers only read the store:
+	// whoever commits the result deletes these in the same commit.
+	Supersedes []string
+}
+
+// DefaultTenantID is the tenant of a request that names none.
+const DefaultTenantID = "00000000-0000-0000-0000-000000000000"
+
+// tenant returns the request's tenant id.
+func (r *Request) tenant() string {
+	if r.TenantID == "" {
+		return DefaultTenantID
+	}
+	return r.TenantID
 }
 
 // Step is one part of a long-running operation.

@@ -84,6 +84,9 @@ func (resourceGroupProvider) Put(ctx context.Context, r *Request) (*Result, erro
 	body, props := newBody(r)
 	set(body, "name", name)
 	raw := strAt(body, "location")
+	if strings.TrimSpace(raw) == "" {
+		return nil, errLocationRequired()
+	}
 	if !ValidLocation(raw) {
 		// [U] ARM's text for groups (the gallery types use
 		// LocationNotAvailableForResourceType).
@@ -160,7 +163,7 @@ func (roleAssignmentProvider) Put(ctx context.Context, r *Request) (*Result, err
 	body, props := newBody(r)
 	del(body, "location")
 	// 2 the scope exists
-	if err := checkScope(ctx, r.Store, scope); err != nil {
+	if err := checkScope(ctx, r.Store, scope, r.tenant()); err != nil {
 		return nil, err
 	}
 	// 3 role and principal
@@ -225,8 +228,9 @@ func (roleAssignmentProvider) Put(ctx context.Context, r *Request) (*Result, err
 
 func (roleAssignmentProvider) Delete(context.Context, *DeleteRequest) error { return nil }
 
-// checkScope refuses an assignment whose scope does not exist.
-func checkScope(ctx context.Context, store state.Reader, scope string) error {
+// checkScope refuses an assignment whose scope does not exist; the
+// tenant root management group (named tenant) always does.
+func checkScope(ctx context.Context, store state.Reader, scope, tenant string) error {
 	p, err := state.ParseResourceID(scope)
 	if err != nil || store == nil {
 		return nil
@@ -236,6 +240,8 @@ func checkScope(ctx context.Context, store state.Reader, scope string) error {
 		return nil
 	case typeIs(p.Type, typeResourceGroup):
 		return checkGroup(ctx, store, p)
+	case typeIs(p.Type, typeManagementGroup) && tenantLevel(p) && strings.EqualFold(p.Name, tenant):
+		return nil
 	}
 	res, err := lookup(ctx, store, scope)
 	if err != nil {

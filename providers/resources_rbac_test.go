@@ -37,6 +37,8 @@ func TestResourceGroupAndRoleRules(t *testing.T) {
 		{name: "group moved", typ: typeResourceGroup, api: "2021-04-01", names: []string{testRG},
 			body: `{"location":"westus"}`, code: "InvalidResourceGroupLocation",
 			msg: "Invalid resource group location 'westus'. The Resource group already exists in location 'eastus'."},
+		{name: "group without a location", typ: typeResourceGroup, api: "2021-04-01", names: []string{"newrg"},
+			body: `{"tags":{"env":"dev"}}`, code: "LocationRequired", msg: "The location property is required for this definition."},
 		{name: "group name ending with a period", typ: typeResourceGroup, api: "2021-04-01", names: []string{"rg."},
 			body: `{"location":"eastus"}`, code: "InvalidResourceGroup",
 			msg: "The provided resource group name 'rg.' is invalid: it must be 1 to 90 characters long and must not end with a period."},
@@ -189,5 +191,50 @@ func TestAuthorizeRolesAndScopes(t *testing.T) {
 	}
 	if Authorize(ctx, w.store, "carol", "read", resID(typeGallery, "gal2")) == nil {
 		t.Error("a grant on gal reached gal2")
+	}
+}
+
+// TestResourceGroupAtSubscriptionScope is a group as a subscription-scope
+// template deploys it: id /subscriptions/{sub}/resourceGroups/{name}, no
+// resource group of its own, location required and normalised.
+func TestResourceGroupAtSubscriptionScope(t *testing.T) {
+	w := newWorld(t)
+	id := "/subscriptions/" + testSub + "/resourceGroups/app-rg"
+	r := &Request{ID: id, Type: typeResourceGroup, Name: "app-rg", APIVersion: "2022-09-01", SubscriptionID: testSub,
+		Body: js(t, `{"location":"West Europe","tags":{"env":"dev"},"apiVersion":"2022-09-01"}`), Store: w.store, Now: testNow}
+	res, err := For(typeResourceGroup).Put(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := res.Body
+	if b["id"] != id || b["name"] != "app-rg" || b["location"] != "westeurope" || strAt(b, "tags", "env") != "dev" ||
+		strAt(b, "properties", "provisioningState") != "Succeeded" || has(b, "apiVersion") || len(res.Warnings) != 0 {
+		t.Errorf("body:\n%s", pretty(b))
+	}
+}
+
+func TestRoleAssignmentAtManagementGroups(t *testing.T) {
+	tests := []struct {
+		name, scope string
+		code, msg   string
+	}{
+		{name: "the tenant root group", scope: mgID(DefaultTenantID)},
+		{name: "a stored group", scope: mgID("platform")},
+		{name: "a missing group", scope: mgID("ghost"), code: "ResourceNotFound",
+			msg: "The Resource '/providers/Microsoft.Management/managementGroups/ghost' was not found."},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.group("platform", "")
+			err := w.assign(tt.scope, guid(20+i), RoleReader, alice)
+			if tt.code == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			checkErr(t, err, tt.code, tt.msg, "")
+		})
 	}
 }
