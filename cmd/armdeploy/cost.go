@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/armdeploy/armdeploy/providers"
-	"github.com/armdeploy/armdeploy/state"
 )
 
 func init() { commands = append(commands, newCostCmd) }
@@ -50,17 +48,12 @@ are free. The figures are quantities (GB), not prices.`,
 }
 
 func runCost(ctx context.Context, opts *costOptions) error {
-	r, done, err := opts.reader()
+	svc, err := service(ctx, opts.StatePath, opts.IO, true)
 	if err != nil {
 		return err
 	}
-	defer done()
-	if _, err := r.Group(ctx, opts.Subscription, opts.ResourceGroup); errors.Is(err, state.ErrNotFound) {
-		return groupNotFound(opts.ResourceGroup)
-	} else if err != nil {
-		return err
-	}
-	rep, err := providers.Cost(ctx, r, opts.Subscription, opts.ResourceGroup)
+	defer svc.Close()
+	rep, err := svc.Cost(ctx, opts.IO.Principal, opts.Subscription, opts.ResourceGroup)
 	if err != nil {
 		return err
 	}

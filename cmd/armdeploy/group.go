@@ -5,13 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/state"
 )
 
@@ -119,33 +118,6 @@ refuses while a deployment holds the group.`,
 	return cmd
 }
 
-// normalizeLocation turns "East US" into "eastus", as ARM stores it.
-func normalizeLocation(l string) string {
-	return strings.ToLower(strings.ReplaceAll(l, " ", ""))
-}
-
-// checkGroupName applies ARM's rules for resource group names: 1 to 90
-// letters, digits, '-', '_', '.', '(' or ')', not ending in a period.
-func checkGroupName(name string) error {
-	var bad strings.Builder
-	for _, r := range name {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-_.()", r) &&
-			!strings.ContainsRune(bad.String(), r) {
-			bad.WriteRune(r)
-		}
-	}
-	switch {
-	case bad.Len() > 0:
-		return &cloudError{"InvalidResourceGroup", fmt.Sprintf("The provided resource group name '%s' has these "+
-			"invalid characters: '%s'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.",
-			name, bad.String())}
-	case len([]rune(name)) > 90 || strings.HasSuffix(name, "."):
-		return &cloudError{"InvalidResourceGroup", fmt.Sprintf("The provided resource group name '%s' is invalid: "+
-			"it must be 1 to 90 characters long and must not end with a period.", name)}
-	}
-	return nil
-}
-
 func parseTags(args []string) (map[string]string, error) {
 	tags := map[string]string{}
 	for _, a := range args {
@@ -158,84 +130,56 @@ func parseTags(args []string) (map[string]string, error) {
 	return tags, nil
 }
 
-func runGroupCreate(ctx context.Context, opts *groupOptions, tagsGiven bool) error {
-	if err := checkGroupName(opts.Name); err != nil {
+func (o *groupOptions) withService(ctx context.Context, existing bool, run func(*arm.Service) error) error {
+	svc, err := service(ctx, o.StatePath, o.IO, existing)
+	if err != nil {
 		return err
 	}
+	defer svc.Close()
+	return run(svc)
+}
+
+func runGroupCreate(ctx context.Context, opts *groupOptions, tagsGiven bool) error {
 	tags, err := parseTags(opts.Tags)
 	if err != nil {
 		return err
 	}
-	st, err := opts.open()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	location := normalizeLocation(opts.Location)
-	g := &state.ResourceGroup{SubscriptionID: opts.Subscription, Name: opts.Name, Location: location,
-		Created: opts.IO.Now()}
-	if tagsGiven {
-		g.Tags = tags
-	}
-	if err := authorize(ctx, st, opts.IO.Principal, "write", g.ID()); err != nil {
-		return err
-	}
-	old, err := st.Group(ctx, opts.Subscription, opts.Name)
-	switch {
-	case err == nil:
-		if old.Location != location {
-			return &cloudError{"InvalidResourceGroupLocation", fmt.Sprintf("Invalid resource group location '%s'. "+
-				"The Resource group already exists in location '%s'.", location, old.Location)}
+	return opts.withService(ctx, false, func(svc *arm.Service) error {
+		g, err := svc.CreateOrUpdateGroup(ctx, opts.IO.Principal, arm.GroupRequest{SubscriptionID: opts.Subscription,
+			Name: opts.Name, Location: opts.Location, Tags: tags, SetTags: tagsGiven})
+		if err != nil {
+			return err
 		}
-		// PUT on an existing group keeps its name's case and creation time.
-		g.Name, g.Created, g.ManagedBy = old.Name, old.Created, old.ManagedBy
-	case !errors.Is(err, state.ErrNotFound):
-		return err
-	}
-	if err := st.PutGroup(ctx, g); err != nil {
-		return err
-	}
-	return writeGroups(opts, []*state.ResourceGroup{g}, true)
+		return writeGroups(opts, []*state.ResourceGroup{g}, true)
+	})
 }
 
 func runGroupList(ctx context.Context, opts *groupOptions) error {
-	r, done, err := opts.reader()
-	if err != nil {
-		return err
-	}
-	defer done()
-	groups, err := r.Groups(ctx, opts.Subscription)
-	if err != nil {
-		return err
-	}
-	return writeGroups(opts, groups, false)
+	return opts.withService(ctx, true, func(svc *arm.Service) error {
+		groups, err := svc.ListGroups(ctx, opts.IO.Principal, opts.Subscription)
+		if err != nil {
+			return err
+		}
+		return writeGroups(opts, groups, false)
+	})
 }
 
 func runGroupShow(ctx context.Context, opts *groupOptions) error {
-	r, done, err := opts.reader()
-	if err != nil {
-		return err
-	}
-	defer done()
-	g, err := r.Group(ctx, opts.Subscription, opts.Name)
-	if errors.Is(err, state.ErrNotFound) {
-		return groupNotFound(opts.Name)
-	} else if err != nil {
-		return err
-	}
-	return writeGroups(opts, []*state.ResourceGroup{g}, true)
+	return opts.withService(ctx, true, func(svc *arm.Service) error {
+		g, err := svc.GetGroup(ctx, opts.IO.Principal, opts.Subscription, opts.Name)
+		if err != nil {
+			return err
+		}
+		return writeGroups(opts, []*state.ResourceGroup{g}, true)
+	})
 }
 
 func runGroupDelete(ctx context.Context, opts *groupOptions) error {
-	r, done, err := opts.reader()
-	if err != nil {
+	err := opts.withService(ctx, true, func(svc *arm.Service) error {
+		_, err := svc.GetGroup(ctx, "", opts.Subscription, opts.Name)
 		return err
-	}
-	_, err = r.Group(ctx, opts.Subscription, opts.Name)
-	done()
-	if errors.Is(err, state.ErrNotFound) {
-		return groupNotFound(opts.Name)
-	} else if err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	if !opts.Yes {
@@ -246,49 +190,13 @@ func runGroupDelete(ctx context.Context, opts *groupOptions) error {
 			return errors.New("the resource group was not deleted: answer y, or pass --yes")
 		}
 	}
-	st, err := opts.open()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	g, err := st.Group(ctx, opts.Subscription, opts.Name)
-	if errors.Is(err, state.ErrNotFound) {
-		return groupNotFound(opts.Name)
-	} else if err != nil {
-		return err
-	}
-	if err := authorize(ctx, st, opts.IO.Principal, "delete", g.ID()); err != nil {
-		return err
-	}
-	// A running deployment holds the group: do not pull it out from under it.
-	host, _ := os.Hostname()
-	release, err := st.AcquireLease(ctx, state.Lease{Scope: strings.ToLower(g.ID()), Holder: "group delete",
-		PID: os.Getpid(), Host: host, Started: opts.IO.Now()}, 0)
-	if err != nil {
-		return err
-	}
-	defer release()
-	if err := st.DeleteGroup(ctx, opts.Subscription, opts.Name); err != nil {
-		return err
-	}
-	return release()
+	return opts.withService(ctx, false, func(svc *arm.Service) error {
+		return svc.DeleteGroup(ctx, opts.IO.Principal, opts.Subscription, opts.Name)
+	})
 }
 
 // groupJSON is a resource group as ARM returns it.
-func groupJSON(g *state.ResourceGroup) map[string]any {
-	out := map[string]any{
-		"id":         g.ID(),
-		"name":       g.Name,
-		"type":       "Microsoft.Resources/resourceGroups",
-		"location":   g.Location,
-		"tags":       g.Tags,
-		"properties": map[string]any{"provisioningState": "Succeeded"},
-	}
-	if g.ManagedBy != "" {
-		out["managedBy"] = g.ManagedBy
-	}
-	return out
-}
+func groupJSON(g *state.ResourceGroup) *arm.ResourceGroup { return arm.GroupView(g) }
 
 // writeGroups prints groups: one object (single) or an array in JSON, a
 // table in text.

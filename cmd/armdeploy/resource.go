@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/armdeploy/armdeploy/providers"
+	"github.com/armdeploy/armdeploy/arm"
 	"github.com/armdeploy/armdeploy/state"
 )
 
@@ -85,29 +82,19 @@ segment per type level: -n gallery1/linux for galleries/images).`,
 }
 
 func runResourceList(ctx context.Context, opts *resourceOptions) error {
-	r, done, err := opts.reader()
+	svc, err := service(ctx, opts.StatePath, opts.IO, true)
 	if err != nil {
 		return err
 	}
-	defer done()
-	f := state.ResourceFilter{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup, Type: opts.ResourceType}
+	defer svc.Close()
+	f := arm.ResourceFilter{SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup, Type: opts.ResourceType}
 	if opts.AllSubscriptions {
 		f.SubscriptionID = ""
-	} else if opts.ResourceGroup != "" {
-		if _, err := r.Group(ctx, opts.Subscription, opts.ResourceGroup); errors.Is(err, state.ErrNotFound) {
-			return groupNotFound(opts.ResourceGroup)
-		} else if err != nil {
-			return err
-		}
 	}
-	rs, err := r.Resources(ctx, f)
+	rs, err := svc.ListResources(ctx, opts.IO.Principal, f)
 	if err != nil {
 		return err
 	}
-	// A principal sees only what it may read.
-	rs = slices.DeleteFunc(rs, func(res *state.Resource) bool {
-		return providers.Authorize(ctx, r, opts.IO.Principal, "read", res.ID) != nil
-	})
 	return writeResources(opts, rs, false)
 }
 
@@ -156,27 +143,15 @@ func runResourceShow(ctx context.Context, opts *resourceOptions) error {
 	if err != nil {
 		return err
 	}
-	r, done, err := opts.reader()
+	svc, err := service(ctx, opts.StatePath, opts.IO, true)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer svc.Close()
 	var found []*state.Resource
 	for _, tg := range targets {
-		if tg.ref.ResourceGroup != "" {
-			if _, err := r.Group(ctx, tg.ref.SubscriptionID, tg.ref.ResourceGroup); errors.Is(err, state.ErrNotFound) {
-				return groupNotFound(tg.ref.ResourceGroup)
-			} else if err != nil {
-				return err
-			}
-		}
-		if e := providers.Authorize(ctx, r, opts.IO.Principal, "read", tg.id); e != nil {
-			return &cloudError{e.Code, e.Message}
-		}
-		res, err := r.Resource(ctx, tg.id)
-		if errors.Is(err, state.ErrNotFound) {
-			return resourceNotFound(tg.ref)
-		} else if err != nil {
+		res, err := svc.GetResource(ctx, opts.IO.Principal, tg.id)
+		if err != nil {
 			return err
 		}
 		found = append(found, res)
@@ -184,39 +159,9 @@ func runResourceShow(ctx context.Context, opts *resourceOptions) error {
 	return writeResources(opts, found, len(found) == 1)
 }
 
-// resourceNotFound is ARM's error for a GET of a missing resource; it
-// names the resource by its type and name segments interleaved, as in the
-// id.
-func resourceNotFound(ref *state.ResourceID) error {
-	types := strings.Split(ref.Type, "/")
-	names := strings.Split(ref.Name, "/")
-	path := types[0]
-	for i := 1; i < len(types); i++ {
-		path += "/" + types[i]
-		if i-1 < len(names) {
-			path += "/" + names[i-1]
-		}
-	}
-	where := ""
-	if ref.ResourceGroup != "" {
-		where = fmt.Sprintf(" under resource group '%s'", ref.ResourceGroup)
-	}
-	return &cloudError{"ResourceNotFound", fmt.Sprintf("The Resource '%s'%s was not found. "+
-		"For more details please go to https://aka.ms/ARMResourceNotFoundFix", path, where)}
-}
-
-// resourceBody is the resource as a GET returns it: its stored body, or,
-// for a resource stored without one, its id, name, type and location.
-func resourceBody(r *state.Resource) any {
-	if len(r.Body) > 0 && string(r.Body) != "null" {
-		return json.RawMessage(r.Body)
-	}
-	return map[string]any{"id": r.ID, "name": r.Name, "type": r.Type, "location": r.Location}
-}
-
 func writeResources(opts *resourceOptions, rs []*state.Resource, single bool) error {
 	if opts.Output != "text" {
-		return emitItems(opts.IO.Out, opts.Output, rs, single, resourceBody)
+		return emitItems(opts.IO.Out, opts.Output, rs, single, arm.ResourceBody)
 	}
 	var rows [][]string
 	for _, r := range rs {

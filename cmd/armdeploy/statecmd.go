@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/armdeploy/armdeploy/arm"
-	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
@@ -49,82 +48,6 @@ func (f *stateFlags) check() error {
 		f.Subscription = arm.DefaultSubscription
 	}
 	return nil
-}
-
-// open opens the store for a command that changes it, creating it on
-// first use.
-func (f *stateFlags) open() (*state.SQLiteStore, error) {
-	return openState(f.StatePath)
-}
-
-func openState(flag string) (*state.SQLiteStore, error) {
-	st, err := state.Open(state.ResolvePath(flag))
-	if err != nil {
-		return nil, err
-	}
-	return st, nil
-}
-
-// reader opens the store for a command that only reads: a store that
-// does not exist yet reads as empty and is not created. Reads never wait
-// for a deployment's lease.
-func (f *stateFlags) reader() (state.Reader, func(), error) {
-	path := state.ResolvePath(f.StatePath)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return emptyState{}, func() {}, nil
-	}
-	st, err := state.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, func() { st.Close() }, nil
-}
-
-// emptyState is the store that does not exist yet.
-type emptyState struct{}
-
-var _ state.Reader = emptyState{}
-
-func (emptyState) Resource(context.Context, string) (*state.Resource, error) {
-	return nil, state.ErrNotFound
-}
-func (emptyState) Resources(context.Context, state.ResourceFilter) ([]*state.Resource, error) {
-	return nil, nil
-}
-func (emptyState) Group(context.Context, string, string) (*state.ResourceGroup, error) {
-	return nil, state.ErrNotFound
-}
-func (emptyState) Groups(context.Context, string) ([]*state.ResourceGroup, error) { return nil, nil }
-func (emptyState) Deployment(context.Context, state.Scope, string) (*state.Deployment, error) {
-	return nil, state.ErrNotFound
-}
-func (emptyState) Deployments(context.Context, state.Scope) ([]*state.Deployment, error) {
-	return nil, nil
-}
-func (emptyState) Operations(context.Context, state.Scope, string) ([]*state.Operation, error) {
-	return nil, state.ErrNotFound
-}
-func (emptyState) RoleAssignments(context.Context, string) ([]*state.RoleAssignment, error) {
-	return nil, nil
-}
-
-// cloudError is an ARM error (code and message) that a command reports as
-// "armdeploy: Code: message" with exit code 1.
-type cloudError struct{ Code, Message string }
-
-func (e *cloudError) Error() string { return e.Code + ": " + e.Message }
-
-// authorize checks the --as principal's right to act on a resource (or
-// group) id, as ARM's AuthorizationFailed.
-func authorize(ctx context.Context, r state.Reader, principal, action, id string) error {
-	if e := providers.Authorize(ctx, r, principal, action, id); e != nil {
-		return &cloudError{e.Code, e.Message}
-	}
-	return nil
-}
-
-func groupNotFound(name string) error {
-	return &cloudError{"ResourceGroupNotFound", fmt.Sprintf("Resource group '%s' could not be found.", name)}
 }
 
 // noArgs rejects positional arguments as a usage error.
@@ -269,12 +192,12 @@ gives the same bytes.`,
 			if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("there is no state store at %s", displayPath(p))
 			}
-			st, err := openState(path)
+			svc, err := service(cmd.Context(), path, io, false)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			return st.Export(cmd.Context(), io.Out)
+			defer svc.Close()
+			return svc.ExportState(cmd.Context(), io.Out)
 		},
 	})
 	cmd.AddCommand(&cobra.Command{
@@ -310,12 +233,12 @@ func runStateImport(ctx context.Context, streams *IOStreams, path, file string) 
 	} else if err != nil {
 		return err
 	}
-	st, err := openState(path)
+	svc, err := service(ctx, path, streams, false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	if err := st.Import(ctx, strings.NewReader(string(data))); err != nil {
+	defer svc.Close()
+	if err := svc.ImportState(ctx, strings.NewReader(string(data))); err != nil {
 		return err
 	}
 	var n struct {
@@ -324,6 +247,6 @@ func runStateImport(ctx context.Context, streams *IOStreams, path, file string) 
 	_ = json.Unmarshal(data, &n) // valid: Import read it
 	fmt.Fprintf(streams.Out, "Imported %s, %s, %s and %s into %s.\n",
 		plural(len(n.ResourceGroups), "resource group"), plural(len(n.Resources), "resource"),
-		plural(len(n.Deployments), "deployment"), plural(len(n.RoleAssignments), "role assignment"), displayPath(st.Path()))
+		plural(len(n.Deployments), "deployment"), plural(len(n.RoleAssignments), "role assignment"), displayPath(svc.StorePath()))
 	return nil
 }

@@ -26,12 +26,12 @@ to search.`,
 			if err := f.check(); err != nil {
 				return err
 			}
-			r, done, err := f.reader()
+			svc, err := service(cmd.Context(), f.StatePath, io, true)
 			if err != nil {
 				return err
 			}
-			defer done()
-			return tui.Explore(cmd.Context(), keyboard(io.In), io.Err, storeSource{r}, tui.Options{NoColor: !useColor(io.Err), Now: io.Now})
+			defer svc.Close()
+			return tui.Explore(cmd.Context(), keyboard(io.In), io.Err, storeSource{svc.Reader()}, tui.Options{NoColor: !useColor(io.Err), Now: io.Now})
 		},
 	}
 	f.register(cmd)
