@@ -138,6 +138,7 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 		Store: s.store, Deployment: rec.Name, SubscriptionID: sc.SubscriptionID, ResourceGroup: sc.ResourceGroup,
 		Parallelism: req.Apply.Parallelism, Hook: ops, Now: s.opts.Now, Refresh: refresh,
 		Complete: req.Mode == "Complete", Sleep: req.Apply.Sleep, Latency: req.Apply.Latency, PerWeight: req.Apply.PerWeight,
+		Tenant: s.opts.Tenant,
 		Authorize: func(ctx context.Context, action, id string) *providers.Error {
 			return providers.Authorize(ctx, s.store, req.Principal, action, id)
 		},

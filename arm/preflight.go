@@ -56,7 +56,7 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		if err != nil {
 			return nil, err
 		}
-		result, err := planner.Put(ctx, r, payload, current, ov, now)
+		result, err := planner.Put(ctx, r, payload, current, ov, now, s.opts.Tenant)
 		var pe *providers.Error
 		switch {
 		case errors.As(err, &pe):

@@ -17,7 +17,7 @@ import (
 // Defaults of the deployment context when a request does not say.
 const (
 	DefaultSubscription = "00000000-0000-0000-0000-000000000000"
-	DefaultTenant       = "00000000-0000-0000-0000-000000000000"
+	DefaultTenant       = providers.DefaultTenantID
 	DefaultLocation     = "eastus"
 )
 

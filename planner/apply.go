@@ -96,6 +96,8 @@ type ApplyOptions struct {
 	// "delete") of the caller; nil allows everything. The control plane
 	// supplies it, so that authorisation stays in one place.
 	Authorize func(ctx context.Context, action, id string) *providers.Error
+	// Tenant is the tenant the deployment runs in ("" for the default).
+	Tenant string
 }
 
 // Operation is the record of one resource operation.
@@ -344,7 +346,7 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 		w.finish(v, "Failed", e, start)
 		return false, nil
 	}
-	result, err := Put(ctx, r, payload, current, w.opts.Store, start)
+	result, err := Put(ctx, r, payload, current, w.opts.Store, start, w.opts.Tenant)
 	var pe *providers.Error
 	if errors.As(err, &pe) {
 		w.record(v, start)
@@ -431,7 +433,11 @@ func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload eval
 	if isGroup(r) {
 		// A resource group deployed by a subscription template is a group,
 		// not a resource in one.
-		return w.opts.Store.PutGroup(ctx, groupOf(r, result.Body, start))
+		g := groupOf(r, result.Body, start)
+		if current != nil {
+			g.Created = current.Created
+		}
+		return w.opts.Store.PutGroup(ctx, g)
 	}
 	sub, group := scopeOf(r.ID)
 	sr := &state.Resource{ID: r.ID, SubscriptionID: sub, ResourceGroup: group,
@@ -441,7 +447,17 @@ func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload eval
 	if current != nil {
 		sr.Created = current.Created
 	}
-	return w.opts.Store.PutResource(ctx, sr)
+	if err := w.opts.Store.PutResource(ctx, sr); err != nil {
+		return err
+	}
+	// What the PUT replaced (a subscription's earlier management group)
+	// goes.
+	for _, id := range result.Supersedes {
+		if err := w.opts.Store.DeleteResource(ctx, id); err != nil && !errors.Is(err, state.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
 }
 
 // scrub removes from a provider's stored body every value the request
@@ -484,12 +500,23 @@ func (w *walker) authorize(ctx context.Context, action, id string) *providers.Er
 // does, and returns what the provider would store; it writes nothing.
 // current is the stored resource or nil; store answers the provider's
 // reads. A refusal is a *providers.Error.
-func Put(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, current *state.Resource, store state.Reader, now time.Time) (*providers.Result, error) {
+// tenant is the tenant the deployment runs in ("" for the default).
+func Put(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, current *state.Resource, store state.Reader, now time.Time, tenant string) (*providers.Result, error) {
 	body, _ := requestBody(payload).(map[string]any)
 	sub, group := scopeOf(r.ID)
 	req := &providers.Request{ID: r.ID, Type: r.Type, Name: r.Name, APIVersion: r.APIVersion,
-		SubscriptionID: sub, ResourceGroup: group, Body: body, Current: current, Store: store, Now: now}
-	return providers.For(r.Type).Put(ctx, req)
+		SubscriptionID: sub, ResourceGroup: group, TenantID: tenant, Body: body, Current: current, Store: store, Now: now}
+	return providers.For(typeOf(r)).Put(ctx, req)
+}
+
+// typeOf is the type a resource's provider serves: the type its id names
+// (an extension resource written "Microsoft.Compute/galleries/providers/locks"
+// is a Microsoft.Authorization/locks).
+func typeOf(r *evaluator.Resource) string {
+	if ref, err := state.ParseResourceID(r.ID); err == nil && ref.Type != "" {
+		return ref.Type
+	}
+	return r.Type
 }
 
 // scopeOf returns the subscription and resource group a resource id lives
