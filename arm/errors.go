@@ -15,6 +15,9 @@ type Error struct {
 	Details []*Error `json:"details,omitempty"`
 	// Status is the HTTP status the REST API answers with (400 when 0).
 	Status int `json:"-"`
+	// Resource is the id of the resource an inner error of a preflight
+	// refusal is about (not part of ARM's JSON: its message names it).
+	Resource string `json:"-"`
 	// BadRequest marks a mistake in the request itself (a missing file, a
 	// malformed argument): the CLI reports it as a usage error.
 	BadRequest bool `json:"-"`

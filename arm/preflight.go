@@ -61,7 +61,9 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		switch {
 		case errors.As(err, &pe):
 			if !lenient || !isMissingReference(pe.Code) {
-				details = append(details, fromProvider(pe))
+				e := fromProvider(pe)
+				e.Resource = r.ID
+				details = append(details, e)
 			}
 			deferred[v] = true // its dependents would fail for its sake
 			continue

@@ -9,19 +9,18 @@ import (
 )
 
 // ValidateResult is a validation's outcome: the template as evaluated
-// (Diags hold every problem), the preflight's refusal if any, and, when
-// both are clean, the deployment object ARM returns for a successful
-// validation.
+// (Diags hold every problem; what the providers would refuse at deploy
+// time is among them as warnings) and, when it is valid, the deployment
+// object ARM returns for a successful validation.
 type ValidateResult struct {
 	*Expansion
-	Preflight *Error
 	// Deployment is ARM's validation result; secure parameter values are
 	// never in it.
 	Deployment map[string]any
 }
 
-// Valid reports whether the deployment would pass preflight.
-func (r *ValidateResult) Valid() bool { return !r.Failed() && r.Preflight == nil }
+// Valid reports whether the template and its parameters are valid.
+func (r *ValidateResult) Valid() bool { return !r.Failed() }
 
 // Validate is POST .../deployments/{name}/validate: the checks a
 // deployment runs before its first write (template, parameters,
@@ -44,9 +43,17 @@ func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*Valida
 		x.add(ds)
 		return out, nil
 	}
-	if s.reader != nil {
-		if out.Preflight, err = s.preflight(ctx, req, p, true); err != nil || out.Preflight != nil {
-			return out, err
+	// What the providers would refuse is a warning here: validate checks
+	// the template, and a deployment's preflight (which refuses it) runs
+	// against the state the deployment will have.
+	pf, err := s.preflight(ctx, req, p, true)
+	if err != nil {
+		return out, err
+	}
+	if pf != nil {
+		for _, d := range pf.Details {
+			x.add(diag.Diagnostics{{Severity: diag.Warning, Code: d.Code, Target: d.Target,
+				Message: "The deployment would be refused: " + d.Resource + ": " + d.Message}})
 		}
 	}
 	out.Deployment = validationView(req, x)

@@ -59,19 +59,13 @@ func runValidate(ctx context.Context, opts *validateOptions) error {
 	}
 	failed := res.Failed()
 	if opts.Output != "text" {
-		switch {
-		case failed:
+		if failed {
 			err = emit(opts.IO.Out, opts.Output, errorResponse(res.Diags))
-		case res.Preflight != nil:
-			err = emit(opts.IO.Out, opts.Output, map[string]any{"error": res.Preflight})
-		default:
+		} else {
 			err = emit(opts.IO.Out, opts.Output, res.Deployment)
 		}
 	} else {
 		err = diag.WriteText(opts.IO.Err, res.Diags, res.Sources)
-		if err == nil && res.Preflight != nil {
-			err = writePreflight(opts.IO.Err, res.Preflight)
-		}
 		if err == nil && res.Valid() {
 			fmt.Fprintf(opts.IO.Out, "%s is valid: %s.\n", opts.TemplateFile, counts(res.Template))
 		}
@@ -85,9 +79,6 @@ func runValidate(ctx context.Context, opts *validateOptions) error {
 		}
 		return &exitError{exitFailed}
 	}
-	if res.Preflight != nil {
-		return &exitError{exitFailed}
-	}
 	return nil
 }
 
@@ -97,11 +88,7 @@ func writePreflight(w io.Writer, e *arm.Error) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", e.Code, e.Message)
 	for _, d := range e.Details {
-		if d.Target != "" {
-			fmt.Fprintf(&b, "  %s: %s: %s\n", d.Target, d.Code, d.Message)
-		} else {
-			fmt.Fprintf(&b, "  %s: %s\n", d.Code, d.Message)
-		}
+		fmt.Fprintf(&b, "  %s: %s: %s\n", d.Resource, d.Code, d.Message)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
