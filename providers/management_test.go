@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -268,4 +269,56 @@ func TestManagementGroupAncestors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A role assignment at a management group applies to the groups below it,
+// the subscriptions under those and everything in them; one at the tenant
+// root group applies to every subscription.
+func TestAuthorizeThroughManagementGroups(t *testing.T) {
+	w := newWorld(t)
+	gallerySetup(w)
+	w.group("platform", "")
+	w.group("prod", "platform")
+	w.group("other", "")
+	w.mustID(mgSubID("prod", testSub), typeMGSubscription, `{}`)
+	if err := w.assignAt(mgID("platform"), guid(301), RoleReader, "carol"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.assignAt(mgID("other"), guid(302), RoleReader, "dave"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.assignAt(mgID(DefaultTenantID), guid(303), RoleReader, "erin"); err != nil {
+		t.Fatal(err)
+	}
+	gal := resID(typeGallery, "gal")
+	tests := []struct {
+		name, who, target string
+		allowed           bool
+	}{
+		{"a gallery in a subscription under the group's child", "carol", gal, true},
+		{"the child group itself", "carol", mgID("prod"), true},
+		{"the subscription", "carol", "/subscriptions/" + testSub, true},
+		{"a sibling group's reader", "dave", gal, false},
+		{"the tenant root group's reader", "erin", gal, true},
+		{"read, not write", "carol", gal + "/images/new", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Authorize(context.Background(), w.store, tt.who, "read", tt.target)
+			if (err == nil) != tt.allowed {
+				t.Errorf("allowed = %v, want %v (%v)", err == nil, tt.allowed, err)
+			}
+		})
+	}
+	if Authorize(context.Background(), w.store, "carol", "write", gal) == nil {
+		t.Error("a Reader at a management group may write below it")
+	}
+}
+
+// assignAt PUTs a role assignment at any scope (management groups too).
+func (w *world) assignAt(scope, name, role, principal string) error {
+	id := scope + "/providers/Microsoft.Authorization/roleAssignments/" + name
+	body := fmt.Sprintf(`{"properties":{"roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/%s","principalId":%q}}`, role, principal)
+	_, err := w.putID(id, typeRoleAssignment, body, testNow)
+	return err
 }

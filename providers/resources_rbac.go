@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -260,6 +261,7 @@ func assignmentsAt(ctx context.Context, store state.Reader, scope string) ([]*st
 	if store == nil {
 		return nil, nil
 	}
+	above := groupsAbove(ctx, store, scope)
 	out, err := store.RoleAssignments(ctx, scope)
 	if err != nil {
 		return nil, err
@@ -277,7 +279,7 @@ func assignmentsAt(ctx context.Context, store state.Reader, scope string) ([]*st
 			continue
 		}
 		sc := assignmentScope(res.ID)
-		if !scopeCovers(sc, scope) {
+		if !covers(sc, scope, above) {
 			continue
 		}
 		p := objAt(bodyOf(res), "properties")
@@ -285,6 +287,55 @@ func assignmentsAt(ctx context.Context, store state.Reader, scope string) ([]*st
 			RoleDefinitionID: strAt(p, "roleDefinitionId"), Created: res.Created})
 	}
 	return out, nil
+}
+
+// groupsAbove returns the ids of the management groups above target, in
+// the hierarchy: a subscription's group and that group's ancestors up to
+// the tenant root, or a management group's ancestors. Role assignments at
+// any of them apply at target.
+func groupsAbove(ctx context.Context, store state.Reader, target string) []string {
+	if store == nil {
+		return nil
+	}
+	var mg string
+	if ref, err := state.ParseResourceID(target); err == nil && ref.SubscriptionID != "" {
+		if mg, err = SubscriptionParent(ctx, store, ref.SubscriptionID); err != nil {
+			return nil
+		}
+		if mg == "" {
+			mg = DefaultTenantID
+		}
+	} else if m := mgIDPrefix.FindStringSubmatch(target); m != nil {
+		mg = m[1]
+	} else {
+		return nil
+	}
+	chain, err := ManagementGroupAncestors(ctx, store, mg, "")
+	if err != nil {
+		return nil
+	}
+	out := make([]string, 0, len(chain))
+	for _, name := range chain {
+		out = append(out, "/providers/Microsoft.Management/managementGroups/"+name)
+	}
+	return out
+}
+
+// mgIDPrefix matches an id at or under a management group.
+var mgIDPrefix = regexp.MustCompile(`(?i)^/providers/Microsoft\.Management/managementGroups/([^/]+)`)
+
+// covers reports whether an assignment at scope applies at target: the
+// same scope, one above it in the id, or a management group above it.
+func covers(scope, target string, above []string) bool {
+	if scopeCovers(scope, target) {
+		return true
+	}
+	for _, g := range above {
+		if strings.EqualFold(strings.TrimRight(scope, "/"), g) {
+			return true
+		}
+	}
+	return false
 }
 
 // scopeCovers reports whether an assignment at scope applies at target:
@@ -333,10 +384,11 @@ func Authorize(ctx context.Context, store state.Reader, principal, action, resou
 		return nil
 	}
 	typ := actionType(resourceID)
+	above := groupsAbove(ctx, store, resourceID)
 	as, err := assignmentsAt(ctx, store, resourceID)
 	if err == nil {
 		for _, a := range as {
-			if strings.EqualFold(a.PrincipalID, principal) && scopeCovers(scopeOf(a), resourceID) &&
+			if strings.EqualFold(a.PrincipalID, principal) && covers(scopeOf(a), resourceID, above) &&
 				allows(roleGUID(a.RoleDefinitionID), action, typ) {
 				return nil
 			}
