@@ -3,6 +3,8 @@ package evaluator
 import (
 	"io"
 	"time"
+
+	"github.com/armdeploy/armdeploy/templates"
 )
 
 // Scope is the scope a deployment targets.
@@ -19,9 +21,37 @@ const (
 	ScopeTenant
 )
 
+var scopeTexts = [...]string{"resource group", "subscription", "management group", "tenant"}
+
+// String names the scope as ARM's messages do: "resource group",
+// "subscription", "management group" or "tenant".
+func (s Scope) String() string {
+	if int(s) < len(scopeTexts) {
+		return scopeTexts[s]
+	}
+	return "unknown"
+}
+
+// ScopeOf is the deployment scope a template's $schema is written for
+// (the two enumerations have the same order).
+func ScopeOf(s templates.Scope) Scope { return Scope(s) }
+
 // Deployment holds the metadata of the deployment being evaluated; the
 // deployment and scope functions (resourceGroup(), subscription(),
-// deployment(), resourceId(), ...) read it.
+// deployment(), resourceId(), ...) read it, and the ids of the template's
+// resources are placed at its scope.
+//
+// What a front-end sets per scope:
+//   - resource group: SubscriptionID, ResourceGroup, ResourceGroupLocation
+//     (and ResourceGroupTags, ManagedBy when known);
+//   - subscription: SubscriptionID and Location (the deployment's metadata
+//     location, deployment().location); ResourceGroup is ignored;
+//   - management group: ManagementGroup and Location; SubscriptionID and
+//     ResourceGroup are ignored for ids;
+//   - tenant: Location only.
+//
+// TenantID is set at every scope. Nested deployments derive their own
+// Deployment from their parent's; the front-end never sets that up.
 type Deployment struct {
 	Scope                 Scope
 	Name                  string // deployment name
@@ -45,11 +75,74 @@ type Deployment struct {
 	// DeployerObjectID and DeployerUPN describe the caller for deployer().
 	DeployerObjectID string
 	DeployerUPN      string
+
+	// group, when set, answers resourceGroup()'s location, tags and
+	// managedBy instead of the fields above: a nested deployment into
+	// another resource group learns them only when asked, from the
+	// deployment's own declaration of the group or from the resolver.
+	group *groupInfo
 }
 
 // ResourceGroupID returns "/subscriptions/{sub}/resourceGroups/{rg}".
 func (d *Deployment) ResourceGroupID() string {
 	return "/subscriptions/" + d.SubscriptionID + "/resourceGroups/" + d.ResourceGroup
+}
+
+// ScopeID returns the id of the deployment's target scope, under which its
+// resources are placed: "/subscriptions/{sub}/resourceGroups/{rg}",
+// "/subscriptions/{sub}", "/providers/Microsoft.Management/managementGroups/{mg}",
+// or "" for the tenant.
+func (d *Deployment) ScopeID() string { return placeOf(d).id() }
+
+// place is where a template's resources are deployed: a scope and the
+// names that identify it. Fields a scope does not have are empty.
+type place struct {
+	scope          Scope
+	sub, group, mg string
+}
+
+// placeOf is the place of a deployment, keeping only what its scope has.
+func placeOf(d *Deployment) place {
+	switch d.Scope {
+	case ScopeSubscription:
+		return place{scope: ScopeSubscription, sub: d.SubscriptionID}
+	case ScopeManagementGroup:
+		return place{scope: ScopeManagementGroup, mg: d.ManagementGroup}
+	case ScopeTenant:
+		return place{scope: ScopeTenant}
+	}
+	return place{scope: ScopeResourceGroup, sub: d.SubscriptionID, group: d.ResourceGroup}
+}
+
+// id is the scope's id; "" for the tenant.
+func (p place) id() string {
+	switch p.scope {
+	case ScopeSubscription:
+		return "/subscriptions/" + p.sub
+	case ScopeManagementGroup:
+		return managementGroupPrefix + p.mg
+	case ScopeTenant:
+		return ""
+	}
+	return "/subscriptions/" + p.sub + "/resourceGroups/" + p.group
+}
+
+// groupInfo is the resource group of a nested deployment into another
+// group, resolved on first use.
+type groupInfo struct {
+	resolve   func() (location, tags Value, managedBy string)
+	done      bool
+	location  Value
+	tags      Value
+	managedBy string
+}
+
+func (g *groupInfo) get() (Value, Value, string) {
+	if !g.done {
+		g.location, g.tags, g.managedBy = g.resolve()
+		g.done = true
+	}
+	return g.location, g.tags, g.managedBy
 }
 
 // Restriction is a set of function families that the current evaluation site
@@ -85,6 +178,16 @@ type Resolver interface {
 	Providers(namespace, resourceType string) (Value, error)
 	// PickZones returns the availability zones of pickZones().
 	PickZones(namespace, resourceType, location string, count, offset int64) (Value, error)
+}
+
+// GroupResolver may be implemented by a [Resolver] that knows resource
+// groups. resourceGroup() inside a nested deployment into another group
+// asks it for that group ({location, tags, managedBy, ...} as ARM's GET of
+// the group returns it); a Resolver without it is asked Reference() with
+// the group's id. An unknown answer (a group the deployment creates) or an
+// error leaves resourceGroup().location unknown rather than failing.
+type GroupResolver interface {
+	ResourceGroup(subscriptionID, name string) (Value, error)
 }
 
 // UserFunctions calls user-defined functions (namespace.member(...)).

@@ -29,6 +29,14 @@
 //     a [Registry] with a description, signature, category and arity for
 //     every function ([BuiltinFunctions], [Builtins]).
 //
+// Templates ([Template]) are evaluated at one of ARM's four deployment
+// scopes ([Deployment.Scope]): their resources get ids at that scope, the
+// scope functions refuse what the scope does not have, nested deployments
+// move their templates to the scope they target (subscriptionId,
+// resourceGroup, scope), and the limits of arm-spec §2 hold per template.
+// [CheckTemplateScope] compares a template's $schema with the scope it is
+// deployed at.
+//
 // Typical use:
 //
 //	eng := evaluator.NewEngine()                      // once per process

@@ -67,17 +67,38 @@ func (e *Template) Resources() ([]*Resource, diag.Diagnostics) {
 		x.declared(r, nil)
 	}
 	x.resolveDependencies()
+	x.countResources()
 	var flat []*Resource
 	for _, r := range x.out {
 		flat = append(flat, r)
 		flat = append(flat, r.nested...)
 	}
 	x.out = flat
-	if len(x.out) > templates.MaxResources {
-		x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
-			Message: fmt.Sprintf("The number of resources '%d' after copy expansion exceeds the limit of '%d'.", len(x.out), templates.MaxResources)})
-	}
 	return x.out, x.ds
+}
+
+// countResources enforces ARM's 800 resources per template after copy
+// expansion (arm-spec §2). Azure counts each template on its own: a nested
+// deployment counts once in its parent, and its template's resources count
+// in that template, which its own expansion checks. Instances whose
+// condition is false are still resources of the expanded template. The
+// error sits on the template's "resources"; when the declarations alone
+// are too many, templates.NewTemplate has said so already.
+func (x *expansion) countResources() {
+	t := x.e.T
+	n := len(x.out) + len(x.skipped)
+	if n <= templates.MaxResources || len(t.AllResources()) > templates.MaxResources {
+		return
+	}
+	d := diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
+		Message: templates.LimitExceeded("resources", templates.MaxResources, n),
+		Target:  templates.PathOf(t.Pointer + "/resources")}
+	if t.Root != nil {
+		if rn := t.Root.Get("resources"); rn != nil {
+			d.Range = rn.Range()
+		}
+	}
+	x.ds = append(x.ds, d)
 }
 
 type expansion struct {
@@ -180,30 +201,14 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		}
 		res.APIVersion, _ = av.AsString()
 	}
-	sub, group := e.opts.Deployment.SubscriptionID, e.opts.Deployment.ResourceGroup
-	if v, err := x.optionalString(r, r.SubscriptionID); err != nil {
+	id, dep, to, err := x.placement(r, res.Type, res.Name)
+	if err != nil {
+		x.fail(r, err)
 		return
-	} else if v != "" {
-		sub = v
 	}
-	if v, err := x.optionalString(r, r.ResourceGroup); err != nil {
-		return
-	} else if v != "" {
-		group = v
-	} else if r.SubscriptionID != nil {
-		group = "" // a subscription without a group targets the subscription itself
-	}
-	res.ID = ResourceID(sub, group, res.Type, res.Name)
-	if r.Scope != nil {
-		base, dep, err := x.scopeID(r, sub, group)
-		if err != nil {
-			x.fail(r, err)
-			return
-		}
-		res.ID = base + ResourceID("", "", res.Type, res.Name)
-		if dep != "" {
-			res.dependsOn = append(res.dependsOn, dep)
-		}
+	res.ID = id
+	if dep != "" {
+		res.dependsOn = append(res.dependsOn, dep)
 	}
 	if r.Condition != nil {
 		c, err := e.Eval(r.Condition)
@@ -260,8 +265,14 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 			e.targets[strings.ToLower(k)] = res.ID
 		}
 	}
+	if strings.EqualFold(res.Type, typeResourceGroup) && !strings.Contains(strings.ToLower(res.ID), "/providers/") {
+		if e.groups == nil {
+			e.groups = map[string]*Resource{}
+		}
+		e.groups[strings.ToLower(res.ID)] = res
+	}
 	if r.IsDeployment() && !r.Existing {
-		res.nested = x.nested(res, r, sub, group)
+		res.nested = x.nested(res, r, to)
 	}
 	for _, c := range r.Children {
 		x.declared(c, res)
@@ -298,7 +309,7 @@ func (x *expansion) deploymentProperties(n *templates.Node) (Value, error) {
 // extends: a full id, an id relative to the resource group
 // ("Microsoft.Storage/storageAccounts/sa1"), or the symbolic name of a
 // resource of the template, on which the extension then depends.
-func (x *expansion) scopeID(r *templates.Resource, sub, group string) (base, dep string, err error) {
+func (x *expansion) scopeID(r *templates.Resource, scope string) (base, dep string, err error) {
 	v, err := x.e.Eval(r.Scope)
 	if err != nil {
 		return "", "", err
@@ -329,7 +340,7 @@ func (x *expansion) scopeID(r *templates.Resource, sub, group string) (base, dep
 		typ += "/" + segs[i]
 		name = append(name, segs[i+1])
 	}
-	return ResourceID(sub, group, typ, strings.Join(name, "/")), "", nil
+	return ResourceIDAt(scope, typ, strings.Join(name, "/")), "", nil
 }
 
 func stringOr(n *templates.Node) string {
@@ -339,17 +350,152 @@ func stringOr(n *templates.Node) string {
 	return ""
 }
 
-func (x *expansion) optionalString(r *templates.Resource, n *templates.Node) (string, error) {
+// optionalString evaluates a member that is a string when present
+// (subscriptionId, resourceGroup); "" when absent.
+func (x *expansion) optionalString(n *templates.Node) (string, error) {
 	if n == nil {
 		return "", nil
 	}
 	v, err := x.e.Eval(n)
 	if err != nil {
-		x.fail(r, err)
 		return "", err
 	}
 	s, _ := v.AsString()
 	return s, nil
+}
+
+// typeResourceGroup is the type of a resource group, which a subscription
+// deployment may declare.
+const typeResourceGroup = "Microsoft.Resources/resourceGroups"
+
+// placement returns the id of the instance named name of declaration r,
+// the id of the resource it extends (which it then depends on), and, for a
+// nested deployment, the place its template deploys to.
+//
+// A resource goes where its template is deployed (Template.at): under the
+// resource group, the subscription, the management group
+// ("/providers/Microsoft.Management/managementGroups/{mg}/providers/...")
+// or at the tenant ("/providers/..."). subscriptionId and resourceGroup
+// move an (existing) resource to another subscription or group; scope
+// makes it an extension of another resource or puts it at another scope
+// ("/" is the tenant). A resource group declared at subscription scope is
+// /subscriptions/{sub}/resourceGroups/{name}; a management group is
+// always a tenant resource.
+//
+// A nested deployment (Microsoft.Resources/deployments) is itself a
+// resource of the scope it deploys to, not of its parent's: with
+// resourceGroup set its id is
+// /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Resources/deployments/{name}
+// and its history entry lives in that group, as ARM records it (the
+// deployment ids ARM's REST API has at each scope; PSRule's pre-flight
+// expansion follows the same rule, Azure/PSRule.Rules.Azure#2111).
+func (x *expansion) placement(r *templates.Resource, typ, name string) (id, dep string, to place, err error) {
+	at := x.e.at
+	if r.IsDeployment() {
+		if to, err = x.deploymentTarget(r, name); err != nil {
+			return "", "", place{}, err
+		}
+		return ResourceIDAt(to.id(), typ, name), "", to, nil
+	}
+	scope := at.id()
+	if r.SubscriptionID != nil || r.ResourceGroup != nil {
+		sub, group := at.sub, at.group
+		if sub == "" {
+			sub = x.e.opts.Deployment.SubscriptionID
+		}
+		v, err := x.optionalString(r.SubscriptionID)
+		if err != nil {
+			return "", "", place{}, err
+		}
+		if v != "" {
+			sub, group = v, ""
+		}
+		g, err := x.optionalString(r.ResourceGroup)
+		if err != nil {
+			return "", "", place{}, err
+		}
+		switch {
+		case g != "":
+			group = g
+		case r.SubscriptionID != nil:
+			group = "" // a subscription without a group targets the subscription itself
+		}
+		scope = "/subscriptions/" + sub
+		if group != "" {
+			scope += "/resourceGroups/" + group
+		}
+	}
+	if r.Scope != nil {
+		base, dep, err := x.scopeID(r, scope)
+		if err != nil {
+			return "", "", place{}, err
+		}
+		return ResourceIDAt(base, typ, name), dep, place{}, nil
+	}
+	return ResourceIDAt(scope, typ, name), "", place{}, nil
+}
+
+// deploymentTarget is where a nested deployment deploys: its parent's
+// place, changed by scope ("/" for the tenant,
+// "Microsoft.Management/managementGroups/{mg}" or its full id,
+// "subscriptions/{sub}", "subscriptions/{sub}/resourceGroups/{rg}", with
+// or without the leading "/"), then subscriptionId (a subscription, or with
+// resourceGroup a group in it) and resourceGroup (a group in the target
+// subscription, the parent's unless given).
+func (x *expansion) deploymentTarget(r *templates.Resource, name string) (place, error) {
+	to := x.e.at
+	if r.Scope != nil {
+		v, err := x.e.Eval(r.Scope)
+		if err != nil {
+			return place{}, err
+		}
+		s, ok := v.AsString()
+		if !ok || v.IsUnknown() {
+			return place{}, &nodeError{n: r.Scope, msg: fmt.Sprintf("The scope of the nested deployment '%s' must be a string known before deployment; it evaluated to a value of type '%s'.", name, v.Kind())}
+		}
+		if to, ok = parseDeploymentScope(s); !ok {
+			return place{}, &nodeError{n: r.Scope, msg: fmt.Sprintf("The scope '%s' of the nested deployment '%s' is not valid. Use '/' for the tenant, 'Microsoft.Management/managementGroups/{name}', 'subscriptions/{subscriptionId}' or 'subscriptions/{subscriptionId}/resourceGroups/{name}', or the full id of one of them.", s, name)}
+		}
+	}
+	sub, err := x.optionalString(r.SubscriptionID)
+	if err != nil {
+		return place{}, err
+	}
+	if sub != "" {
+		to = place{scope: ScopeSubscription, sub: sub}
+	}
+	group, err := x.optionalString(r.ResourceGroup)
+	if err != nil {
+		return place{}, err
+	}
+	if group != "" {
+		if to.sub == "" {
+			n := r.ResourceGroup
+			return place{}, &nodeError{n: n, msg: fmt.Sprintf("The nested deployment '%s' targets the resource group '%s' from a %s deployment, which has no subscription: set its subscriptionId too.", name, group, x.e.at.scope)}
+		}
+		to = place{scope: ScopeResourceGroup, sub: to.sub, group: group}
+	}
+	return to, nil
+}
+
+// parseDeploymentScope reads the scope of a nested deployment.
+func parseDeploymentScope(s string) (place, bool) {
+	segs := strings.Split(strings.Trim(strings.TrimSpace(s), "/"), "/")
+	if len(segs) == 1 && segs[0] == "" {
+		return place{scope: ScopeTenant}, true
+	}
+	if len(segs) == 4 && strings.EqualFold(segs[0], "providers") {
+		segs = segs[1:]
+	}
+	switch {
+	case len(segs) == 3 && strings.EqualFold(segs[0], "Microsoft.Management") && strings.EqualFold(segs[1], "managementGroups") && segs[2] != "":
+		return place{scope: ScopeManagementGroup, mg: segs[2]}, true
+	case len(segs) == 2 && strings.EqualFold(segs[0], "subscriptions") && segs[1] != "":
+		return place{scope: ScopeSubscription, sub: segs[1]}, true
+	case len(segs) == 4 && strings.EqualFold(segs[0], "subscriptions") && strings.EqualFold(segs[2], "resourceGroups") && segs[1] != "" && segs[3] != "":
+		return place{scope: ScopeResourceGroup, sub: segs[1], group: segs[3]}, true
+	}
+	return place{}, false
 }
 
 func isBodyMember(k string) bool {
@@ -362,19 +508,32 @@ func isBodyMember(k string) bool {
 }
 
 // ResourceID builds the id of a resource in a resource group (or, with an
-// empty group, in a subscription) from its full type and name:
+// empty group, in a subscription; with neither, at the tenant) from its
+// full type and name:
 // /subscriptions/{sub}/resourceGroups/{rg}/providers/{ns}/{t1}/{n1}/{t2}/{n2}.
 func ResourceID(subscription, group, typ, name string) string {
+	scope := ""
+	if subscription != "" {
+		scope = "/subscriptions/" + subscription
+		if group != "" {
+			scope += "/resourceGroups/" + group
+		}
+	}
+	return ResourceIDAt(scope, typ, name)
+}
+
+// ResourceIDAt builds the id of a resource under a scope id ("" for the
+// tenant, "/providers/Microsoft.Management/managementGroups/{mg}",
+// "/subscriptions/{sub}", a resource group's or any resource's id for an
+// extension) from its full type and name. A resource group under a
+// subscription is /subscriptions/{sub}/resourceGroups/{name}; a
+// management group is /providers/Microsoft.Management/managementGroups/{name}
+// whatever the scope.
+func ResourceIDAt(scope, typ, name string) string {
 	segs := strings.Split(strings.Trim(typ, "/"), "/")
 	names := splitName(name)
 	var b strings.Builder
-	if subscription != "" {
-		b.WriteString("/subscriptions/" + subscription)
-		if group != "" {
-			b.WriteString("/resourceGroups/" + group)
-		}
-	}
-	b.WriteString("/providers/" + segs[0])
+	b.WriteString("providers/" + segs[0])
 	types := segs[1:]
 	for i, t := range types {
 		if i == len(names)-1 && len(names) < len(types) && strings.HasPrefix(names[i], "[") {
@@ -388,7 +547,7 @@ func ResourceID(subscription, group, typ, name string) string {
 			b.WriteString("/" + names[i])
 		}
 	}
-	return b.String()
+	return joinID(strings.TrimSuffix(scope, "/"), b.String())
 }
 
 // splitName splits a full name at '/', except inside an unknown name's
@@ -411,6 +570,19 @@ func splitName(name string) []string {
 		}
 	}
 	return append(out, name[start:])
+}
+
+// atManagementGroup returns, in a management-group template, the id of
+// the template's own resource that a tenant-form id stands for: resourceId()
+// there gives "/providers/{ns}/{type}/{name}" (arm-spec §4.10) while the
+// resource lives under "/providers/Microsoft.Management/managementGroups/{mg}".
+// It returns "" anywhere else.
+func (e *Template) atManagementGroup(id string) string {
+	if e.at.scope != ScopeManagementGroup || !strings.HasPrefix(strings.ToLower(id), "/providers/") ||
+		strings.HasPrefix(strings.ToLower(id), strings.ToLower(managementGroupPrefix)) {
+		return ""
+	}
+	return managementGroupPrefix + e.at.mg + id
 }
 
 // resolveDependencies turns each evaluated dependsOn entry into the ids of
@@ -463,6 +635,9 @@ func (x *expansion) lookup(ref string) ([]string, bool) {
 		if matchesRef(r, ref) {
 			ids = append(ids, r.ID)
 		}
+	}
+	if alt := x.e.atManagementGroup(ref); len(ids) == 0 && alt != "" {
+		return x.lookup(alt)
 	}
 	if len(ids) == 0 && !strings.Contains(ref, "/") {
 		// A child declared inside its parent may be named by its own

@@ -42,7 +42,12 @@ func (e *Template) references(name string, full bool) (Value, error) {
 				return err
 			}
 			n, _ := nv.AsString()
-			v, err := nestedResolver{e}.Reference(ResourceID(e.opts.Deployment.SubscriptionID, e.opts.Deployment.ResourceGroup, decl.FullType, n), decl.APIVersion, full)
+			x := &expansion{e: e, loops: map[string]bool{}}
+			id, _, _, err := x.placement(decl, decl.FullType, n)
+			if err != nil {
+				return err
+			}
+			v, err := nestedResolver{e}.Reference(id, decl.APIVersion, full)
 			out = append(out, v)
 			return err
 		})
@@ -81,25 +86,10 @@ func (e *Template) resourceInfo(name string) (Value, error) {
 	if u, ok := nv.AsUnknown(); ok {
 		rname = "[" + u.Expr + "]"
 	}
-	sub, group := e.opts.Deployment.SubscriptionID, e.opts.Deployment.ResourceGroup
 	x := &expansion{e: e, loops: map[string]bool{}}
-	if v, err := x.optionalString(decl, decl.SubscriptionID); err != nil {
+	id, _, _, err := x.placement(decl, decl.FullType, rname)
+	if err != nil {
 		return Null, err
-	} else if v != "" {
-		sub, group = v, ""
-	}
-	if v, err := x.optionalString(decl, decl.ResourceGroup); err != nil {
-		return Null, err
-	} else if v != "" {
-		group = v
-	}
-	id := ResourceID(sub, group, decl.FullType, rname)
-	if decl.Scope != nil {
-		base, _, err := x.scopeID(decl, sub, group)
-		if err != nil {
-			return Null, err
-		}
-		id = base + ResourceID("", "", decl.FullType, rname)
 	}
 	apiVersion := decl.APIVersion
 	if templates.IsExpression(apiVersion) {

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -24,7 +25,11 @@ func (r nestedResolver) Reference(nameOrID, apiVersion string, full bool) (Value
 	r.record(nameOrID)
 	key := strings.ToLower(nameOrID)
 	for e := r.e; e != nil; e = e.outer {
-		if v, ok := e.deployments[key]; ok {
+		v, ok := e.deployments[key]
+		if alt := e.atManagementGroup(nameOrID); !ok && alt != "" {
+			v, ok = e.deployments[strings.ToLower(alt)]
+		}
+		if ok {
 			if full {
 				return UnknownValue(fmt.Sprintf("reference('%s', '%s', 'Full')", nameOrID, apiVersion)), nil
 			}
@@ -112,8 +117,17 @@ func (x *expansion) nestedScope(props *templates.Node) (string, error) {
 }
 
 // nested expands the template of a nested deployment and returns its
-// resources, which the listing puts right after the deployment.
-func (x *expansion) nested(res *Resource, r *templates.Resource, sub, group string) []*Resource {
+// resources, which the listing puts right after the deployment. to is
+// where the deployment deploys (see deploymentTarget).
+//
+// An inner-scope (or linked) template is evaluated at its target: its
+// deployment(), resourceGroup(), subscription(), managementGroup() and the
+// default scope of resourceId() are the target's. An outer-scope template
+// is evaluated in its parent's context, as ARM does (resourceGroup() there
+// is the parent's group even when the deployment targets another,
+// Azure/azure-docs-json-samples#40), but its resources are still placed at
+// the target.
+func (x *expansion) nested(res *Resource, r *templates.Resource, to place) []*Resource {
 	e := x.e
 	props := r.Properties
 	if props == nil || props.Kind != templates.Object {
@@ -128,25 +142,40 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, sub, group stri
 		x.fail(r, err)
 		return nil
 	}
+	location, _ := res.Fields.Get("location")
+	loc, hasLocation := location.AsString()
+	if to.scope != ScopeResourceGroup && (!hasLocation || loc == "") && !location.IsUnknown() {
+		// Azure's words for a subscription-level deployment without a
+		// location (code InvalidDeployment); management-group and tenant
+		// deployments need one too.
+		x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Error, Code: CodeInvalidDeployment, Range: r.Node.Range(),
+			Target:  templates.PathOf(r.Pointer),
+			Message: fmt.Sprintf("The 'location' property must be specified for '%s'. Please see https://aka.ms/arm-deployment-subscription for usage details.", res.Name)})
+	}
 	inner, ok := x.nestedTemplate(res, r, props)
 	if !ok {
 		return nil
 	}
-	d := e.opts.Deployment
-	d.Name, d.SubscriptionID, d.ResourceGroup = res.Name, sub, group
 	opts := e.opts
-	opts.Engine, opts.Deployment = e.eng, d
+	opts.Engine = e.eng
+	var given map[string]Value
+	if scope != "outer" {
+		var passed *Object
+		given, passed, err = x.nestedParameters(props)
+		if err != nil {
+			x.fail(r, err)
+			return nil
+		}
+		opts.Deployment = x.childDeployment(res, inner, to, loc, passed)
+	}
 	child := NewTemplate(inner, nil, opts)
+	child.at = to
+	child.parent = e
 	child.depth = e.depth + 1
 	child.deployedBy = e.deployedBy + "|" + res.ID
 	if scope == "outer" {
 		child.outer = e
 	} else {
-		given, err := x.nestedParameters(props)
-		if err != nil {
-			x.fail(r, err)
-			return nil
-		}
 		child.given = given
 		for _, d := range child.CheckValues() {
 			x.ds = append(x.ds, d)
@@ -171,6 +200,125 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, sub, group stri
 		e.deployments[strings.ToLower(r.SymbolicName)] = ObjectValue(result)
 	}
 	return rs
+}
+
+// CodeInvalidDeployment is ARM's code for a deployment request (or nested
+// deployment) that is not valid for its scope.
+const CodeInvalidDeployment = "InvalidDeployment"
+
+// childDeployment is the Deployment an inner-scope template of res sees:
+// the parent's, moved to the target. Location is the nested deployment's
+// own (deployment().location at subscription, management-group and tenant
+// scope), the parent's when it gives none. A target group other than the
+// parent's own has its location and tags looked up when resourceGroup()
+// asks (see groupInfo).
+func (x *expansion) childDeployment(res *Resource, inner *templates.Template, to place, location string, params *Object) Deployment {
+	parent := x.e.opts.Deployment
+	d := parent
+	d.Name = res.Name
+	d.Scope = to.scope
+	d.SubscriptionID, d.ResourceGroup = to.sub, to.group
+	switch to.scope {
+	case ScopeManagementGroup:
+		d.ManagementGroup = to.mg
+	case ScopeTenant:
+		d.ManagementGroup = ""
+	}
+	if location != "" {
+		d.Location = location
+	}
+	sameGroup := parent.Scope == ScopeResourceGroup && to.scope == ScopeResourceGroup &&
+		strings.EqualFold(parent.SubscriptionID, to.sub) && strings.EqualFold(parent.ResourceGroup, to.group)
+	if !sameGroup {
+		d.ResourceGroupLocation, d.ResourceGroupTags, d.ManagedBy, d.group = "", nil, "", nil
+		if to.scope == ScopeResourceGroup {
+			d.group = x.groupInfo(to.sub, to.group)
+		}
+	}
+	if inner.Root != nil {
+		d.Template = NodeValue(inner.Root)
+	}
+	d.Parameters = ObjectValue(params)
+	d.TemplateLinkURI = childLinkURI(parent.TemplateLinkURI, res)
+	return d
+}
+
+// childLinkURI is deployment().properties.templateLink.uri of a nested
+// deployment: none for an inline template; a relativePath resolved against
+// the parent's URI; a templateLink.uri as given.
+func childLinkURI(parentURI string, res *Resource) string {
+	props, _ := res.Fields.Get("properties")
+	link, ok := props.Get("templateLink")
+	if !ok {
+		return ""
+	}
+	if u, ok := link.Get("uri"); ok {
+		s, _ := u.AsString()
+		return s
+	}
+	rel, _ := link.Get("relativePath")
+	path, _ := rel.AsString()
+	base, err := url.Parse(parentURI)
+	if path == "" || parentURI == "" || err != nil {
+		return ""
+	}
+	ref, err := url.Parse(path)
+	if err != nil {
+		return ""
+	}
+	return base.ResolveReference(ref).String()
+}
+
+// groupAPIVersion is the API version resource groups are read with.
+const groupAPIVersion = "2022-09-01"
+
+// groupInfo answers resourceGroup() for a nested deployment into the
+// group sub/group: from the deployment's own declaration of the group when
+// a template on the way down declares it (a subscription template that
+// creates the group and deploys into it), else from the resolver. A group
+// the resolver does not know yet (it is created by this deployment, or
+// the plan has no state) has an unknown location and tags; evaluation
+// never fails on it.
+func (x *expansion) groupInfo(sub, group string) *groupInfo {
+	e := x.e
+	id := "/subscriptions/" + sub + "/resourceGroups/" + group
+	return &groupInfo{resolve: func() (Value, Value, string) {
+		unknownLocation, unknownTags := UnknownValue("resourceGroup().location"), UnknownValue("resourceGroup().tags")
+		var body Value
+		for t := e; t != nil && body.IsNull(); t = t.parent {
+			if r, ok := t.groups[strings.ToLower(id)]; ok && r.Fields != nil {
+				body = ObjectValue(r.Fields)
+			}
+		}
+		if body.IsNull() {
+			res := e.opts.Resolver
+			if res == nil {
+				return unknownLocation, unknownTags, ""
+			}
+			var err error
+			if gr, ok := res.(GroupResolver); ok {
+				body, err = gr.ResourceGroup(sub, group)
+			} else {
+				body, err = res.Reference(id, groupAPIVersion, true)
+			}
+			if err != nil || body.Kind() != KindObject {
+				return unknownLocation, unknownTags, ""
+			}
+		}
+		location, ok := body.Get("location")
+		if !ok || location.IsNull() {
+			location = unknownLocation
+		}
+		tags, ok := body.Get("tags")
+		if !ok || tags.IsNull() {
+			tags = ObjectValue(NewObject(0))
+		}
+		managedBy := ""
+		if m, ok := body.Get("managedBy"); ok {
+			managedBy, _ = m.AsString()
+		}
+		return location, tags, managedBy
+	}}
 }
 
 // nestedTemplate reads the inline template or the local linked template of
@@ -230,30 +378,35 @@ func (x *expansion) nestedTemplate(res *Resource, r *templates.Resource, props *
 }
 
 // nestedParameters evaluates the parameters a deployment passes to an
-// inner-scope template, in the parent's context.
-func (x *expansion) nestedParameters(props *templates.Node) (map[string]Value, error) {
+// inner-scope template, in the parent's context: by lower-cased name, and
+// as deployment().properties.parameters shows them ({name: {value}}, in
+// the author's order).
+func (x *expansion) nestedParameters(props *templates.Node) (map[string]Value, *Object, error) {
 	given := map[string]Value{}
 	pn := props.Get("parameters")
 	if pn == nil {
-		return given, nil
+		return given, NewObject(0), nil
 	}
 	if pn.Kind != templates.Object {
-		return nil, &nodeError{n: pn, msg: "The parameters of a nested deployment must be an object of {\"value\": ...} entries."}
+		return nil, nil, &nodeError{n: pn, msg: "The parameters of a nested deployment must be an object of {\"value\": ...} entries."}
 	}
+	passed := NewObject(len(pn.Fields))
 	for _, f := range pn.Fields {
 		vn := f.Value.Get("value")
 		if vn == nil {
 			if f.Value.Get("reference") != nil {
 				given[strings.ToLower(f.Key)] = UnknownValue("reference to a Key Vault secret")
+				passed.Set(f.Key, objectOf("reference", NodeValue(f.Value.Get("reference"))))
 				continue
 			}
-			return nil, &nodeError{n: f.Value, msg: fmt.Sprintf("The parameter '%s' of the nested deployment has no 'value'.", f.Key)}
+			return nil, nil, &nodeError{n: f.Value, msg: fmt.Sprintf("The parameter '%s' of the nested deployment has no 'value'.", f.Key)}
 		}
 		v, err := x.e.Eval(vn)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		given[strings.ToLower(f.Key)] = v
+		passed.Set(f.Key, objectOf("value", v))
 	}
-	return given, nil
+	return given, passed, nil
 }

@@ -147,6 +147,11 @@ func resourceIDImpl(c Call, args []Value) (Value, error) {
 	if err != nil {
 		return Null, err
 	}
+	// The result's form follows the deployment's scope (arm-spec §4.10):
+	// resource group, subscription, or "/providers/..." for management
+	// group and tenant deployments. A leading GUID outside a resource-group
+	// deployment is a subscription; any other single leading argument is a
+	// resource group of the current subscription.
 	d := &c.Context().Deployment
 	sub, rg := d.SubscriptionID, d.ResourceGroup
 	rgLevel := d.Scope == ScopeResourceGroup
@@ -160,13 +165,44 @@ func resourceIDImpl(c Call, args []Value) (Value, error) {
 	case 2:
 		sub, rg, rgLevel = lead[0], lead[1], true
 	}
+	subLevel := !rgLevel && (d.Scope == ScopeSubscription || t == 1)
+	if (rgLevel || subLevel) && sub == "" {
+		// A management-group or tenant deployment has no subscription to
+		// fill in.
+		return Null, c.newError(ErrNotAllowed, notExpectedMessage(c.Name()))
+	}
 	switch {
 	case rgLevel:
-		return String("/subscriptions/" + sub + "/resourceGroups/" + rg + "/" + path), nil
-	case d.Scope == ScopeSubscription || t == 1:
-		return String("/subscriptions/" + sub + "/" + path), nil
+		return String(joinID("/subscriptions/"+sub+"/resourceGroups/"+rg, path)), nil
+	case subLevel:
+		return String(joinID("/subscriptions/"+sub, path)), nil
 	}
 	return String("/" + path), nil
+}
+
+// managementGroupPrefix starts the id of a management group.
+const managementGroupPrefix = "/providers/Microsoft.Management/managementGroups/"
+
+// joinID puts a "providers/{ns}/{type}/{name}..." path under a scope id. A
+// resource group under a subscription is the one id without "providers":
+// /subscriptions/{sub}/resourceGroups/{name}; a management group is a
+// tenant resource whatever the scope it is declared at.
+func joinID(scope, path string) string {
+	const groups, mgs = "providers/microsoft.resources/resourcegroups/", "providers/microsoft.management/managementgroups/"
+	lower := strings.ToLower(path)
+	switch {
+	case strings.HasPrefix(lower, groups) && !strings.Contains(path[len(groups):], "/") && isSubscriptionID(scope):
+		return scope + "/resourceGroups/" + path[len(groups):]
+	case strings.HasPrefix(lower, mgs) && !strings.Contains(path[len(mgs):], "/"):
+		return "/" + path
+	}
+	return scope + "/" + path
+}
+
+// isSubscriptionID reports whether id is "/subscriptions/{sub}".
+func isSubscriptionID(id string) bool {
+	segs := strings.Split(strings.Trim(id, "/"), "/")
+	return len(segs) == 2 && strings.EqualFold(segs[0], "subscriptions")
 }
 
 type idScope uint8
@@ -201,7 +237,12 @@ func scopedIDImpl(scope idScope) Impl {
 					return Null, err
 				}
 			}
-			return String("/subscriptions/" + sub + "/" + path), nil
+			if sub == "" {
+				// No current subscription (management-group and tenant
+				// deployments): it must be given.
+				return Null, c.newError(ErrNotAllowed, notExpectedMessage(c.Name()))
+			}
+			return String(joinID("/subscriptions/"+sub, path)), nil
 		case scopeManagementGroupID:
 			mg := d.ManagementGroup
 			if t == 1 {
@@ -209,7 +250,13 @@ func scopedIDImpl(scope idScope) Impl {
 					return Null, err
 				}
 			}
-			return String("/providers/Microsoft.Management/managementGroups/" + mg + "/" + path), nil
+			if mg == "" {
+				// No current management group (a tenant deployment, or a
+				// front-end that does not know the subscription's group):
+				// it must be given.
+				return Null, c.newError(ErrNotAllowed, notExpectedMessage(c.Name()))
+			}
+			return String(managementGroupPrefix + mg + "/" + path), nil
 		}
 		return String("/" + path), nil
 	}

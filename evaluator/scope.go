@@ -35,14 +35,17 @@ func resourceGroupImpl(c Call, _ []Value) (Value, error) {
 	if d.Scope != ScopeResourceGroup {
 		return Null, c.newError(ErrNotAllowed, notExpectedMessage(c.Name()))
 	}
-	tags := ObjectValue(d.ResourceGroupTags)
+	location, tags, managedBy := String(d.ResourceGroupLocation), ObjectValue(d.ResourceGroupTags), d.ManagedBy
+	if d.group != nil {
+		location, tags, managedBy = d.group.get()
+	}
 	o := NewObject(7)
 	o.Set("id", String(d.ResourceGroupID()))
 	o.Set("name", String(d.ResourceGroup))
 	o.Set("type", String("Microsoft.Resources/resourceGroups"))
-	o.Set("location", String(d.ResourceGroupLocation))
-	if d.ManagedBy != "" {
-		o.Set("managedBy", String(d.ManagedBy))
+	o.Set("location", location)
+	if managedBy != "" {
+		o.Set("managedBy", String(managedBy))
 	}
 	o.Set("tags", tags)
 	o.Set("properties", objectOf("provisioningState", String("Succeeded")))
@@ -63,7 +66,7 @@ func managementGroupImpl(c Call, _ []Value) (Value, error) {
 	if d.Scope != ScopeManagementGroup {
 		return Null, c.newError(ErrNotAllowed, notExpectedMessage(c.Name()))
 	}
-	id := "/providers/Microsoft.Management/managementGroups/" + d.ManagementGroup
+	id := managementGroupPrefix + d.ManagementGroup
 	return objectOf("id", String(id), "name", String(d.ManagementGroup),
 		"type", String("/providers/Microsoft.Management/managementGroups"),
 		"properties", objectOf("tenantId", String(d.TenantID), "displayName", String(d.ManagementGroup))), nil

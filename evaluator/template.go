@@ -48,6 +48,17 @@ type Template struct {
 	// outer is the parent of a nested template evaluated in the parent's
 	// scope: parameters, variables and user functions come from it.
 	outer *Template
+	// at is where the template's resources are placed: the deployment's
+	// scope for the root, the nested deployment's target otherwise (which
+	// differs from opts.Deployment for an outer-scope nested template,
+	// whose expressions are evaluated in its parent's context).
+	at place
+	// parent is the template that declares this nested one; nil for the root.
+	parent *Template
+	// groups are the resource groups this template declares
+	// (Microsoft.Resources/resourceGroups at subscription scope), by
+	// lower-cased id, for resourceGroup() in nested deployments into them.
+	groups map[string]*Resource
 	// depth is the nesting depth of deployments (0 for the root template).
 	depth int
 	// deployedBy is the id of the deployment this template is nested in.
@@ -95,7 +106,7 @@ func NewTemplate(t *templates.Template, supplied *templates.ParameterSet, opts O
 	if supplied == nil {
 		supplied = &templates.ParameterSet{}
 	}
-	e := &Template{T: t, opts: opts, eng: eng, supplied: supplied,
+	e := &Template{T: t, opts: opts, eng: eng, supplied: supplied, at: placeOf(&opts.Deployment),
 		params: map[string]*slot{}, vars: map[string]*slot{}, deployments: map[string]Value{}, targets: map[string]string{}}
 	e.sess = eng.NewSession(nil)
 	return e

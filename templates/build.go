@@ -352,15 +352,28 @@ func (b *builder) outputs(n *Node) []*Output {
 
 func (b *builder) limits(t *Template) {
 	root := t.Root
-	check := func(key string, have, limit int, what string) {
+	check := func(key string, have, limit int) {
 		if have > limit {
-			b.errorf(root.Get(key), "The number of %s '%d' exceeds the limit of '%d'. Please see https://aka.ms/arm-template/#limits for usage details.", what, have, limit)
+			b.errorf(root.Get(key), "%s", LimitExceeded(key, limit, have))
 		}
 	}
-	check("parameters", len(t.Parameters), MaxParameters, "template parameters")
-	check("variables", len(t.Variables), MaxVariables, "template variables")
-	check("resources", len(t.AllResources()), MaxResources, "template resources")
-	check("outputs", len(t.Outputs), MaxOutputs, "template outputs")
+	check("parameters", len(t.Parameters), MaxParameters)
+	check("variables", len(t.Variables), MaxVariables)
+	check("resources", len(t.AllResources()), MaxResources)
+	check("outputs", len(t.Outputs), MaxOutputs)
+}
+
+// LimitExceeded is ARM's message for a template section ("parameters",
+// "variables", "resources", "outputs") with more members than its limit
+// allows. Each template counts on its own; a nested deployment's template
+// is a template of its own. The resources text is Azure's, verbatim:
+//
+//	The number of template resources limit exceeded. Limit: '800' and actual: '2187'. Please see https://aka.ms/arm-template/#resources for usage details.
+//
+// The other sections follow the same pattern (Azure's text for them was
+// not found; it is the analogue).
+func LimitExceeded(section string, limit, actual int) string {
+	return fmt.Sprintf("The number of template %s limit exceeded. Limit: '%d' and actual: '%d'. Please see https://aka.ms/arm-template/#%s for usage details.", section, limit, actual, section)
 }
 
 // expressionLengths reports expressions above ARM's 24,576-character limit,

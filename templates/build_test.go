@@ -149,7 +149,7 @@ func TestLimits(t *testing.T) {
 	}
 	b.WriteString(`}}`)
 	_, ds := mustTemplate(t, "t.json", b.String())
-	if len(ds) != 1 || !strings.Contains(ds[0], "The number of template parameters '257' exceeds the limit of '256'") {
+	if len(ds) != 1 || !strings.Contains(ds[0], "The number of template parameters limit exceeded. Limit: '256' and actual: '257'. Please see https://aka.ms/arm-template/#parameters for usage details.") {
 		t.Errorf("got %v", ds)
 	}
 }
