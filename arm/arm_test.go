@@ -328,3 +328,75 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestResources(t *testing.T) {
+	s, _ := newService(t)
+	ctx := t.Context()
+	if _, err := s.CreateOrUpdateGroup(ctx, "", GroupRequest{SubscriptionID: sub0, Name: "rg1", Location: "eastus"}); err != nil {
+		t.Fatal(err)
+	}
+	gal := "/subscriptions/" + sub0 + "/resourceGroups/rg1/providers/Microsoft.Compute/galleries/g1"
+	ra := "/subscriptions/" + sub0 + "/resourceGroups/rg1/providers/Microsoft.Authorization/roleAssignments/00000000-0000-0000-0000-000000000001"
+	tests := []struct {
+		name string
+		call func() error
+		code string
+	}{
+		{"put", func() error {
+			_, err := s.PutResource(ctx, "", gal, "2022-03-03", json.RawMessage(`{"location": "eastus", "properties": {"description": "one"}}`))
+			return err
+		}, ""},
+		{"put without api-version", func() error {
+			_, err := s.PutResource(ctx, "", gal, "", json.RawMessage(`{}`))
+			return err
+		}, "MissingApiVersionParameter"},
+		{"put refused by the provider", func() error {
+			_, err := s.PutResource(ctx, "", gal+"-x/images/d", "2022-03-03", json.RawMessage(`{"location": "eastus", "properties": {}}`))
+			return err
+		}, "ParentResourceNotFound"},
+		{"put into a missing group", func() error {
+			_, err := s.PutResource(ctx, "", strings.Replace(gal, "rg1", "nope", 1), "2022-03-03", json.RawMessage(`{"location": "eastus"}`))
+			return err
+		}, "ResourceGroupNotFound"},
+		{"patch keeps what it does not name", func() error {
+			r, err := s.PatchResource(ctx, "", gal, "", json.RawMessage(`{"tags": {"a": "b"}}`))
+			if err == nil && (!strings.Contains(string(r.Body), `"one"`) || !strings.Contains(string(r.Body), `"a":"b"`)) {
+				t.Errorf("patched body %s", r.Body)
+			}
+			return err
+		}, ""},
+		{"a stranger cannot write", func() error {
+			_, err := s.PutResource(ctx, "nobody", gal, "2022-03-03", json.RawMessage(`{"location": "eastus"}`))
+			return err
+		}, "AuthorizationFailed"},
+		{"grant a reader", func() error {
+			_, err := s.PutResource(ctx, "", ra, "2022-04-01", json.RawMessage(`{"properties": {"roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7", "principalId": "reader1"}}`))
+			return err
+		}, ""},
+		{"the reader reads", func() error { _, err := s.GetResource(ctx, "reader1", gal); return err }, ""},
+		{"the reader lists the assignment", func() error {
+			as, err := s.ListRoleAssignments(ctx, "reader1", gal)
+			if err == nil && len(as) != 1 {
+				t.Errorf("%d assignments", len(as))
+			}
+			return err
+		}, ""},
+		{"the reader cannot delete", func() error { return s.DeleteResource(ctx, "reader1", gal) }, "AuthorizationFailed"},
+		{"delete", func() error { return s.DeleteResource(ctx, "", gal) }, ""},
+		{"deleted", func() error { _, err := s.GetResource(ctx, "", gal); return err }, "ResourceNotFound"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			code := ""
+			if e, ok := AsError(err); ok {
+				code = e.Code
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.code {
+				t.Fatalf("error %v, want code %q", err, tt.code)
+			}
+		})
+	}
+}

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
 )
 
@@ -87,4 +90,163 @@ func resourceNotFound(ref *state.ResourceID) *Error {
 	}
 	return Errorf(404, "ResourceNotFound", "The Resource '%s'%s was not found. "+
 		"For more details please go to https://aka.ms/ARMResourceNotFoundFix", path, where)
+}
+
+// PutResource is PUT {resource id}?api-version=...: body (ARM's resource
+// JSON: location, tags, sku, properties ...) goes to the type's provider
+// and what it returns is stored, outside any deployment.
+func (s *Service) PutResource(ctx context.Context, principal, id, apiVersion string, body json.RawMessage) (*state.Resource, error) {
+	ref, r, err := s.resourceRequest(ctx, principal, "write", id, apiVersion, body)
+	if err != nil {
+		return nil, err
+	}
+	current, err := planner.Current(ctx, s.store, r)
+	if err != nil {
+		return nil, err
+	}
+	now := s.opts.Now()
+	payload := planner.Payload(r)
+	result, err := planner.Put(ctx, r, payload, current, s.store, now, s.opts.Tenant)
+	var pe *providers.Error
+	if errors.As(err, &pe) {
+		return nil, fromProvider(pe)
+	} else if err != nil {
+		return nil, err
+	}
+	if err := planner.Commit(ctx, s.store, r, payload, result, current, "", now, s.opts.Now()); err != nil {
+		return nil, err
+	}
+	if isGroupID(ref, id) {
+		g, err := s.store.Group(ctx, ref.SubscriptionID, ref.ResourceGroup)
+		if err != nil {
+			return nil, err
+		}
+		return planner.GroupResource(g), nil
+	}
+	return s.store.Resource(ctx, id)
+}
+
+// PatchResource is PATCH {resource id}: body is merged into the resource
+// as it was last sent (JSON merge patch, RFC 7386) and the result PUT.
+func (s *Service) PatchResource(ctx context.Context, principal, id, apiVersion string, patch json.RawMessage) (*state.Resource, error) {
+	cur, err := s.GetResource(ctx, principal, id)
+	if err != nil {
+		return nil, err
+	}
+	base := cur.Request
+	if len(base) == 0 || string(base) == "null" {
+		base = cur.Body
+	}
+	var doc, p any
+	if err := json.Unmarshal(base, &doc); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(patch, &p); err != nil {
+		return nil, badRequest("the request body is not JSON: %v", err)
+	}
+	merged, err := json.Marshal(mergePatch(doc, p))
+	if err != nil {
+		return nil, err
+	}
+	if apiVersion == "" {
+		apiVersion = cur.APIVersion
+	}
+	return s.PutResource(ctx, principal, id, apiVersion, merged)
+}
+
+// mergePatch applies an RFC 7386 merge patch.
+func mergePatch(doc, patch any) any {
+	p, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	d, ok := doc.(map[string]any)
+	if !ok {
+		d = map[string]any{}
+	}
+	for k, v := range p {
+		if v == nil {
+			delete(d, k)
+			continue
+		}
+		d[k] = mergePatch(d[k], v)
+	}
+	return d
+}
+
+// DeleteResource is DELETE {resource id}: the provider may refuse (a
+// gallery that still holds definitions); the resource's children go with
+// it, deepest first.
+func (s *Service) DeleteResource(ctx context.Context, principal, id string) error {
+	cur, err := s.GetResource(ctx, principal, id)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, principal, "delete", id); err != nil {
+		return err
+	}
+	if err := providers.For(cur.Type).Delete(ctx, &providers.DeleteRequest{Resource: cur, Store: s.store, Now: s.opts.Now()}); err != nil {
+		var pe *providers.Error
+		if errors.As(err, &pe) {
+			return fromProvider(pe)
+		}
+		return err
+	}
+	return s.store.DeleteResource(ctx, id)
+}
+
+// resourceRequest checks a resource write and builds its request.
+func (s *Service) resourceRequest(ctx context.Context, principal, action, id, apiVersion string, body json.RawMessage) (*state.ResourceID, *evaluator.Resource, error) {
+	if s.store == nil {
+		return nil, nil, errors.New("the state store is read-only here")
+	}
+	ref, err := state.ParseResourceID(id)
+	if err != nil {
+		return nil, nil, &Error{Code: "InvalidResourceId", Message: err.Error(), Status: 400, BadRequest: true}
+	}
+	if apiVersion == "" {
+		return nil, nil, Errorf(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
+	}
+	if ref.ResourceGroup != "" && !isGroupID(ref, id) {
+		if _, err := s.store.Group(ctx, ref.SubscriptionID, ref.ResourceGroup); errors.Is(err, state.ErrNotFound) {
+			return nil, nil, groupNotFound(ref.ResourceGroup)
+		} else if err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := s.authorize(ctx, principal, action, id); err != nil {
+		return nil, nil, err
+	}
+	v, err := evaluator.ParseJSON(string(body))
+	if err != nil {
+		return nil, nil, badRequest("the request body is not JSON: %v", err)
+	}
+	obj, ok := v.AsObject()
+	if !ok {
+		return nil, nil, badRequest("the request body must be a JSON object")
+	}
+	fields := evaluator.NewObject(obj.Len())
+	for i := range obj.Len() {
+		switch lower(obj.KeyAt(i)) {
+		case "id", "name", "type", "apiversion":
+			continue
+		}
+		fields.Set(obj.KeyAt(i), obj.ValueAt(i))
+	}
+	return ref, &evaluator.Resource{ID: id, Type: ref.Type, Name: ref.Name, APIVersion: apiVersion, Fields: fields}, nil
+}
+
+// isGroupID reports whether id is a resource group's own id.
+func isGroupID(ref *state.ResourceID, id string) bool {
+	return strings.EqualFold(ref.Type, "Microsoft.Resources/resourceGroups") && !strings.Contains(lower(id), "/providers/")
+}
+
+// ListRoleAssignments is GET {scope}/providers/Microsoft.Authorization/
+// roleAssignments: the assignments that apply at scope (at it and above
+// it, management groups included), for a principal that may read scope.
+func (s *Service) ListRoleAssignments(ctx context.Context, principal, scope string) ([]*state.RoleAssignment, error) {
+	if err := s.authorize(ctx, principal, "read", scope); err != nil {
+		return nil, err
+	}
+	return providers.AssignmentsAt(ctx, s.reader, scope)
 }

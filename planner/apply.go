@@ -417,6 +417,15 @@ func (w *walker) simulate(ctx context.Context, r *evaluator.Resource, operation 
 }
 
 func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, result *providers.Result, current *state.Resource, start time.Time) error {
+	return Commit(ctx, w.opts.Store, r, payload, result, current, w.opts.Deployment, start, w.opts.Now())
+}
+
+// Commit stores what a provider returned for a PUT (see [Put]): the body,
+// the request (secure values removed) for what-if to diff against, and
+// the deployment that wrote it; a resource group goes to the groups, and
+// what the PUT superseded is deleted. current is the resource replaced,
+// or nil.
+func Commit(ctx context.Context, store state.Store, r *evaluator.Resource, payload evaluator.Value, result *providers.Result, current *state.Resource, deployment string, start, end time.Time) error {
 	scrub(result.Body, payload)
 	body, err := json.Marshal(result.Body)
 	if err != nil {
@@ -437,23 +446,23 @@ func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload eval
 		if current != nil {
 			g.Created = current.Created
 		}
-		return w.opts.Store.PutGroup(ctx, g)
+		return store.PutGroup(ctx, g)
 	}
 	sub, group := scopeOf(r.ID)
 	sr := &state.Resource{ID: r.ID, SubscriptionID: sub, ResourceGroup: group,
 		Type: r.Type, Name: r.Name, Location: location, Parent: parentID(r.ID), Body: body, Request: request,
-		APIVersion: r.APIVersion, Deployment: w.opts.Deployment, ETag: fmt.Sprintf("W/\"%x\"", start.UnixNano()),
-		Created: start, Updated: w.opts.Now()}
+		APIVersion: r.APIVersion, Deployment: deployment, ETag: fmt.Sprintf("W/\"%x\"", start.UnixNano()),
+		Created: start, Updated: end}
 	if current != nil {
 		sr.Created = current.Created
 	}
-	if err := w.opts.Store.PutResource(ctx, sr); err != nil {
+	if err := store.PutResource(ctx, sr); err != nil {
 		return err
 	}
 	// What the PUT replaced (a subscription's earlier management group)
 	// goes.
 	for _, id := range result.Supersedes {
-		if err := w.opts.Store.DeleteResource(ctx, id); err != nil && !errors.Is(err, state.ErrNotFound) {
+		if err := store.DeleteResource(ctx, id); err != nil && !errors.Is(err, state.ErrNotFound) {
 			return err
 		}
 	}

@@ -203,7 +203,7 @@ func (roleAssignmentProvider) Put(ctx context.Context, r *Request) (*Result, err
 		}
 	}
 	// 5 the same grant under another name
-	existing, err := assignmentsAt(ctx, r.Store, scope)
+	existing, err := AssignmentsAt(ctx, r.Store, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -254,10 +254,10 @@ func checkScope(ctx context.Context, store state.Reader, scope, tenant string) e
 	return nil
 }
 
-// assignmentsAt returns every role assignment that applies at scope: the
+// AssignmentsAt returns every role assignment that applies at scope: the
 // store's role-assignment records and the role-assignment resources
 // deployments created, at scope or above it.
-func assignmentsAt(ctx context.Context, store state.Reader, scope string) ([]*state.RoleAssignment, error) {
+func AssignmentsAt(ctx context.Context, store state.Reader, scope string) ([]*state.RoleAssignment, error) {
 	if store == nil {
 		return nil, nil
 	}
@@ -385,7 +385,7 @@ func Authorize(ctx context.Context, store state.Reader, principal, action, resou
 	}
 	typ := actionType(resourceID)
 	above := groupsAbove(ctx, store, resourceID)
-	as, err := assignmentsAt(ctx, store, resourceID)
+	as, err := AssignmentsAt(ctx, store, resourceID)
 	if err == nil {
 		for _, a := range as {
 			if strings.EqualFold(a.PrincipalID, principal) && covers(scopeOf(a), resourceID, above) &&
