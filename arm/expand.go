@@ -2,6 +2,7 @@ package arm
 
 import (
 	"context"
+	"slices"
 
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
@@ -80,7 +81,13 @@ func (s *Service) expand(ctx context.Context, req *DeploymentRequest, resolver e
 		}
 	}
 	if l.Template != nil {
-		l.add(checkTemplateScope(l, req.Scope))
+		ds := checkTemplateScope(l, req.Scope)
+		if ds.HasErrors() {
+			// Azure's refusal of the schema says more than the loader's
+			// warning that it does not know it.
+			l.Diags = slices.DeleteFunc(l.Diags, func(d diag.Diagnostic) bool { return d.Code == templates.CodeUnknownSchema })
+		}
+		l.add(ds)
 	}
 	if l.blocked || l.Diags.HasErrors() {
 		return x, nil

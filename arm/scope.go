@@ -3,9 +3,11 @@ package arm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 
+	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/state"
 	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
@@ -36,14 +38,32 @@ func scopeKind(sc Scope) templates.Scope {
 	return templates.ScopeTenant
 }
 
-// checkTemplateScope refuses a template deployed at a scope its $schema
-// was not written for, as ARM does.
+// checkTemplateScope refuses an unsupported $schema version (Azure's
+// error) and a template deployed at a scope its $schema was not written
+// for. Azure has no error for the latter (its engine does not read
+// $schema; what the scope lacks fails later, after writes); refusing it
+// before anything is written is kinder, and the message names the command
+// that deploys it.
 func checkTemplateScope(l *Loaded, sc Scope) diag.Diagnostics {
-	if d := templateScopeMismatch(l.Template, scopeKind(sc)); d != nil {
-		return diag.Diagnostics{*d}
+	ds := evaluator.CheckTemplateScope(l.Template, evaluator.Scope(scopeKind(sc)))
+	for i, d := range ds {
+		if d.Code != evaluator.CodeTemplateScopeMismatch {
+			continue
+		}
+		ds[i].Severity, ds[i].Code = diag.Error, templates.CodeInvalidTemplate
+		ds[i].Message = fmt.Sprintf("The template's $schema '%s' is written for a %s deployment; it cannot be deployed at %s scope. Deploy it with 'armdeploy deployment %s create'.",
+			l.Template.Schema, kindText[l.Template.Scope], levelText(sc), commandLevel[l.Template.Scope])
 	}
-	return nil
+	return ds
 }
+
+// kindText names each template scope in messages.
+var kindText = map[templates.Scope]string{templates.ScopeResourceGroup: "resource group", templates.ScopeSubscription: "subscription",
+	templates.ScopeManagementGroup: "management group", templates.ScopeTenant: "tenant"}
+
+// commandLevel is the 'armdeploy deployment' group of each template scope.
+var commandLevel = map[templates.Scope]string{templates.ScopeResourceGroup: "group", templates.ScopeSubscription: "sub",
+	templates.ScopeManagementGroup: "mg", templates.ScopeTenant: "tenant"}
 
 // leaseScope is the lease a deployment at sc holds: one deployment writes a
 // scope at a time.
@@ -95,40 +115,6 @@ func (s *Service) normalize(ctx context.Context, req *DeploymentRequest, mustExi
 
 // levelText names a scope's level in messages: "resource group",
 // "subscription", "management group", "tenant".
-func levelText(sc Scope) string {
-	switch scopeKind(sc) {
-	case templates.ScopeResourceGroup:
-		return "resource group"
-	case templates.ScopeSubscription:
-		return "subscription"
-	case templates.ScopeManagementGroup:
-		return "management group"
-	}
-	return "tenant"
-}
+func levelText(sc Scope) string { return kindText[scopeKind(sc)] }
 
-// supportedSchemas are the template schema versions ARM accepts at each
-// scope, as its InvalidTemplate error lists them.
-var supportedSchemas = map[templates.Scope]string{
-	templates.ScopeResourceGroup:   "2014-04-01-preview,2015-01-01,2019-04-01",
-	templates.ScopeSubscription:    "2018-05-01,2019-04-01,2019-08-01",
-	templates.ScopeManagementGroup: "2019-08-01",
-	templates.ScopeTenant:          "2019-08-01",
-}
 
-// templateScopeMismatch is ARM's refusal of a template whose $schema was
-// written for another scope than the one deployed to, positioned on the
-// $schema.
-func templateScopeMismatch(t *templates.Template, at templates.Scope) *diag.Diagnostic {
-	if t.Scope == at {
-		return nil
-	}
-	d := &diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
-		Message: "The template schema '" + t.Schema + "' is not supported. Supported versions are '" + supportedSchemas[at] +
-			"'. Please see https://aka.ms/arm-template for usage details."}
-	if n := t.Root.Get("$schema"); n != nil {
-		d.Range = n.Range()
-		d.Target = "$schema"
-	}
-	return d
-}

@@ -39,7 +39,19 @@ func Current(ctx context.Context, store state.Reader, r *evaluator.Resource) (*s
 		} else if err != nil {
 			return nil, err
 		}
-		return GroupResource(g), nil
+		cur := GroupResource(g)
+		// A group keeps no request: what-if diffs against the group as a
+		// request would give it, in the version the template asks for.
+		req := map[string]any{"apiVersion": r.APIVersion, "id": g.ID(), "name": g.Name, "type": typeResourceGroup, "location": g.Location}
+		if len(g.Tags) > 0 {
+			req["tags"] = g.Tags
+		}
+		if g.ManagedBy != "" {
+			req["managedBy"] = g.ManagedBy
+		}
+		cur.Request, _ = json.Marshal(req)
+		cur.APIVersion = r.APIVersion
+		return cur, nil
 	}
 	cur, err := store.Resource(ctx, r.ID)
 	if errors.Is(err, state.ErrNotFound) {

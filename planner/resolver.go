@@ -116,3 +116,28 @@ func (r *Resolver) Providers(namespace, resourceType string) (evaluator.Value, e
 func (r *Resolver) PickZones(namespace, resourceType, location string, count, offset int64) (evaluator.Value, error) {
 	return evaluator.UnknownResolver{}.PickZones(namespace, resourceType, location, count, offset)
 }
+
+var _ evaluator.GroupResolver = (*Resolver)(nil)
+
+// ResourceGroup answers resourceGroup() of a nested deployment into
+// another group: the stored group as ARM's GET returns it; unknown while
+// the deployment is about to create or change it, or when it does not
+// exist yet.
+func (r *Resolver) ResourceGroup(subscriptionID, name string) (evaluator.Value, error) {
+	id := "/subscriptions/" + subscriptionID + "/resourceGroups/" + name
+	unknown := evaluator.UnknownValue(fmt.Sprintf("resourceGroup('%s')", name))
+	if r.Pending != nil && r.Pending(id) {
+		return unknown, nil
+	}
+	ctx := r.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	g, err := r.Store.Group(ctx, subscriptionID, name)
+	if errors.Is(err, state.ErrNotFound) {
+		return unknown, nil
+	} else if err != nil {
+		return evaluator.Null, err
+	}
+	return evaluator.ParseJSON(string(GroupResource(g).Body))
+}

@@ -11,6 +11,10 @@ import (
 // CodeInvalidTemplate is ARM's code for every template validation failure.
 const CodeInvalidTemplate = "InvalidTemplate"
 
+// CodeUnknownSchema is the warning code of a $schema that is not a
+// published deploymentTemplate schema.
+const CodeUnknownSchema = "UnknownSchema"
+
 // The limits of arm-spec §2 that hold for the template as written.
 const (
 	MaxParameters       = 256
@@ -122,7 +126,7 @@ func (b *builder) scope(n *Node) Scope {
 		}
 	}
 	if !known {
-		b.warnf(n, "UnknownSchema", "the $schema '%s' is not a published deploymentTemplate schema; the template is read as a %s template", n.Str, scope)
+		b.warnf(n, CodeUnknownSchema, "the $schema '%s' is not a published deploymentTemplate schema; the template is read as a %s template", n.Str, scope)
 	}
 	return scope
 }
