@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -398,5 +399,39 @@ func TestResources(t *testing.T) {
 				t.Fatalf("error %v, want code %q", err, tt.code)
 			}
 		})
+	}
+}
+
+// Azure counts the 800-resource limit per template: ten nested
+// deployments of 800 deploy (8,010 resources), each recorded in the
+// group's history.
+func TestTenNestedDeploymentsOf800(t *testing.T) {
+	if testing.Short() {
+		t.Skip("deploys 8,010 resources; skipped with -short")
+	}
+	s, dir := newService(t)
+	var parts []string
+	for i := range 10 {
+		parts = append(parts, fmt.Sprintf(`{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "part%d",
+  "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"}, "parameters": {"i": {"value": %d}},
+    "template": {%s, "parameters": {"i": {"type": "int"}}, "resources": [{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-04-01",
+      "name": "[format('nsg-{0}-{1}', parameters('i'), copyIndex())]", "location": "eastus", "properties": {"securityRules": []}, "copy": {"name": "nsgs", "count": 800}}]}}}`, i, i, rgSchema))
+	}
+	sc := Scope{SubscriptionID: sub0, ResourceGroup: "big"}
+	res, err := s.CreateOrUpdate(t.Context(), &DeploymentRequest{Scope: sc, Location: "eastus", CreateGroup: true,
+		Template: Template{File: writeFile(t, dir, "ten.json", rgTemplate(parts...))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() || res.Status() != "Succeeded" || len(res.Operations) != 8010 {
+		t.Fatalf("status %q, %d operations, %v %v", res.Status(), len(res.Operations), res.Diags, res.Preflight)
+	}
+	ds, err := s.ListDeployments(t.Context(), "", sc)
+	if err != nil || len(ds) != 11 {
+		t.Fatalf("history: %v, %d deployments, want 11", err, len(ds))
+	}
+	rs, err := s.ListResources(t.Context(), "", ResourceFilter{SubscriptionID: sub0, ResourceGroup: "big"})
+	if err != nil || len(rs) != 8000 {
+		t.Fatalf("%v, %d resources, want 8000", err, len(rs))
 	}
 }

@@ -39,6 +39,7 @@ func (s *Service) recordNested(ctx context.Context, x *Expansion, res *planner.A
 			if o, ok := x.eval.NestedOutputs(r.ID); ok {
 				d.Outputs, _ = evaluator.Redact(o).MarshalJSON()
 			}
+			d.OutputResources = nestedOutputResources(x, r.ID, status)
 		}
 		if sc.ResourceGroup != "" {
 			if _, err := s.store.Group(ctx, sc.SubscriptionID, sc.ResourceGroup); err != nil {
@@ -50,6 +51,22 @@ func (s *Service) recordNested(ctx context.Context, x *Expansion, res *planner.A
 		}
 	}
 	return nil
+}
+
+// nestedOutputResources are the ids of the resources a nested deployment
+// (and the deployments nested in it) wrote.
+func nestedOutputResources(x *Expansion, deploymentID string, status map[string]planner.Operation) []string {
+	var out []string
+	key := "|" + lower(deploymentID)
+	for _, r := range x.Resources {
+		if r.Existing || strings.EqualFold(r.Type, "Microsoft.Resources/deployments") || !strings.Contains(lower(r.DeployedBy), key) {
+			continue
+		}
+		if op, ok := status[lower(r.ID)]; ok && op.Status == "Succeeded" {
+			out = append(out, r.ID)
+		}
+	}
+	return out
 }
 
 // deploymentScopeOf returns the scope of a deployment resource id

@@ -116,7 +116,10 @@ func (w *textWriter) legend(changes []planner.Change) {
 }
 
 var (
-	mgScope  = regexp.MustCompile(`(?i)^(/providers/Microsoft\.Management/managementGroups/[^/]+)(/.*)?$`)
+	// A management group's own id and its children (subscriptions under
+	// it) are tenant resources; what is under its /providers/ is at its
+	// scope.
+	mgScope  = regexp.MustCompile(`(?i)^(/providers/Microsoft\.Management/managementGroups/[^/]+)/providers/(.+)$`)
 	rgScope  = regexp.MustCompile(`(?i)^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/(.+)$`)
 	rgSelf   = regexp.MustCompile(`(?i)^/subscriptions/([^/]+)/(resourceGroups/[^/]+)$`)
 	subScope = regexp.MustCompile(`(?i)^/subscriptions/([^/]+)/providers/(.+)$`)
@@ -135,8 +138,7 @@ func SplitResourceID(id string) (scope, relative string) {
 		return "/subscriptions/" + strings.ToLower(m[1]), m[2]
 	}
 	if m := mgScope.FindStringSubmatch(id); m != nil {
-		rel := strings.TrimPrefix(m[2], "/providers/")
-		return "/providers/Microsoft.Management/ManagementGroups/" + m[1][strings.LastIndexByte(m[1], '/')+1:], rel
+		return "/providers/Microsoft.Management/ManagementGroups/" + m[1][strings.LastIndexByte(m[1], '/')+1:], m[2]
 	}
 	return "/", strings.TrimPrefix(id, "/providers/")
 }

@@ -1,0 +1,25 @@
+package views
+
+import "testing"
+
+func TestSplitResourceID(t *testing.T) {
+	const sub = "/subscriptions/00000000-0000-0000-0000-000000000000"
+	tests := []struct{ name, id, scope, rel string }{
+		{"group resource", sub + "/resourceGroups/rg/providers/Microsoft.Compute/galleries/g", sub + "/resourceGroups/rg", "Microsoft.Compute/galleries/g"},
+		{"a group itself", sub + "/resourceGroups/rg", sub, "resourceGroups/rg"},
+		{"subscription resource", sub + "/providers/Microsoft.Authorization/policyDefinitions/p", sub, "Microsoft.Authorization/policyDefinitions/p"},
+		{"management-group resource", "/providers/Microsoft.Management/managementGroups/mg1/providers/Microsoft.Authorization/policyDefinitions/p",
+			"/providers/Microsoft.Management/ManagementGroups/mg1", "Microsoft.Authorization/policyDefinitions/p"},
+		{"a management group itself", "/providers/Microsoft.Management/managementGroups/mg1", "/", "Microsoft.Management/managementGroups/mg1"},
+		{"a subscription under a management group", "/providers/Microsoft.Management/managementGroups/mg1/subscriptions/s1", "/",
+			"Microsoft.Management/managementGroups/mg1/subscriptions/s1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			scope, rel := SplitResourceID(tt.id)
+			if scope != tt.scope || rel != tt.rel {
+				t.Errorf("SplitResourceID(%s) = %s, %s; want %s, %s", tt.id, scope, rel, tt.scope, tt.rel)
+			}
+		})
+	}
+}
