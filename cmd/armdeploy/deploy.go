@@ -116,6 +116,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	defer cancel()
 	var events chan planner.Event
 	viewDone := make(chan error, 1)
+	viewStarted := false
 	if interactive {
 		events = make(chan planner.Event, 64)
 		view = planner.HookFunc(func(e planner.Event) { events <- e })
@@ -127,6 +128,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 			if !interactive {
 				return
 			}
+			viewStarted = true
 			go func() {
 				viewDone <- tui.RunDeploy(ctx, keyboard(opts.IO.In), opts.IO.Err, deployHeader(opts, p), events, cancel,
 					tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
@@ -140,7 +142,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	res, err := svc.CreateOrUpdate(ctx, req)
 	if events != nil {
 		close(events) // the deployment has returned: no more events
-		if res != nil && res.Record != nil {
+		if viewStarted {
 			if verr := <-viewDone; verr != nil {
 				fmt.Fprintf(opts.IO.Err, "armdeploy: the interactive view failed: %v\n", verr)
 			}
