@@ -217,11 +217,7 @@ func TestDeploymentHistory(t *testing.T) {
 	if _, err := s.CreateOrUpdate(ctx, req); err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name string
-		call func() error
-		code string
-	}{
+	tests := []call{
 		{"get", func() error { _, err := s.GetDeployment(ctx, "", sc, "D1"); return err }, ""},
 		{"get missing", func() error { _, err := s.GetDeployment(ctx, "", sc, "nope"); return err }, "DeploymentNotFound"},
 		{"list in missing group", func() error { _, err := s.ListDeployments(ctx, "", Scope{SubscriptionID: sub0, ResourceGroup: "nope"}); return err }, "ResourceGroupNotFound"},
@@ -237,20 +233,7 @@ func TestDeploymentHistory(t *testing.T) {
 		{"delete", func() error { return s.DeleteDeployment(ctx, "", sc, "d1") }, ""},
 		{"deleted", func() error { _, err := s.GetDeployment(ctx, "", sc, "d1"); return err }, "DeploymentNotFound"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.call()
-			code := ""
-			if e, ok := AsError(err); ok {
-				code = e.Code
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if code != tt.code {
-				t.Fatalf("error %v, want code %q", err, tt.code)
-			}
-		})
-	}
+	runCalls(t, tests)
 }
 
 // A deployment recorded Running with no live lease holder is closed as
@@ -338,11 +321,7 @@ func TestResources(t *testing.T) {
 	}
 	gal := "/subscriptions/" + sub0 + "/resourceGroups/rg1/providers/Microsoft.Compute/galleries/g1"
 	ra := "/subscriptions/" + sub0 + "/resourceGroups/rg1/providers/Microsoft.Authorization/roleAssignments/00000000-0000-0000-0000-000000000001"
-	tests := []struct {
-		name string
-		call func() error
-		code string
-	}{
+	tests := []call{
 		{"put", func() error {
 			_, err := s.PutResource(ctx, "", gal, "2022-03-03", json.RawMessage(`{"location": "eastus", "properties": {"description": "one"}}`))
 			return err
@@ -386,20 +365,7 @@ func TestResources(t *testing.T) {
 		{"delete", func() error { return s.DeleteResource(ctx, "", gal) }, ""},
 		{"deleted", func() error { _, err := s.GetResource(ctx, "", gal); return err }, "ResourceNotFound"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := tt.call()
-			code := ""
-			if e, ok := AsError(err); ok {
-				code = e.Code
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if code != tt.code {
-				t.Fatalf("error %v, want code %q", err, tt.code)
-			}
-		})
-	}
+	runCalls(t, tests)
 }
 
 // Azure counts the 800-resource limit per template: ten nested
@@ -433,5 +399,31 @@ func TestTenNestedDeploymentsOf800(t *testing.T) {
 	rs, err := s.ListResources(t.Context(), "", ResourceFilter{SubscriptionID: sub0, ResourceGroup: "big"})
 	if err != nil || len(rs) != 8000 {
 		t.Fatalf("%v, %d resources, want 8000", err, len(rs))
+	}
+}
+
+// call is one operation of a table and the ARM error code it must give
+// ("" for none).
+type call struct {
+	name string
+	call func() error
+	code string
+}
+
+func runCalls(t *testing.T, tests []call) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			code := ""
+			if e, ok := AsError(err); ok {
+				code = e.Code
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tt.code {
+				t.Fatalf("error %v, want code %q", err, tt.code)
+			}
+		})
 	}
 }

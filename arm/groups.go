@@ -3,9 +3,8 @@ package arm
 import (
 	"context"
 	"errors"
-	"strings"
-	"unicode"
 
+	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
 )
 
@@ -135,25 +134,11 @@ func (s *Service) DeleteGroup(ctx context.Context, principal, subscription, name
 	return release()
 }
 
-// checkGroupName applies ARM's rules for resource group names: 1 to 90
-// letters, digits, '-', '_', '.', '(' or ')', not ending in a period.
+// checkGroupName applies ARM's rules for resource group names (the
+// resource-group provider's).
 func checkGroupName(name string) error {
-	var bad strings.Builder
-	for _, r := range name {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-_.()", r) &&
-			!strings.ContainsRune(bad.String(), r) {
-			bad.WriteRune(r)
-		}
-	}
-	switch {
-	case bad.Len() > 0:
-		return Errorf(400, "InvalidResourceGroup", "The provided resource group name '%s' has these "+
-			"invalid characters: '%s'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.",
-			name, bad.String())
-	case len([]rune(name)) > 90 || strings.HasSuffix(name, "."):
-		return Errorf(400, "InvalidResourceGroup", "The provided resource group name '%s' is invalid: "+
-			"it must be 1 to 90 characters long and must not end with a period.", name)
+	if e := providers.CheckGroupName(name); e != nil {
+		return fromProvider(e)
 	}
 	return nil
 }
-

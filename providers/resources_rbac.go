@@ -49,10 +49,10 @@ func (resourceGroupProvider) ReadOnly(string) []string {
 
 func (resourceGroupProvider) Immutable(string) []string { return []string{"location"} }
 
-// groupNameError applies ARM's resource-group name rule: 1-90 letters,
+// CheckGroupName applies ARM's resource-group name rule: 1-90 letters,
 // digits, '-', '_', '.', '(' or ')', not ending in a period. The texts
 // are the ones 'armdeploy group create' gives [U: not in gallery-rp.md].
-func groupNameError(name string) *Error {
+func CheckGroupName(name string) *Error {
 	var bad strings.Builder
 	for _, r := range name {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-_.()", r) && !strings.ContainsRune(bad.String(), r) {
@@ -79,7 +79,7 @@ func (resourceGroupProvider) Put(ctx context.Context, r *Request) (*Result, erro
 	if name == "" {
 		name = lastSegment(r.Name)
 	}
-	if e := groupNameError(name); e != nil {
+	if e := CheckGroupName(name); e != nil {
 		return nil, e
 	}
 	body, props := newBody(r)

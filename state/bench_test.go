@@ -61,19 +61,7 @@ func benchStore(b *testing.B, n int) *state.SQLiteStore {
 	for i := range 100 {
 		add("small", i)
 	}
-	doc, err := json.Marshal(map[string]any{"version": 1, "resources": rs})
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := state.Open(filepath.Join(b.TempDir(), "state.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	if err := s.Import(context.Background(), bytes.NewReader(doc)); err != nil {
-		b.Fatal(err)
-	}
-	return s
+	return importedStore(b, map[string]any{"version": 1, "resources": rs})
 }
 
 // reportMedian adds the median of the per-operation times as a metric.
@@ -167,19 +155,7 @@ func benchHistory(b *testing.B, n int) *state.SQLiteStore {
 		add("", benchSub, "", i)
 		add("mg", "", "", i)
 	}
-	doc, err := json.Marshal(map[string]any{"version": 1, "deployments": ds})
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := state.Open(filepath.Join(b.TempDir(), "state.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	if err := s.Import(context.Background(), bytes.NewReader(doc)); err != nil {
-		b.Fatal(err)
-	}
-	return s
+	return importedStore(b, map[string]any{"version": 1, "deployments": ds})
 }
 
 // BenchmarkDeployments800 lists a full history: 800 deployments at one
@@ -235,4 +211,22 @@ func BenchmarkCancelRequested(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// importedStore is a new store holding an export document.
+func importedStore(b *testing.B, export map[string]any) *state.SQLiteStore {
+	b.Helper()
+	doc, err := json.Marshal(export)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := state.Open(filepath.Join(b.TempDir(), "state.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if err := s.Import(context.Background(), bytes.NewReader(doc)); err != nil {
+		b.Fatal(err)
+	}
+	return s
 }

@@ -141,15 +141,7 @@ func (o *deploymentOptions) usage(named bool) string {
 }
 
 func (o *deploymentOptions) scope() arm.Scope {
-	switch o.level {
-	case "sub":
-		return arm.Scope{SubscriptionID: o.Subscription}
-	case "mg":
-		return arm.Scope{ManagementGroup: o.ManagementGroup}
-	case "tenant":
-		return arm.Scope{}
-	}
-	return arm.Scope{SubscriptionID: o.Subscription, ResourceGroup: o.ResourceGroup}
+	return scopeAt(o.level, o.Subscription, o.ResourceGroup, o.ManagementGroup)
 }
 
 // withService opens the control plane; reads never create the store.

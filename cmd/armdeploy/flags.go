@@ -98,23 +98,32 @@ func checkOutput(o string) error {
 
 // scope is the deployment's target.
 func (f *deploymentFlags) scope() arm.Scope {
-	switch f.level {
-	case "auto":
+	level := f.level
+	if level == "auto" {
 		switch {
 		case f.ResourceGroup != "":
-			return arm.Scope{SubscriptionID: f.Subscription, ResourceGroup: f.ResourceGroup}
+			level = "group"
 		case f.ManagementGroup != "":
-			return arm.Scope{ManagementGroup: f.ManagementGroup}
+			level = "mg"
+		default:
+			level = "sub"
 		}
-		return arm.Scope{SubscriptionID: f.Subscription}
+	}
+	return scopeAt(level, f.Subscription, f.ResourceGroup, f.ManagementGroup)
+}
+
+// scopeAt is the scope of a level (az's group, sub, mg or tenant) with the
+// ids its flags gave.
+func scopeAt(level, subscription, group, managementGroup string) arm.Scope {
+	switch level {
 	case "sub":
-		return arm.Scope{SubscriptionID: f.Subscription}
+		return arm.Scope{SubscriptionID: subscription}
 	case "mg":
-		return arm.Scope{ManagementGroup: f.ManagementGroup}
+		return arm.Scope{ManagementGroup: managementGroup}
 	case "tenant":
 		return arm.Scope{}
 	}
-	return arm.Scope{SubscriptionID: f.Subscription, ResourceGroup: f.ResourceGroup}
+	return arm.Scope{SubscriptionID: subscription, ResourceGroup: group}
 }
 
 // request is the arm request the flags describe.

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -108,36 +107,6 @@ func printTable(w io.Writer, header []string, rows [][]string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// armTime renders a timestamp as ARM does (UTC, RFC 3339); "" for none.
-func armTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
-// armDuration renders a duration in ISO 8601 as ARM does: PT1M2.5S.
-func armDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	var b strings.Builder
-	b.WriteString("PT")
-	if h := d / time.Hour; h > 0 {
-		fmt.Fprintf(&b, "%dH", h)
-		d -= h * time.Hour
-	}
-	if m := d / time.Minute; m > 0 {
-		fmt.Fprintf(&b, "%dM", m)
-		d -= m * time.Minute
-	}
-	if d > 0 || b.Len() == 2 {
-		s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.7f", d.Seconds()), "0"), ".")
-		fmt.Fprintf(&b, "%sS", s)
-	}
-	return b.String()
 }
 
 // displayPath shows a path under the working directory relative to it.

@@ -400,24 +400,6 @@ func TestStateFlagWins(t *testing.T) {
 	}
 }
 
-func TestArmDuration(t *testing.T) {
-	for _, tc := range []struct {
-		d    time.Duration
-		want string
-	}{
-		{0, "PT0S"},
-		{1500 * time.Millisecond, "PT1.5S"},
-		{75*time.Second + 123456789, "PT1M15.1234568S"},
-		{2 * time.Hour, "PT2H"},
-		{time.Hour + 30*time.Second, "PT1H30S"},
-		{-time.Second, "PT0S"},
-	} {
-		if got := armDuration(tc.d); got != tc.want {
-			t.Errorf("armDuration(%v) = %s, want %s", tc.d, got, tc.want)
-		}
-	}
-}
-
 func TestPrintTable(t *testing.T) {
 	var b bytes.Buffer
 	must(t, printTable(&b, []string{"Name", "Location", "Tags"}, [][]string{{"a", "eastus", ""}, {"longer-name", "é", "x=1"}}))
