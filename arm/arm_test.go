@@ -22,7 +22,7 @@ var (
 
 // newService is a service over a new SQLite store in a temporary folder,
 // with a fixed clock and randomness.
-func newService(t *testing.T) (*Service, string) {
+func newService(t testing.TB) (*Service, string) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.db")
@@ -36,7 +36,7 @@ func newService(t *testing.T) (*Service, string) {
 }
 
 // writeFile writes a file into dir and returns its path.
-func writeFile(t *testing.T, dir, name, text string) string {
+func writeFile(t testing.TB, dir, name, text string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
@@ -46,7 +46,7 @@ func writeFile(t *testing.T, dir, name, text string) string {
 }
 
 // export is the whole store as its export document.
-func export(t *testing.T, s *Service) string {
+func export(t testing.TB, s *Service) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := s.ExportState(t.Context(), &b); err != nil {
