@@ -26,7 +26,7 @@ const (
 const (
 	RoleReader      = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 	RoleContributor = "b24988ac-6180-42a0-ab88-20f7382dd24c"
-	RoleOwner       = "8e3af657-a8ff-443c-a75e-2fe8c4bcb635"
+	RoleOwner       = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 )
 
 // RoleNames maps the built-in role ids to their names.
