@@ -2,6 +2,7 @@ package arm
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 
 	"github.com/armdeploy/armdeploy/evaluator"
@@ -49,7 +50,29 @@ func (s *Service) context(req *DeploymentRequest, l *Loaded) evaluator.Deploymen
 	if sc.ResourceGroup != "" {
 		d.ResourceGroupLocation = req.groupLocation
 	}
+	if sc.ManagementGroup != "" {
+		d.ManagementGroupDisplayName, d.ManagementGroupParent = s.managementGroupInfo(sc.ManagementGroup)
+	}
 	return d
+}
+
+// managementGroupInfo returns a stored management group's display name and
+// parent id ("" when the store does not hold it).
+func (s *Service) managementGroupInfo(name string) (display, parent string) {
+	r, err := s.reader.Resource(context.Background(), "/providers/Microsoft.Management/managementGroups/"+name)
+	if err != nil {
+		return "", ""
+	}
+	var body struct {
+		Properties struct {
+			DisplayName string
+			Details     struct{ Parent struct{ ID string } }
+		}
+	}
+	if json.Unmarshal(r.Body, &body) != nil {
+		return "", ""
+	}
+	return body.Properties.DisplayName, body.Properties.Details.Parent.ID
 }
 
 // Expand loads and evaluates the request's template without touching the

@@ -63,6 +63,11 @@ type Deployment struct {
 	ResourceGroupTags     *Object // may be nil
 	ManagedBy             string
 	ManagementGroup       string // management group name (MG deployments)
+	// ManagementGroupDisplayName and ManagementGroupParent (the parent
+	// group's id) describe the management group for managementGroup();
+	// empty when unknown (the display name is then the name).
+	ManagementGroupDisplayName string
+	ManagementGroupParent      string
 	Location              string // deployment location (subscription/MG/tenant scope)
 	Mode                  string // "Incremental" (default) or "Complete"
 	// Template is the template being deployed, for deployment().properties.template.

@@ -1,5 +1,7 @@
 package evaluator
 
+import "strings"
+
 // Scope functions (arm-spec §4.11). They describe the deployment's target
 // from the Context's Deployment metadata and fail with ARM's "not expected
 // at this location" where the scope does not have them.
@@ -67,7 +69,17 @@ func managementGroupImpl(c Call, _ []Value) (Value, error) {
 		return Null, c.newError(ErrNotAllowed, notExpectedMessage(c.Name()))
 	}
 	id := managementGroupPrefix + d.ManagementGroup
+	display := d.ManagementGroupDisplayName
+	if display == "" {
+		display = d.ManagementGroup
+	}
+	props := NewObject(3)
+	props.Set("tenantId", String(d.TenantID))
+	props.Set("displayName", String(display))
+	if p := d.ManagementGroupParent; p != "" {
+		props.Set("details", objectOf("parent", objectOf("id", String(p), "name", String(p[strings.LastIndexByte(p, '/')+1:]))))
+	}
 	return objectOf("id", String(id), "name", String(d.ManagementGroup),
 		"type", String("/providers/Microsoft.Management/managementGroups"),
-		"properties", objectOf("tenantId", String(d.TenantID), "displayName", String(d.ManagementGroup))), nil
+		"properties", ObjectValue(props)), nil
 }
