@@ -173,8 +173,9 @@ func TestDeployCanceledFromAnotherProcess(t *testing.T) {
 	dir := lifecycleDir(t)
 	cmd, progress := startDeploy(t, dir)
 	waitSucceeded(t, progress, 2)
-	if status, _, _ := deploymentState(t); status != "Running" {
-		t.Fatalf("mid-way the deployment is %s, want Running", status)
+	// Mid-way, another process sees it Running with the operations so far.
+	if status, _, ops := deploymentState(t); status != "Running" || ops["Succeeded"] < 2 {
+		t.Fatalf("mid-way the deployment is %s with operations %v, want Running with at least 2 Succeeded", status, ops)
 	}
 	asked := time.Now()
 	if code, _, stderr := runCLI(t, "deployment", "group", "cancel", "-g", "rg-life", "-n", "main"); code != 0 {
