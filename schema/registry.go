@@ -30,6 +30,26 @@ type schemaRange struct {
 // the resource-type index of Azure/bicep-types-az (generated from the REST specs) for
 // Compute, disks and Network; Microsoft.Resources versions from the REST specs plus the
 // older ones ARM still serves (2015-01-01 and 2019-09-01 are used by upstream quickstarts).
+//
+// Resource groups, management groups, policy, locks and RBAC (the lists below the
+// deployment one): every version the REST specs (Azure/azure-rest-api-specs,
+// specification/resources/.../Microsoft.Resources and Microsoft.Authorization,
+// specification/managementgroups, specification/authorization; read through the
+// bicep-types-az and azure-resource-manager-schemas generated indexes, which are built
+// from them) define for the type, plus the versions ARM itself listed for the type in a
+// NoRegisteredProviderFound / InvalidResourceType / InvalidApiVersionParameter error
+// that the specs lack. A version is kept when either source has it: a template that
+// uses a version ARM serves must not fail here. The issue threads quoted:
+//   - resource groups: ARM's own list (Azure/azure-cli#31964, 2025; the same list for
+//     resourceGroups in Azure/bicep#17091), a superset of the specs' 25 versions;
+//   - role assignments: Azure/bicep#3543 and MicrosoftDocs/azure-docs#82469 (2021),
+//     Azure/azure-sdk-for-java#28334 (2022: 2020-10-01-preview, 2022-01-01-preview);
+//   - role definitions: Azure/azure-sdk-for-java#28334, Azure/azure-cli#18289;
+//   - locks: Azure/bicep#7495 (2015-05-01-preview, 2015-06-01);
+//   - policy assignments, definitions and set definitions: Azure/bicep#17089,
+//     Azure/bicep-types-az#2331, Azure/azure-powershell#25474 (2020-08-01);
+//   - management groups: Azure/Azure-Landing-Zones#1335 (the 2017 previews and
+//     2018-03-01-beta; 2017-08-31-preview is also in the specs).
 var (
 	galleryVersions = []string{
 		"2018-06-01", "2019-03-01", "2019-07-01", "2019-12-01", "2020-09-30", "2021-03-01",
@@ -70,6 +90,65 @@ var (
 		"2021-01-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01",
 		"2024-11-01",
 	}
+	resourceGroupVersions = []string{
+		// ARM lists "2014-04" (sic) among its versions; kept as ARM prints it.
+		"2013-03-01", "2014-01-01", "2014-02-26", "2014-04", "2014-04-01", "2014-04-01-preview",
+		"2015-01-01", "2015-11-01", "2016-02-01", "2016-06-01", "2016-07-01", "2016-09-01",
+		"2017-03-01", "2017-05-01", "2017-05-10", "2017-06-01", "2017-08-01", "2017-12-01",
+		"2018-01-01", "2018-02-01", "2018-05-01", "2018-06-01", "2018-07-01", "2018-08-01",
+		"2018-09-01", "2018-11-01", "2019-03-01", "2019-05-01", "2019-05-10", "2019-06-01",
+		"2019-07-01", "2019-08-01", "2019-09-01", "2019-10-01", "2019-11-01", "2020-01-01",
+		"2020-05-01", "2020-06-01", "2020-07-01", "2020-08-01", "2020-09-01", "2020-10-01",
+		"2021-01-01", "2021-04-01", "2022-01-01", "2022-03-01-preview", "2022-05-01", "2022-06-01",
+		"2022-09-01", "2022-11-01-preview", "2022-12-01", "2023-03-01-preview", "2023-07-01",
+		"2023-07-01-preview", "2024-03-01", "2024-06-01-preview", "2024-07-01", "2024-08-01",
+		"2024-10-01-preview", "2024-11-01", "2025-03-01", "2025-04-01",
+	}
+	managementGroupVersions = []string{
+		"2017-05-31-preview", "2017-06-30-preview", "2017-08-31-preview", "2017-11-01-preview",
+		"2018-01-01-preview", "2018-03-01-beta", "2018-03-01-preview", "2019-11-01", "2020-02-01",
+		"2020-05-01", "2020-10-01", "2021-04-01", "2023-04-01", "2024-02-01-preview",
+	}
+	// The subscriptions child appeared with 2017-11-01-preview (no ARM list seen for it:
+	// the specs' versions).
+	mgSubscriptionVersions = []string{
+		"2017-11-01-preview", "2018-01-01-preview", "2018-03-01-preview", "2019-11-01", "2020-02-01",
+		"2020-05-01", "2020-10-01", "2021-04-01", "2023-04-01", "2024-02-01-preview",
+	}
+	policyDefinitionVersions = []string{
+		"2015-10-01-preview", "2015-11-01", "2016-04-01", "2016-12-01", "2018-03-01", "2018-05-01",
+		"2019-01-01", "2019-06-01", "2019-09-01", "2020-03-01", "2020-08-01", "2020-09-01",
+		"2021-06-01", "2023-04-01", "2024-05-01", "2025-01-01", "2025-03-01", "2025-11-01",
+		"2025-12-01-preview", "2026-01-01-preview", "2026-06-01", "2026-07-01",
+	}
+	policySetDefinitionVersions = []string{
+		"2017-06-01-preview", "2018-03-01", "2018-05-01", "2019-01-01", "2019-06-01", "2019-09-01",
+		"2020-03-01", "2020-08-01", "2020-09-01", "2021-06-01", "2023-04-01", "2024-05-01",
+		"2025-01-01", "2025-03-01", "2025-11-01", "2025-12-01-preview", "2026-01-01-preview",
+		"2026-06-01", "2026-07-01",
+	}
+	policyAssignmentVersions = []string{
+		"2015-10-01-preview", "2015-11-01", "2016-04-01", "2016-12-01", "2017-06-01-preview",
+		"2018-03-01", "2018-05-01", "2019-01-01", "2019-06-01", "2019-09-01", "2020-03-01",
+		"2020-08-01", "2020-09-01", "2021-06-01", "2022-06-01", "2023-04-01", "2024-04-01",
+		"2024-05-01", "2025-01-01", "2025-03-01", "2025-11-01", "2025-12-01-preview",
+		"2026-01-01-preview", "2026-06-01", "2026-07-01",
+	}
+	lockVersions = []string{
+		"2015-01-01", "2015-05-01-preview", "2015-06-01", "2016-09-01", "2017-04-01", "2020-05-01",
+	}
+	roleAssignmentVersions = []string{
+		"2014-04-01-preview", "2014-07-01-preview", "2014-10-01-preview", "2015-05-01-preview",
+		"2015-06-01", "2015-07-01", "2016-07-01", "2017-05-01", "2017-09-01", "2017-10-01-preview",
+		"2018-01-01-preview", "2018-07-01", "2018-09-01-preview", "2018-12-01-preview",
+		"2019-04-01-preview", "2020-03-01-preview", "2020-04-01-preview", "2020-08-01-preview",
+		"2020-10-01-preview", "2021-04-01-preview", "2022-01-01-preview", "2022-04-01",
+	}
+	roleDefinitionVersions = []string{
+		"2014-04-01-preview", "2014-07-01-preview", "2014-10-01-preview", "2015-05-01-preview",
+		"2015-06-01", "2015-07-01", "2016-07-01", "2017-05-01", "2017-09-01", "2018-01-01-preview",
+		"2018-07-01", "2022-04-01", "2022-05-01-preview",
+	}
 )
 
 // one is a convenience for a type whose every version shares one schema.
@@ -108,6 +187,24 @@ var resourceTypes = []resourceType{
 		Schemas: one("resources/Microsoft.Network/networkInterfaces.json")},
 	{Type: "Microsoft.Resources/deployments", Versions: deploymentVersions,
 		Schemas: one("resources/Microsoft.Resources/deployments.json")},
+	{Type: "Microsoft.Resources/resourceGroups", Versions: resourceGroupVersions,
+		Schemas: one("resources/Microsoft.Resources/resourceGroups.json")},
+	{Type: "Microsoft.Management/managementGroups", Versions: managementGroupVersions,
+		Schemas: one("resources/Microsoft.Management/managementGroups.json")},
+	{Type: "Microsoft.Management/managementGroups/subscriptions", Versions: mgSubscriptionVersions,
+		Schemas: one("resources/Microsoft.Management/managementGroups.subscriptions.json")},
+	{Type: "Microsoft.Authorization/policyDefinitions", Versions: policyDefinitionVersions,
+		Schemas: one("resources/Microsoft.Authorization/policyDefinitions.json")},
+	{Type: "Microsoft.Authorization/policySetDefinitions", Versions: policySetDefinitionVersions,
+		Schemas: one("resources/Microsoft.Authorization/policySetDefinitions.json")},
+	{Type: "Microsoft.Authorization/policyAssignments", Versions: policyAssignmentVersions,
+		Schemas: one("resources/Microsoft.Authorization/policyAssignments.json")},
+	{Type: "Microsoft.Authorization/locks", Versions: lockVersions,
+		Schemas: one("resources/Microsoft.Authorization/locks.json")},
+	{Type: "Microsoft.Authorization/roleAssignments", Versions: roleAssignmentVersions,
+		Schemas: one("resources/Microsoft.Authorization/roleAssignments.json")},
+	{Type: "Microsoft.Authorization/roleDefinitions", Versions: roleDefinitionVersions,
+		Schemas: one("resources/Microsoft.Authorization/roleDefinitions.json")},
 }
 
 // typeIndex maps the lower-cased type name to its registry entry.
