@@ -220,7 +220,10 @@ func TestDeploymentHistory(t *testing.T) {
 	tests := []call{
 		{"get", func() error { _, err := s.GetDeployment(ctx, "", sc, "D1"); return err }, ""},
 		{"get missing", func() error { _, err := s.GetDeployment(ctx, "", sc, "nope"); return err }, "DeploymentNotFound"},
-		{"list in missing group", func() error { _, err := s.ListDeployments(ctx, "", Scope{SubscriptionID: sub0, ResourceGroup: "nope"}); return err }, "ResourceGroupNotFound"},
+		{"list in missing group", func() error {
+			_, err := s.ListDeployments(ctx, "", Scope{SubscriptionID: sub0, ResourceGroup: "nope"})
+			return err
+		}, "ResourceGroupNotFound"},
 		{"cancel finished", func() error { return s.CancelDeployment(ctx, "", sc, "d1") }, "DeploymentCannotBeCanceled"},
 		{"export template", func() error {
 			b, err := s.ExportTemplate(ctx, "", sc, "d1")

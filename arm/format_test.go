@@ -22,4 +22,3 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
-

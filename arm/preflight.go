@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/armdeploy/armdeploy/evaluator"
@@ -178,6 +178,7 @@ func matches(f state.ResourceFilter, r *state.Resource) bool {
 		(f.Type == "" || strings.EqualFold(f.Type, r.Type)) &&
 		(f.Parent == "" || strings.EqualFold(f.Parent, r.Parent))
 }
+
 // sortResources orders resources by lower-cased id, as the store lists them.
 func sortResources(rs []*state.Resource) {
 	sort.Slice(rs, func(i, j int) bool { return lower(rs[i].ID) < lower(rs[j].ID) })

@@ -116,5 +116,3 @@ func (s *Service) normalize(ctx context.Context, req *DeploymentRequest, mustExi
 // levelText names a scope's level in messages: "resource group",
 // "subscription", "management group", "tenant".
 func levelText(sc Scope) string { return kindText[scopeKind(sc)] }
-
-

@@ -46,9 +46,9 @@ type Service struct {
 	// [OpenExisting]): it reads as empty.
 	reader state.Reader
 	store  state.Store
-	opts  Options
-	host  string
-	pid   int
+	opts   Options
+	host   string
+	pid    int
 	// Recovered lists what Open found interrupted and closed (for a
 	// front-end to mention).
 	Recovered []Recovered

@@ -68,8 +68,8 @@ type Deployment struct {
 	// empty when unknown (the display name is then the name).
 	ManagementGroupDisplayName string
 	ManagementGroupParent      string
-	Location              string // deployment location (subscription/MG/tenant scope)
-	Mode                  string // "Incremental" (default) or "Complete"
+	Location                   string // deployment location (subscription/MG/tenant scope)
+	Mode                       string // "Incremental" (default) or "Complete"
 	// Template is the template being deployed, for deployment().properties.template.
 	Template Value
 	// Parameters is the object of parameter values, for

@@ -25,16 +25,16 @@ import (
 type deployOptions struct {
 	IO *IOStreams
 	deploymentFlags
-	store         storeFlag
-	Mode          string
-	Confirm       bool
-	Yes           bool
-	Parallelism   int
-	Rollback      bool
-	Simulate      string
-	Speed         float64
-	NoTUI         bool
-	LockTimeout   time.Duration
+	store       storeFlag
+	Mode        string
+	Confirm     bool
+	Yes         bool
+	Parallelism int
+	Rollback    bool
+	Simulate    string
+	Speed       float64
+	NoTUI       bool
+	LockTimeout time.Duration
 }
 
 func init() { commands = append(commands, newDeployCmd) }
@@ -123,7 +123,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	}
 	req.Apply = arm.ApplyOptions{Parallelism: opts.Parallelism, Hook: view, LockTimeout: opts.LockTimeout,
 		RollbackOnError: opts.Rollback,
-		OnRollback: func(name string) { fmt.Fprintf(opts.IO.Err, "Rolling back to deployment '%s'.\n", name) },
+		OnRollback:      func(name string) { fmt.Fprintf(opts.IO.Err, "Rolling back to deployment '%s'.\n", name) },
 		OnStart: func(p *planner.Plan) {
 			if !interactive {
 				return

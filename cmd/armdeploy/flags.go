@@ -129,7 +129,7 @@ func scopeAt(level, subscription, group, managementGroup string) arm.Scope {
 // request is the arm request the flags describe.
 func (f *deploymentFlags) request(io *IOStreams) *arm.DeploymentRequest {
 	return &arm.DeploymentRequest{Scope: f.scope(), Name: f.Name, Location: f.Location, Principal: io.Principal,
-		Template: arm.Template{File: f.TemplateFile, Parameters: f.Parameters},
+		Template:          arm.Template{File: f.TemplateFile, Parameters: f.Parameters},
 		ScopeFromTemplate: f.level == "auto" && f.ResourceGroup == "" && f.ManagementGroup == ""}
 }
 

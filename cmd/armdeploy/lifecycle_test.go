@@ -104,7 +104,9 @@ func deploymentState(t *testing.T) (status, errorCode string, ops map[string]int
 	if code != 0 {
 		t.Fatalf("deployment operation group list: exit %d: %s", code, stderr)
 	}
-	var list []struct{ Properties struct{ ProvisioningState string } }
+	var list []struct {
+		Properties struct{ ProvisioningState string }
+	}
 	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatal(err)
 	}

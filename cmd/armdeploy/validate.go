@@ -144,4 +144,3 @@ func counts(t *templates.Template) string {
 		plural(len(t.Outputs), "output"),
 	}, ", ")
 }
-

@@ -21,12 +21,12 @@ import (
 type whatIfOptions struct {
 	IO *IOStreams
 	deploymentFlags
-	store         storeFlag
-	Mode          string
-	ResultFormat  string
-	Exclude       []string
-	DetailedExit  bool
-	Interactive   bool
+	store        storeFlag
+	Mode         string
+	ResultFormat string
+	Exclude      []string
+	DetailedExit bool
+	Interactive  bool
 }
 
 func init() { commands = append(commands, newWhatIfCmd) }
