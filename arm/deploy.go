@@ -111,7 +111,7 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 	stopWatch := s.watchCancel(applyCtx, rec.Scope(), rec.Name, cancel)
 	defer stopWatch()
 	if req.Apply.OnStart != nil {
-		req.Apply.OnStart(p)
+		req.Apply.OnStart(p, rec)
 	}
 	ops := newOperationLog(s, rec, req.Apply.Hook)
 	// Each re-expansion sees the resources written so far; what is still
@@ -151,12 +151,8 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 		_ = s.store.PutDeployment(bg, rec)
 		return err
 	}
+	// Every operation was committed as it ran (the operation log).
 	res.Operations = out.Operations
-	for i, op := range out.Operations {
-		if err := s.store.PutOperation(bg, operationRecord(rec, i, op)); err != nil {
-			return err
-		}
-	}
 	if !out.Failed() {
 		x.eval.SetResolver(&planner.Resolver{Store: s.store, Ctx: bg, Strict: true})
 		x.eval.Resources() // nested deployments' outputs, now that everything exists
@@ -263,19 +259,6 @@ func (s *Service) newID() string {
 func templateHash(t *templates.Template) string {
 	sum := sha256.Sum256(t.Source.Text)
 	return hex.EncodeToString(sum[:8])
-}
-
-// levelName is a scope's level as deployment records name it.
-func levelName(sc Scope) string {
-	switch scopeKind(sc) {
-	case templates.ScopeResourceGroup:
-		return LevelResourceGroup
-	case templates.ScopeSubscription:
-		return LevelSubscription
-	case templates.ScopeManagementGroup:
-		return LevelManagementGroup
-	}
-	return LevelTenant
 }
 
 // normalizeLocation turns "East US" into "eastus", as ARM stores it.

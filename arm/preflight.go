@@ -113,7 +113,7 @@ func (o *overlay) put(r *evaluator.Resource, body map[string]any) {
 	if ref != nil {
 		sr.SubscriptionID, sr.ResourceGroup, sr.Parent = ref.SubscriptionID, ref.ResourceGroup, ref.Parent
 	}
-	if strings.EqualFold(r.Type, "Microsoft.Resources/resourceGroups") && !strings.Contains(lower(r.ID), "/providers/") && ref != nil {
+	if planner.IsGroupID(r.ID) {
 		o.groups[lower(ref.SubscriptionID+"/"+ref.ResourceGroup)] = &state.ResourceGroup{SubscriptionID: ref.SubscriptionID, Name: ref.ResourceGroup, Location: loc}
 		return
 	}

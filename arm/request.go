@@ -53,9 +53,10 @@ type ApplyOptions struct {
 	Parallelism int
 	// Hook receives the apply's progress events; it must return quickly.
 	Hook planner.Hook
-	// OnStart is called with the plan once preflight passed and the lease
-	// is held, before the first write (a live view draws its rows).
-	OnStart func(*planner.Plan)
+	// OnStart is called with the plan and the deployment's record (its
+	// name and mode as normalised) once preflight passed and the lease is
+	// held, before the first write (a live view draws its rows).
+	OnStart func(*planner.Plan, *state.Deployment)
 	// Sleep waits for simulated time; nil makes every operation instant.
 	// Latency is the simulated duration of one operation, PerWeight that of
 	// one unit of a long-running step.

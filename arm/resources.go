@@ -116,7 +116,7 @@ func (s *Service) PutResource(ctx context.Context, principal, id, apiVersion str
 	if err := planner.Commit(ctx, s.store, r, payload, result, current, "", now, s.opts.Now()); err != nil {
 		return nil, err
 	}
-	if isGroupID(ref, id) {
+	if planner.IsGroupID(id) {
 		g, err := s.store.Group(ctx, ref.SubscriptionID, ref.ResourceGroup)
 		if err != nil {
 			return nil, err
@@ -207,7 +207,7 @@ func (s *Service) resourceRequest(ctx context.Context, principal, action, id, ap
 	if apiVersion == "" {
 		return nil, nil, Errorf(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
 	}
-	if ref.ResourceGroup != "" && !isGroupID(ref, id) {
+	if ref.ResourceGroup != "" && !planner.IsGroupID(id) {
 		if _, err := s.store.Group(ctx, ref.SubscriptionID, ref.ResourceGroup); errors.Is(err, state.ErrNotFound) {
 			return nil, nil, groupNotFound(ref.ResourceGroup)
 		} else if err != nil {
@@ -234,11 +234,6 @@ func (s *Service) resourceRequest(ctx context.Context, principal, action, id, ap
 		fields.Set(obj.KeyAt(i), obj.ValueAt(i))
 	}
 	return ref, &evaluator.Resource{ID: id, Type: ref.Type, Name: ref.Name, APIVersion: apiVersion, Fields: fields}, nil
-}
-
-// isGroupID reports whether id is a resource group's own id.
-func isGroupID(ref *state.ResourceID, id string) bool {
-	return strings.EqualFold(ref.Type, "Microsoft.Resources/resourceGroups") && !strings.Contains(lower(id), "/providers/")
 }
 
 // ListRoleAssignments is GET {scope}/providers/Microsoft.Authorization/

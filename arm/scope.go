@@ -17,14 +17,6 @@ import (
 // field empty), a management group, a subscription, or a resource group.
 type Scope = state.Scope
 
-// Scope levels, as ARM names them in deployment records.
-const (
-	LevelResourceGroup   = "resourceGroup"
-	LevelSubscription    = "subscription"
-	LevelManagementGroup = "managementGroup"
-	LevelTenant          = "tenant"
-)
-
 // scopeKind maps a scope to the template scope written for it.
 func scopeKind(sc Scope) templates.Scope {
 	switch {

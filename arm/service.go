@@ -116,13 +116,6 @@ func (s *Service) Close() error {
 // operations.
 func (s *Service) Reader() state.Reader { return s.reader }
 
-// Writable returns the store for the state commands (export, import) that
-// move it whole, or nil when it does not exist.
-func (s *Service) Writable() state.Store { return s.store }
-
-// Now returns the service's clock reading.
-func (s *Service) Now() time.Time { return s.opts.Now() }
-
 // authorize checks that principal may perform action (read, write,
 // delete) on id: the one authorisation point of every operation.
 func (s *Service) authorize(ctx context.Context, principal, action, id string) error {

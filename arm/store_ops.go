@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/armdeploy/armdeploy/providers"
-	"github.com/armdeploy/armdeploy/state"
 )
 
 // Cost is the storage and egress report of a group's image versions, for
@@ -45,5 +44,3 @@ func (s *Service) StorePath() string {
 	}
 	return ""
 }
-
-var _ state.Store = (*state.SQLiteStore)(nil)

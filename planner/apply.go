@@ -535,7 +535,7 @@ func scopeOf(id string) (subscription, group string) {
 	if err != nil {
 		return "", ""
 	}
-	if strings.EqualFold(ref.Type, typeResourceGroup) && ref.Parent == "" && !strings.Contains(strings.ToLower(id), "/providers/") {
+	if IsGroupID(id) {
 		return ref.SubscriptionID, ""
 	}
 	return ref.SubscriptionID, ref.ResourceGroup

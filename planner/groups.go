@@ -18,8 +18,13 @@ import (
 const typeResourceGroup = "Microsoft.Resources/resourceGroups"
 
 // isGroup reports whether r is a resource group itself.
-func isGroup(r *evaluator.Resource) bool {
-	return strings.EqualFold(r.Type, typeResourceGroup) && !strings.Contains(strings.ToLower(r.ID), "/providers/")
+func isGroup(r *evaluator.Resource) bool { return IsGroupID(r.ID) }
+
+// IsGroupID reports whether id is a resource group's own id
+// (/subscriptions/{s}/resourceGroups/{name}), not a resource in one.
+func IsGroupID(id string) bool {
+	ref, err := state.ParseResourceID(id)
+	return err == nil && strings.EqualFold(ref.Type, typeResourceGroup) && !strings.Contains(strings.ToLower(id), "/providers/")
 }
 
 // Current returns the stored resource r would replace, or nil: for a

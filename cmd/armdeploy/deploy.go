@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -124,13 +123,13 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	req.Apply = arm.ApplyOptions{Parallelism: opts.Parallelism, Hook: view, LockTimeout: opts.LockTimeout,
 		RollbackOnError: opts.Rollback,
 		OnRollback:      func(name string) { fmt.Fprintf(opts.IO.Err, "Rolling back to deployment '%s'.\n", name) },
-		OnStart: func(p *planner.Plan) {
+		OnStart: func(p *planner.Plan, rec *state.Deployment) {
 			if !interactive {
 				return
 			}
 			viewStarted = true
 			go func() {
-				viewDone <- tui.RunDeploy(ctx, keyboard(opts.IO.In), opts.IO.Err, deployHeader(opts, p), events, cancel,
+				viewDone <- tui.RunDeploy(ctx, keyboard(opts.IO.In), opts.IO.Err, deployHeader(rec, p), events, cancel,
 					tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
 			}()
 		}}
@@ -203,17 +202,12 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 
 // deployHeader lists the plan's resources in dependency order for the
 // interactive view, with the target regions of image versions.
-func deployHeader(opts *deployOptions, p *planner.Plan) tui.DeployHeader {
-	name := opts.Name
-	if name == "" {
-		base := filepath.Base(opts.TemplateFile)
-		name = strings.TrimSuffix(base, filepath.Ext(base))
-	}
-	target := opts.ResourceGroup
+func deployHeader(rec *state.Deployment, p *planner.Plan) tui.DeployHeader {
+	target := rec.ResourceGroup
 	if target == "" {
-		target = opts.scope().ID()
+		target = rec.Scope().ID()
 	}
-	h := tui.DeployHeader{Deployment: name, ResourceGroup: target, Mode: modeName(opts.Mode)}
+	h := tui.DeployHeader{Deployment: rec.Name, ResourceGroup: target, Mode: rec.Mode}
 	order, err := p.Graph.TopologicalOrder()
 	if err != nil {
 		return h
@@ -250,13 +244,6 @@ func realSleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-func modeName(m string) string {
-	if strings.EqualFold(m, "Complete") {
-		return "Complete"
-	}
-	return "Incremental"
 }
 
 func writeDeployText(w io.Writer, dep *state.Deployment, ops []planner.Operation, outputs []evaluator.OutputValue) error {
