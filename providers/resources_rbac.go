@@ -29,9 +29,6 @@ const (
 	RoleOwner       = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 )
 
-// RoleNames maps the built-in role ids to their names.
-var RoleNames = map[string]string{RoleReader: "Reader", RoleContributor: "Contributor", RoleOwner: "Owner"}
-
 func init() {
 	Register(resourceGroupProvider{})
 	Register(roleAssignmentProvider{})
@@ -173,10 +170,16 @@ func (roleAssignmentProvider) Put(ctx context.Context, r *Request) (*Result, err
 		return nil, errRequired("roleDefinitionId")
 	}
 	guid := roleGUID(roleID)
-	if _, known := RoleNames[guid]; !known {
+	role, known := LookupRole(ctx, r.Store, guid)
+	if !known {
 		// [U] ARM's text.
 		return nil, &Error{Code: "RoleDefinitionDoesNotExist", Target: "roleDefinitionId",
 			Message: fmt.Sprintf("The specified role definition with ID '%s' does not exist.", guid)}
+	}
+	if !role.AssignableAt(scope) {
+		// [U] ARM's text.
+		return nil, &Error{Code: "InvalidRoleAssignmentScope", Target: "roleDefinitionId",
+			Message: fmt.Sprintf("The role definition '%s' is not assignable at scope '%s': it is not under one of the role's assignable scopes.", guid, scope)}
 	}
 	principal := strAt(props, "principalId")
 	if principal == "" {
@@ -346,22 +349,11 @@ func scopeCovers(scope, target string) bool {
 	return s == "" || s == t || strings.HasPrefix(t, s+"/")
 }
 
-// allows reports whether a built-in role permits an action on a type.
-func allows(role, action, resourceType string) bool {
-	switch role {
-	case RoleOwner:
-		return true
-	case RoleContributor:
-		// Contributor may not manage access.
-		return action == "read" || !strings.HasPrefix(strings.ToLower(resourceType), "microsoft.authorization/")
-	case RoleReader:
-		return action == "read"
-	}
-	return false
-}
-
 // actionType is the resource type ARM names in an action for an id.
 func actionType(resourceID string) string {
+	if strings.Trim(resourceID, "/") == "" {
+		return "Microsoft.Resources/tenants"
+	}
 	p, err := state.ParseResourceID(resourceID)
 	if err != nil {
 		return "Microsoft.Resources/subscriptions"
@@ -372,31 +364,56 @@ func actionType(resourceID string) string {
 	return p.Type
 }
 
-// Authorize checks that principal may perform action ("read", "write" or
-// "delete") on resourceID. Role assignments at the subscription, the
-// resource group, the resource and every resource above it apply, so a
-// grant on a gallery covers its definitions and versions, one on a
-// definition its versions, and one on a version only that version (the
-// seed's sharing matrix). An empty principal is the owner of everything.
-// A denial is ARM's AuthorizationFailed.
+// Action returns the ARM operation an access check is about: a verb
+// ("read", "write", "delete", "action") becomes the operation on the
+// id's type (Microsoft.Compute/galleries/write); a full operation (one
+// with a '/') is kept.
+func Action(verb, resourceID string) string {
+	if strings.Contains(verb, "/") {
+		return verb
+	}
+	return actionType(resourceID) + "/" + verb
+}
+
+// Authorize checks that principal may perform action on resourceID:
+// action is a verb ("read", "write", "delete") on the id's type or a
+// full ARM operation (Microsoft.Resources/deployments/whatIf/action).
+// Role assignments at the resource, every scope above it in its id and
+// the management groups above its subscription apply, so a grant on a
+// gallery covers its definitions and versions, one on a definition its
+// versions, and one on a version only that version (the seed's sharing
+// matrix). A role grants the action when one of its permission blocks
+// matches it in actions and not in notActions (built-in roles carry
+// Azure's own lists; custom roles are read from the store). An empty
+// principal is the owner of everything. A denial is ARM's
+// AuthorizationFailed.
 func Authorize(ctx context.Context, store state.Reader, principal, action, resourceID string) *Error {
 	if principal == "" {
 		return nil
 	}
-	typ := actionType(resourceID)
+	op := Action(action, resourceID)
 	above := groupsAbove(ctx, store, resourceID)
 	as, err := AssignmentsAt(ctx, store, resourceID)
 	if err == nil {
+		roles := map[string]*RoleDefinition{}
 		for _, a := range as {
-			if strings.EqualFold(a.PrincipalID, principal) && covers(scopeOf(a), resourceID, above) &&
-				allows(roleGUID(a.RoleDefinitionID), action, typ) {
+			if !strings.EqualFold(a.PrincipalID, principal) || !covers(scopeOf(a), resourceID, above) {
+				continue
+			}
+			guid := roleGUID(a.RoleDefinitionID)
+			role, seen := roles[guid]
+			if !seen {
+				role, _ = LookupRole(ctx, store, guid)
+				roles[guid] = role
+			}
+			if role != nil && role.Allows(op) {
 				return nil
 			}
 		}
 	}
 	return &Error{Code: "AuthorizationFailed", Target: resourceID,
-		Message: fmt.Sprintf("The client '%s' with object id '%s' does not have authorization to perform action '%s/%s' over scope '%s' or the scope is invalid. If access was recently granted, please refresh your credentials.",
-			principal, principal, typ, action, resourceID)}
+		Message: fmt.Sprintf("The client '%s' with object id '%s' does not have authorization to perform action '%s' over scope '%s' or the scope is invalid. If access was recently granted, please refresh your credentials.",
+			principal, principal, op, resourceID)}
 }
 
 // scopeOf returns an assignment's scope.
