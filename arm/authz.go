@@ -1,13 +1,28 @@
 package arm
 
-import "context"
+import (
+	"context"
+	"strings"
 
-// Actions only an Owner of a scope holds together: managing access
-// (which Contributor lacks) and deploying (which User Access
-// Administrator lacks).
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/providers"
+)
+
+// The operations of Microsoft.Resources/deployments a caller needs, as
+// Azure names them, and the ones only an Owner of a scope holds together:
+// managing access (which Contributor lacks) and deploying (which User
+// Access Administrator lacks).
 const (
-	actionRoleAssignmentsWrite = "Microsoft.Authorization/roleAssignments/write"
-	actionDeploymentsWrite     = "Microsoft.Resources/deployments/write"
+	actionDeploymentsWrite        = "Microsoft.Resources/deployments/write"
+	actionDeploymentsRead         = "Microsoft.Resources/deployments/read"
+	actionDeploymentsDelete       = "Microsoft.Resources/deployments/delete"
+	actionDeploymentsCancel       = "Microsoft.Resources/deployments/cancel/action"
+	actionDeploymentsValidate     = "Microsoft.Resources/deployments/validate/action"
+	actionDeploymentsWhatIf       = "Microsoft.Resources/deployments/whatIf/action"
+	actionDeploymentsExport       = "Microsoft.Resources/deployments/exportTemplate/action"
+	actionDeploymentOperationRead = "Microsoft.Resources/deployments/operations/read"
+	actionRoleAssignmentsWrite    = "Microsoft.Authorization/roleAssignments/write"
 )
 
 // requireOwner checks that principal holds Owner's rights on the scope
@@ -20,4 +35,72 @@ func (s *Service) requireOwner(ctx context.Context, principal, id string) error 
 		}
 	}
 	return nil
+}
+
+// resolver answers reference(), list*() and resourceGroup() of a
+// deployment from the store, reading only what the request's principal
+// may read.
+func (s *Service) resolver(ctx context.Context, req *DeploymentRequest, strict bool, pending func(string) bool) *planner.Resolver {
+	r := &planner.Resolver{Store: s.reader, Ctx: ctx, Strict: strict, Pending: pending}
+	if s.store != nil {
+		r.Store = s.store
+	}
+	if req.Principal != "" {
+		r.Authorize = func(ctx context.Context, action, id string) error {
+			return s.authorize(ctx, req.Principal, action, id)
+		}
+	}
+	return r
+}
+
+// authorizeResources checks, before anything is evaluated against the
+// store, that the caller may run the deployment operation (write,
+// validate or what-if) at the request's scope, and, once the plan is
+// known, that it may write every resource whose id is known, read every
+// existing resource and every resource a body builds from (the image of
+// a VM, the source of an image version). Azure checks these before the
+// first write, so a refused deployment changes nothing. With readOnly
+// (what-if and validate at ValidationLevel ProviderNoRbac) writes are
+// checked as reads.
+func (s *Service) authorizeResources(ctx context.Context, req *DeploymentRequest, rs []*evaluator.Resource, readOnly bool) error {
+	if req.Principal == "" {
+		return nil
+	}
+	var denied []*Error
+	check := func(action, id string) {
+		if e := providers.Authorize(ctx, s.reader, req.Principal, action, id); e != nil {
+			err := fromProvider(e)
+			err.Resource = id
+			denied = append(denied, err)
+		}
+	}
+	write := "write"
+	if readOnly {
+		write = "read"
+	}
+	for _, r := range rs {
+		if strings.Contains(r.ID, "[") {
+			continue // known only at its PUT, checked there
+		}
+		if r.Existing {
+			check("read", r.ID)
+			continue
+		}
+		check(write, r.ID)
+		payload := planner.Payload(r)
+		if !payload.HasUnknown() {
+			for _, id := range planner.Reads(r, payload) {
+				check("read", id)
+			}
+		}
+	}
+	if len(denied) == 0 {
+		return nil
+	}
+	e := *denied[0]
+	e.Status, e.Resource = 403, ""
+	if len(denied) > 1 {
+		e.Details = denied
+	}
+	return &e
 }

@@ -37,11 +37,13 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 	if s.store == nil {
 		return nil, errors.New("the state store is read-only here")
 	}
-	if err := s.normalize(ctx, req, true); err != nil {
+	if err := s.normalize(ctx, req, true, actionDeploymentsWrite); err != nil {
 		return nil, err
 	}
-	resolver := &planner.Resolver{Store: s.store, Ctx: ctx}
-	x, err := s.expand(ctx, req, resolver)
+	if err := s.authorizeDeployment(ctx, req); err != nil {
+		return nil, err
+	}
+	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, nil))
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +64,7 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 	for _, r := range x.Resources {
 		planned[lower(r.ID)] = true
 	}
-	x.eval.SetResolver(&planner.Resolver{Store: s.store, Ctx: ctx, Pending: func(id string) bool { return planned[lower(id)] }})
+	x.eval.SetResolver(s.resolver(ctx, req, false, func(id string) bool { return planned[lower(id)] }))
 	if rs, ds := x.eval.Resources(); !ds.HasErrors() {
 		x.Resources = rs
 	}
@@ -71,7 +73,7 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 		x.add(ds)
 		return res, nil
 	}
-	if err := s.authorizeDeployment(ctx, req); err != nil {
+	if err := s.authorizeResources(ctx, req, p.Resources, false); err != nil {
 		return nil, err
 	}
 	if res.Preflight, err = s.preflight(ctx, req, p, false); err != nil || res.Preflight != nil {
@@ -123,7 +125,7 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 	refresh := func(ctx context.Context, r *evaluator.Resource) ([]*evaluator.Resource, error) {
 		evalMu.Lock()
 		defer evalMu.Unlock()
-		x.eval.SetResolver(&planner.Resolver{Store: s.store, Ctx: ctx, Strict: true, Pending: pending})
+		x.eval.SetResolver(s.resolver(ctx, req, true, pending))
 		rs, ds := x.eval.Resources()
 		mine := templates.PathOf(r.Decl.Pointer)
 		for _, d := range ds.Errors() {
@@ -154,7 +156,7 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 	// Every operation was committed as it ran (the operation log).
 	res.Operations = out.Operations
 	if !out.Failed() {
-		x.eval.SetResolver(&planner.Resolver{Store: s.store, Ctx: bg, Strict: true})
+		x.eval.SetResolver(s.resolver(bg, req, true, nil))
 		x.eval.Resources() // nested deployments' outputs, now that everything exists
 		res.Outputs, res.OutputDiags = x.eval.Outputs()
 	}
@@ -184,10 +186,11 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 	return nil
 }
 
-// authorizeDeployment checks that the caller may write the target scope.
+// authorizeDeployment checks that the caller may create the target group
+// when the deployment creates it (a subscription-scope write of
+// Microsoft.Resources/subscriptions/resourceGroups).
 func (s *Service) authorizeDeployment(ctx context.Context, req *DeploymentRequest) error {
 	if req.Scope.ResourceGroup != "" && !req.groupExists {
-		// Creating the group is a write of the group.
 		return s.authorize(ctx, req.Principal, "write", req.Scope.ID())
 	}
 	return nil

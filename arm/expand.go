@@ -79,7 +79,7 @@ func (s *Service) managementGroupInfo(name string) (display, parent string) {
 // store (reference() and list*() to deployed resources stay unknown) and
 // without checking the target: what 'armdeploy expand' and 'graph' show.
 func (s *Service) Expand(ctx context.Context, req *DeploymentRequest) (*Expansion, error) {
-	if err := s.normalize(ctx, req, false); err != nil {
+	if err := s.normalize(ctx, req, false, "read"); err != nil {
 		return nil, err
 	}
 	return s.expand(ctx, req, evaluator.UnknownResolver{})

@@ -32,6 +32,13 @@ type DeploymentRequest struct {
 	// CreateGroup creates the target resource group at Location when it
 	// does not exist, after preflight passed (the CLI's deploy -l).
 	CreateGroup bool
+	// ValidationLevel is how thoroughly validate and what-if check the
+	// deployment, as in Azure: Provider (default) runs the providers'
+	// checks and checks the caller's write access to every resource,
+	// ProviderNoRbac checks read access instead (a Reader with the
+	// deployments' validate and whatIf actions can preview a deployment),
+	// Template skips both.
+	ValidationLevel string
 	// WhatIf configures a what-if.
 	WhatIf WhatIfOptions
 	// Apply configures a create-or-update.
@@ -40,6 +47,13 @@ type DeploymentRequest struct {
 	groupLocation string // resourceGroup().location
 	groupExists   bool
 }
+
+// Validation levels of validate and what-if.
+const (
+	ValidationTemplate       = "Template"
+	ValidationProvider       = "Provider"
+	ValidationProviderNoRbac = "ProviderNoRbac"
+)
 
 // WhatIfOptions are the what-if request's options.
 type WhatIfOptions struct {

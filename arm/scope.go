@@ -62,9 +62,12 @@ var commandLevel = map[templates.Scope]string{templates.ScopeResourceGroup: "gro
 func leaseScope(sc Scope) string { return lower(sc.ID()) }
 
 // normalize fills a request's defaults and checks what needs no template:
-// the name, the mode, and the target scope (the group's location for
-// resourceGroup(); ResourceGroupNotFound when the group must exist).
-func (s *Service) normalize(ctx context.Context, req *DeploymentRequest, mustExist bool) error {
+// the name, the mode, that the caller may perform action (a deployment
+// operation, checked on the deployment's id, or "read", checked on the
+// scope) before anything of the scope is read, and the target scope (the
+// group's location for resourceGroup(); ResourceGroupNotFound when the
+// group must exist).
+func (s *Service) normalize(ctx context.Context, req *DeploymentRequest, mustExist bool, action string) error {
 	if req.Name == "" {
 		base := filepath.Base(req.Template.File)
 		req.Name = strings.TrimSuffix(base, filepath.Ext(base))
@@ -84,6 +87,13 @@ func (s *Service) normalize(ctx context.Context, req *DeploymentRequest, mustExi
 	default:
 		return &Error{Code: "InvalidDeploymentMode", Status: 400, BadRequest: true,
 			Message: "The deployment mode '" + req.Mode + "' is not valid: use Incremental or Complete."}
+	}
+	target := DeploymentID(req.Scope, req.Name)
+	if action == "read" {
+		target = req.Scope.ID()
+	}
+	if err := s.authorize(ctx, req.Principal, action, target); err != nil {
+		return err
 	}
 	if req.Location == "" {
 		req.Location = DefaultLocation

@@ -27,7 +27,7 @@ func (r *ValidateResult) Valid() bool { return !r.Failed() }
 // evaluation, graph, resource bodies, provider rules and quotas), with
 // nothing written.
 func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*ValidateResult, error) {
-	if err := s.normalize(ctx, req, false); err != nil {
+	if err := s.normalize(ctx, req, false, actionDeploymentsValidate); err != nil {
 		return nil, err
 	}
 	x, err := s.expand(ctx, req, evaluator.UnknownResolver{})
@@ -42,6 +42,13 @@ func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*Valida
 	if ds.HasErrors() {
 		x.add(ds)
 		return out, nil
+	}
+	if req.ValidationLevel == ValidationTemplate {
+		out.Deployment = validationView(req, x)
+		return out, nil // no provider or access checks
+	}
+	if err := s.authorizeResources(ctx, req, p.Resources, req.ValidationLevel == ValidationProviderNoRbac); err != nil {
+		return nil, err
 	}
 	// What the providers would refuse is a warning here: validate checks
 	// the template, and a deployment's preflight (which refuses it) runs

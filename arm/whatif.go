@@ -18,19 +18,21 @@ type WhatIfResult struct {
 // change at its scope, without changing anything. The target group must
 // exist unless the request creates it.
 func (s *Service) WhatIf(ctx context.Context, req *DeploymentRequest) (*WhatIfResult, error) {
-	if err := s.normalize(ctx, req, false); err != nil {
+	if err := s.normalize(ctx, req, false, actionDeploymentsWhatIf); err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, req.Principal, "read", req.Scope.ID()); err != nil {
-		return nil, err
-	}
-	x, err := s.expand(ctx, req, &planner.Resolver{Store: s.reader, Ctx: ctx})
+	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, nil))
 	if err != nil {
 		return nil, err
 	}
 	out := &WhatIfResult{Expansion: x}
 	if x.Failed() {
 		return out, nil
+	}
+	if req.ValidationLevel != ValidationTemplate {
+		if err := s.authorizeResources(ctx, req, x.Resources, req.ValidationLevel == ValidationProviderNoRbac); err != nil {
+			return nil, err
+		}
 	}
 	out.Result, err = s.whatIf(ctx, req, x)
 	return out, err
@@ -54,7 +56,7 @@ func (s *Service) whatIf(ctx context.Context, req *DeploymentRequest, x *Expansi
 		if len(changing) == 0 {
 			break
 		}
-		x.eval.SetResolver(&planner.Resolver{Store: s.reader, Ctx: ctx, Pending: func(id string) bool { return changing[lower(id)] }})
+		x.eval.SetResolver(s.resolver(ctx, req, false, func(id string) bool { return changing[lower(id)] }))
 		rs, ds := x.eval.Resources()
 		if ds.HasErrors() {
 			break

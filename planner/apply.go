@@ -324,8 +324,12 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 	w.opts.Hook.Event(Event{Kind: Started, ResourceID: r.ID, Type: r.Type, Name: r.Name, Operation: operation})
 	if strings.EqualFold(r.Type, "Microsoft.Resources/deployments") {
 		// A nested deployment is done when its resources are: the graph
-		// makes it wait for them.
+		// makes it wait for them. Its record is a write at its scope.
 		w.record(v, start)
+		if e := w.authorize(ctx, "write", r.ID); e != nil {
+			w.finish(v, "Failed", e, start)
+			return false, nil
+		}
 		w.finish(v, "Succeeded", nil, start)
 		return true, nil
 	}
@@ -341,7 +345,7 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 			return false, err
 		}
 	}
-	if e := w.authorize(ctx, "write", r.ID); e != nil {
+	if e := w.authorizePut(ctx, r, payload); e != nil {
 		w.record(v, start)
 		w.finish(v, "Failed", e, start)
 		return false, nil
@@ -503,6 +507,28 @@ func (w *walker) authorize(ctx context.Context, action, id string) *providers.Er
 		return nil
 	}
 	return w.opts.Authorize(ctx, action, id)
+}
+
+// authorizePut checks a PUT: the write of the resource and the reads of
+// the resources its body builds from ([Reads]).
+func (w *walker) authorizePut(ctx context.Context, r *evaluator.Resource, payload evaluator.Value) *providers.Error {
+	if e := w.authorize(ctx, "write", r.ID); e != nil {
+		return e
+	}
+	for _, id := range Reads(r, payload) {
+		if e := w.authorize(ctx, "read", id); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// Reads returns the ids of the stored resources a PUT of r with payload
+// reads from (the image a VM is built from, an image version's source):
+// the caller must be allowed to read each.
+func Reads(r *evaluator.Resource, payload evaluator.Value) []string {
+	body, _ := requestBody(payload).(map[string]any)
+	return providers.LinkedReads(typeOf(r), body)
 }
 
 // Put sends one resource's payload to its provider, as a deployment's PUT

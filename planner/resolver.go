@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
 )
 
@@ -22,6 +23,27 @@ type Resolver struct {
 	// still has to write.
 	Pending func(id string) bool
 	Ctx     context.Context
+	// Authorize, when set, checks each read of the store for the caller:
+	// action is "read" or a list action's operation
+	// (Microsoft.Storage/storageAccounts/listKeys/action). A denial is
+	// the error reference() or list*() fails with.
+	Authorize func(ctx context.Context, action, id string) error
+}
+
+// authorize asks the Authorize hook, if any.
+func (r *Resolver) authorize(ctx context.Context, action, id string) error {
+	if r.Authorize == nil {
+		return nil
+	}
+	return r.Authorize(ctx, action, id)
+}
+
+// context returns the resolver's context.
+func (r *Resolver) context() context.Context {
+	if r.Ctx == nil {
+		return context.Background()
+	}
+	return r.Ctx
 }
 
 var _ evaluator.Resolver = (*Resolver)(nil)
@@ -35,9 +57,9 @@ func (r *Resolver) Reference(nameOrID, apiVersion string, full bool) (evaluator.
 	if r.Pending != nil && r.Pending(nameOrID) {
 		return evaluator.UnknownValue(fmt.Sprintf("reference('%s')", nameOrID)), nil
 	}
-	ctx := r.Ctx
-	if ctx == nil {
-		ctx = context.Background()
+	ctx := r.context()
+	if err := r.authorize(ctx, "read", nameOrID); err != nil {
+		return evaluator.Null, err
 	}
 	s, err := r.Store.Resource(ctx, nameOrID)
 	if errors.Is(err, state.ErrNotFound) {
@@ -104,6 +126,11 @@ func notFound(id string) error {
 // List answers list*() calls: the simulated providers have no list
 // actions, so the answer is unknown.
 func (r *Resolver) List(action, resourceID, apiVersion string, body evaluator.Value) (evaluator.Value, error) {
+	if strings.HasPrefix(resourceID, "/") {
+		if err := r.authorize(r.context(), providers.Action("", resourceID)+action+"/action", resourceID); err != nil {
+			return evaluator.Null, err
+		}
+	}
 	return evaluator.UnknownValue(fmt.Sprintf("%s('%s', '%s')", action, resourceID, apiVersion)), nil
 }
 
@@ -129,9 +156,9 @@ func (r *Resolver) ResourceGroup(subscriptionID, name string) (evaluator.Value, 
 	if r.Pending != nil && r.Pending(id) {
 		return unknown, nil
 	}
-	ctx := r.Ctx
-	if ctx == nil {
-		ctx = context.Background()
+	ctx := r.context()
+	if err := r.authorize(ctx, "read", id); err != nil {
+		return evaluator.Null, err
 	}
 	g, err := r.Store.Group(ctx, subscriptionID, name)
 	if errors.Is(err, state.ErrNotFound) {

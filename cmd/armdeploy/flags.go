@@ -23,6 +23,8 @@ type deploymentFlags struct {
 	Subscription    string
 	Tenant          string
 	Name            string
+	// ValidationLevel is validate's and what-if's --validation-level.
+	ValidationLevel string
 	// level is the scope the command deploys at: "group" (the default),
 	// "sub", "mg" or "tenant".
 	level         string
@@ -54,6 +56,13 @@ func (f *deploymentFlags) register(cmd *cobra.Command) {
 	fl.StringVarP(&f.Name, "name", "n", "", "the deployment name (default: the template file's base name)")
 }
 
+// registerValidationLevel adds validate's and what-if's
+// --validation-level, as az has it.
+func (f *deploymentFlags) registerValidationLevel(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.ValidationLevel, "validation-level", "",
+		"how thoroughly to validate: Template (the template only), Provider (default: provider checks and write access to every resource) or ProviderNoRbac (read access instead of write)")
+}
+
 // check validates the flags; extra positional arguments are more -p
 // values, as az's "-p a=1 b=2" allows.
 func (f *deploymentFlags) check(cmd *cobra.Command, args []string) error {
@@ -78,6 +87,17 @@ func (f *deploymentFlags) check(cmd *cobra.Command, args []string) error {
 	}
 	if err := checkOutput(f.Output); err != nil {
 		return err
+	}
+	switch strings.ToLower(f.ValidationLevel) {
+	case "":
+	case "template":
+		f.ValidationLevel = arm.ValidationTemplate
+	case "provider":
+		f.ValidationLevel = arm.ValidationProvider
+	case "providernorbac":
+		f.ValidationLevel = arm.ValidationProviderNoRbac
+	default:
+		return usagef("unknown validation level %q: use Template, Provider or ProviderNoRbac", f.ValidationLevel)
 	}
 	if f.Subscription == "" {
 		f.Subscription = arm.DefaultSubscription
@@ -128,7 +148,7 @@ func scopeAt(level, subscription, group, managementGroup string) arm.Scope {
 
 // request is the arm request the flags describe.
 func (f *deploymentFlags) request(io *IOStreams) *arm.DeploymentRequest {
-	return &arm.DeploymentRequest{Scope: f.scope(), Name: f.Name, Location: f.Location, Principal: io.Principal,
+	return &arm.DeploymentRequest{Scope: f.scope(), Name: f.Name, Location: f.Location, Principal: io.Principal, ValidationLevel: f.ValidationLevel,
 		Template:          arm.Template{File: f.TemplateFile, Parameters: f.Parameters},
 		ScopeFromTemplate: f.level == "auto" && f.ResourceGroup == "" && f.ManagementGroup == ""}
 }

@@ -43,6 +43,7 @@ lengths). It exits 0 when the template is valid and 1 when it is not.`,
 		},
 	}
 	opts.register(cmd)
+	opts.registerValidationLevel(cmd)
 	opts.store.register(cmd)
 	return cmd
 }

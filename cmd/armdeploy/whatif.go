@@ -78,6 +78,7 @@ unchanged template shows NoChange everywhere.`,
 		},
 	}
 	opts.register(cmd)
+	opts.registerValidationLevel(cmd)
 	opts.store.register(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Mode, "mode", "Incremental", "Incremental or Complete")
