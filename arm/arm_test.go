@@ -49,7 +49,7 @@ func writeFile(t testing.TB, dir, name, text string) string {
 func export(t testing.TB, s *Service) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := s.ExportState(t.Context(), &b); err != nil {
+	if err := s.ExportState(t.Context(), "", &b); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()

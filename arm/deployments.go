@@ -116,24 +116,32 @@ type DeploymentRecord struct {
 	View *Deployment
 }
 
-// checkScope checks that a scope exists and that principal may read it.
-func (s *Service) checkScope(ctx context.Context, sc Scope, principal string) error {
+// checkScope checks that principal may perform action on id (a
+// deployment of sc, or sc itself) and then that the scope exists: a
+// caller without access learns nothing of the scope, not even whether it
+// exists.
+func (s *Service) checkScope(ctx context.Context, sc Scope, principal, action, id string) error {
+	if err := s.authorize(ctx, principal, action, id); err != nil {
+		return err
+	}
 	if sc.ResourceGroup != "" {
-		g, err := s.reader.Group(ctx, sc.SubscriptionID, sc.ResourceGroup)
+		_, err := s.reader.Group(ctx, sc.SubscriptionID, sc.ResourceGroup)
 		if errors.Is(err, state.ErrNotFound) {
 			return groupNotFound(sc.ResourceGroup)
-		} else if err != nil {
-			return err
 		}
-		sc.ResourceGroup = g.Name
+		return err
 	}
-	// The history of a scope is read with the scope.
-	return s.authorize(ctx, principal, "read", sc.ID())
+	return nil
 }
 
 // GetDeployment is GET .../deployments/{name}.
 func (s *Service) GetDeployment(ctx context.Context, principal string, sc Scope, name string) (*DeploymentRecord, error) {
-	if err := s.checkScope(ctx, sc, principal); err != nil {
+	return s.getDeployment(ctx, principal, actionDeploymentsRead, sc, name)
+}
+
+// getDeployment reads a deployment for an operation on it.
+func (s *Service) getDeployment(ctx context.Context, principal, action string, sc Scope, name string) (*DeploymentRecord, error) {
+	if err := s.checkScope(ctx, sc, principal, action, DeploymentID(sc, name)); err != nil {
 		return nil, err
 	}
 	d, err := s.reader.Deployment(ctx, sc, name)
@@ -148,7 +156,7 @@ func (s *Service) GetDeployment(ctx context.Context, principal string, sc Scope,
 // ListDeployments is GET .../deployments: the scope's history, newest
 // first.
 func (s *Service) ListDeployments(ctx context.Context, principal string, sc Scope) ([]*DeploymentRecord, error) {
-	if err := s.checkScope(ctx, sc, principal); err != nil {
+	if err := s.checkScope(ctx, sc, principal, actionDeploymentsRead, sc.ID()); err != nil {
 		return nil, err
 	}
 	ds, err := s.reader.Deployments(ctx, sc)
@@ -171,7 +179,7 @@ type OperationRecord struct {
 
 // ListOperations is GET .../deployments/{name}/operations.
 func (s *Service) ListOperations(ctx context.Context, principal string, sc Scope, name string) ([]*OperationRecord, error) {
-	d, err := s.GetDeployment(ctx, principal, sc, name)
+	d, err := s.getDeployment(ctx, principal, actionDeploymentOperationRead, sc, name)
 	if err != nil {
 		return nil, err
 	}
@@ -192,11 +200,8 @@ func (s *Service) ListOperations(ctx context.Context, principal string, sc Scope
 // operations go, its resources stay. A running deployment cannot be
 // deleted while its process holds the scope.
 func (s *Service) DeleteDeployment(ctx context.Context, principal string, sc Scope, name string) error {
-	d, err := s.GetDeployment(ctx, principal, sc, name)
+	d, err := s.getDeployment(ctx, principal, actionDeploymentsDelete, sc, name)
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, principal, "delete", DeploymentID(sc, d.Name)); err != nil {
 		return err
 	}
 	if s.store == nil {
@@ -222,11 +227,8 @@ func (s *Service) DeleteDeployment(ctx context.Context, principal string, sc Sco
 // running the deployment sees the request within CancelPoll and stops as
 // Ctrl-C does. Only a running deployment can be canceled.
 func (s *Service) CancelDeployment(ctx context.Context, principal string, sc Scope, name string) error {
-	d, err := s.GetDeployment(ctx, principal, sc, name)
+	d, err := s.getDeployment(ctx, principal, actionDeploymentsCancel, sc, name)
 	if err != nil {
-		return err
-	}
-	if err := s.authorize(ctx, principal, "write", DeploymentID(sc, d.Name)); err != nil {
 		return err
 	}
 	if d.Status != "Running" && d.Status != "Accepted" {
@@ -248,7 +250,7 @@ func (s *Service) CancelDeployment(ctx context.Context, principal string, sc Sco
 // template the deployment ran, as a JSON document (YAML templates are
 // returned as JSON, as ARM would hold them).
 func (s *Service) ExportTemplate(ctx context.Context, principal string, sc Scope, name string) (json.RawMessage, error) {
-	d, err := s.GetDeployment(ctx, principal, sc, name)
+	d, err := s.getDeployment(ctx, principal, actionDeploymentsExport, sc, name)
 	if err != nil {
 		return nil, err
 	}

@@ -79,17 +79,24 @@ func (s *Service) CreateOrUpdateGroup(ctx context.Context, principal string, req
 }
 
 // GetGroup is GET /subscriptions/{s}/resourcegroups/{name}.
+// A caller without read access gets AuthorizationFailed whether or not
+// the group exists.
 func (s *Service) GetGroup(ctx context.Context, principal, subscription, name string) (*state.ResourceGroup, error) {
+	if err := s.authorize(ctx, principal, "read", groupID(subscription, name)); err != nil {
+		return nil, err
+	}
 	g, err := s.reader.Group(ctx, subscription, name)
 	if errors.Is(err, state.ErrNotFound) {
 		return nil, groupNotFound(name)
 	} else if err != nil {
 		return nil, err
 	}
-	if err := s.authorize(ctx, principal, "read", g.ID()); err != nil {
-		return nil, err
-	}
 	return g, nil
+}
+
+// groupID is a resource group's id.
+func groupID(subscription, name string) string {
+	return (&state.ResourceGroup{SubscriptionID: subscription, Name: name}).ID()
 }
 
 // ListGroups is GET /subscriptions/{s}/resourcegroups: the groups the
@@ -112,11 +119,11 @@ func (s *Service) ListGroups(ctx context.Context, principal, subscription string
 // with its resources and history. A running deployment holds the group:
 // the delete does not wait for it.
 func (s *Service) DeleteGroup(ctx context.Context, principal, subscription, name string) error {
-	g, err := s.GetGroup(ctx, "", subscription, name)
-	if err != nil {
+	if err := s.authorize(ctx, principal, "delete", groupID(subscription, name)); err != nil {
 		return err
 	}
-	if err := s.authorize(ctx, principal, "delete", g.ID()); err != nil {
+	g, err := s.GetGroup(ctx, "", subscription, name)
+	if err != nil {
 		return err
 	}
 	if s.store == nil {
@@ -141,4 +148,36 @@ func checkGroupName(name string) error {
 		return fromProvider(e)
 	}
 	return nil
+}
+
+// ListSubscriptions is GET /subscriptions: the subscriptions the store
+// records (the default one when it records none) in which the principal
+// may read something: the subscription itself or one of its groups, as
+// Azure lists a subscription to anyone with a role inside it.
+func (s *Service) ListSubscriptions(ctx context.Context, principal string) ([]*state.Subscription, error) {
+	var subs []*state.Subscription
+	if t, ok := s.reader.(state.Tenancy); ok {
+		var err error
+		if subs, err = t.Subscriptions(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if len(subs) == 0 {
+		subs = []*state.Subscription{{ID: DefaultSubscription, TenantID: DefaultTenant, DisplayName: "armdeploy", State: "Enabled"}}
+	}
+	out := subs[:0]
+	for _, sub := range subs {
+		if s.canRead(ctx, principal, "/subscriptions/"+sub.ID) {
+			out = append(out, sub)
+			continue
+		}
+		gs, err := s.ListGroups(ctx, principal, sub.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(gs) > 0 {
+			out = append(out, sub)
+		}
+	}
+	return out, nil
 }

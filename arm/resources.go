@@ -45,15 +45,15 @@ func (s *Service) GetResource(ctx context.Context, principal, id string) (*state
 	if err != nil {
 		return nil, &Error{Code: "InvalidResourceId", Message: err.Error(), Status: 400, BadRequest: true}
 	}
+	if err := s.authorize(ctx, principal, "read", id); err != nil {
+		return nil, err
+	}
 	if ref.ResourceGroup != "" {
 		if _, err := s.reader.Group(ctx, ref.SubscriptionID, ref.ResourceGroup); errors.Is(err, state.ErrNotFound) {
 			return nil, groupNotFound(ref.ResourceGroup)
 		} else if err != nil {
 			return nil, err
 		}
-	}
-	if err := s.authorize(ctx, principal, "read", id); err != nil {
-		return nil, err
 	}
 	r, err := s.reader.Resource(ctx, id)
 	if errors.Is(err, state.ErrNotFound) {
@@ -207,15 +207,15 @@ func (s *Service) resourceRequest(ctx context.Context, principal, action, id, ap
 	if apiVersion == "" {
 		return nil, nil, Errorf(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
 	}
+	if err := s.authorize(ctx, principal, action, id); err != nil {
+		return nil, nil, err
+	}
 	if ref.ResourceGroup != "" && !planner.IsGroupID(id) {
 		if _, err := s.store.Group(ctx, ref.SubscriptionID, ref.ResourceGroup); errors.Is(err, state.ErrNotFound) {
 			return nil, nil, groupNotFound(ref.ResourceGroup)
 		} else if err != nil {
 			return nil, nil, err
 		}
-	}
-	if err := s.authorize(ctx, principal, action, id); err != nil {
-		return nil, nil, err
 	}
 	v, err := evaluator.ParseJSON(string(body))
 	if err != nil {
@@ -233,7 +233,15 @@ func (s *Service) resourceRequest(ctx context.Context, principal, action, id, ap
 		}
 		fields.Set(obj.KeyAt(i), obj.ValueAt(i))
 	}
-	return ref, &evaluator.Resource{ID: id, Type: ref.Type, Name: ref.Name, APIVersion: apiVersion, Fields: fields}, nil
+	res := &evaluator.Resource{ID: id, Type: ref.Type, Name: ref.Name, APIVersion: apiVersion, Fields: fields}
+	// The resources the body builds from must be readable by the caller
+	// (a VM from a gallery image version).
+	for _, from := range planner.Reads(res, planner.Payload(res)) {
+		if err := s.authorize(ctx, principal, "read", from); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ref, res, nil
 }
 
 // ListRoleAssignments is GET {scope}/providers/Microsoft.Authorization/

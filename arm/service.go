@@ -111,11 +111,6 @@ func (s *Service) Close() error {
 	return s.store.Close()
 }
 
-// Reader returns the store for the read-only views a front-end renders
-// (the terminal explorer, cost reports); changes go through the service's
-// operations.
-func (s *Service) Reader() state.Reader { return s.reader }
-
 // authorize checks that principal may perform action (read, write,
 // delete) on id: the one authorisation point of every operation.
 func (s *Service) authorize(ctx context.Context, principal, action, id string) error {

@@ -166,7 +166,7 @@ gives the same bytes.`,
 				return err
 			}
 			defer svc.Close()
-			return svc.ExportState(cmd.Context(), io.Out)
+			return svc.ExportState(cmd.Context(), io.Principal, io.Out)
 		},
 	})
 	cmd.AddCommand(&cobra.Command{
@@ -207,7 +207,7 @@ func runStateImport(ctx context.Context, streams *IOStreams, path, file string) 
 		return err
 	}
 	defer svc.Close()
-	if err := svc.ImportState(ctx, strings.NewReader(string(data))); err != nil {
+	if err := svc.ImportState(ctx, streams.Principal, strings.NewReader(string(data))); err != nil {
 		return err
 	}
 	var n struct {

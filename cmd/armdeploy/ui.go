@@ -31,22 +31,23 @@ to search.`,
 				return err
 			}
 			defer svc.Close()
-			return tui.Explore(cmd.Context(), keyboard(io.In), io.Err, storeSource{svc.Reader()}, tui.Options{NoColor: !useColor(io.Err), Now: io.Now})
+			return tui.Explore(cmd.Context(), keyboard(io.In), io.Err, storeSource{svc, io.Principal}, tui.Options{NoColor: !useColor(io.Err), Now: io.Now})
 		},
 	}
 	f.register(cmd)
 	return cmd
 }
 
-// storeSource adapts the state store to what the explorer reads.
-type storeSource struct{ r state.Reader }
+// storeSource adapts the control plane to what the explorer reads: every
+// read is arm's, for the caller, so the explorer shows only what the
+// principal may read.
+type storeSource struct {
+	svc       *arm.Service
+	principal string
+}
 
 func (s storeSource) Subscriptions(ctx context.Context) ([]tui.Subscription, error) {
-	t, ok := s.r.(state.Tenancy)
-	if !ok {
-		return []tui.Subscription{{ID: arm.DefaultSubscription, DisplayName: "armdeploy", State: "Enabled"}}, nil
-	}
-	subs, err := t.Subscriptions(ctx)
+	subs, err := s.svc.ListSubscriptions(ctx, s.principal)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +59,7 @@ func (s storeSource) Subscriptions(ctx context.Context) ([]tui.Subscription, err
 }
 
 func (s storeSource) Groups(ctx context.Context, subscription string) ([]tui.Group, error) {
-	gs, err := s.r.Groups(ctx, subscription)
+	gs, err := s.svc.ListGroups(ctx, s.principal, subscription)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func (s storeSource) Groups(ctx context.Context, subscription string) ([]tui.Gro
 }
 
 func (s storeSource) Resources(ctx context.Context, subscription, group string) ([]tui.Resource, error) {
-	rs, err := s.r.Resources(ctx, state.ResourceFilter{SubscriptionID: subscription, ResourceGroup: group})
+	rs, err := s.svc.ListResources(ctx, s.principal, state.ResourceFilter{SubscriptionID: subscription, ResourceGroup: group})
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +83,7 @@ func (s storeSource) Resources(ctx context.Context, subscription, group string) 
 }
 
 func (s storeSource) Deployments(ctx context.Context, subscription, group string) ([]tui.Deployment, error) {
-	ds, err := s.r.Deployments(ctx, state.Scope{SubscriptionID: subscription, ResourceGroup: group})
+	ds, err := s.svc.ListDeployments(ctx, s.principal, arm.Scope{SubscriptionID: subscription, ResourceGroup: group})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func (s storeSource) Deployments(ctx context.Context, subscription, group string
 }
 
 func (s storeSource) Operations(ctx context.Context, subscription, group, deployment string) ([]tui.Operation, error) {
-	ops, err := s.r.Operations(ctx, state.Scope{SubscriptionID: subscription, ResourceGroup: group}, deployment)
+	ops, err := s.svc.ListOperations(ctx, s.principal, arm.Scope{SubscriptionID: subscription, ResourceGroup: group}, deployment)
 	if err != nil {
 		return nil, err
 	}
