@@ -121,6 +121,19 @@ func expansionText(x *Expansion) string {
 	return b.String()
 }
 
+// deployOutcome is the cell of a create-or-update: its error, its
+// diagnostics and its record's error.
+func deployOutcome(res *DeploymentResult, err error) string {
+	text := ""
+	if res != nil {
+		text = expansionText(res.Expansion)
+		if res.Record != nil {
+			text += string(res.Record.Error)
+		}
+	}
+	return outcome(err, text)
+}
+
 func computeCount(rs []*state.Resource) string {
 	n := 0
 	for _, r := range rs {
@@ -188,26 +201,17 @@ func TestRBACMatrix(t *testing.T) {
 		}},
 		{"deploy to rga", "YYYNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			res, err := s.CreateOrUpdate(ctx, deployReq(p, "dep2", gallery("gal2")))
-			text := ""
-			if res != nil {
-				text = expansionText(res.Expansion)
-				if res.Record != nil {
-					text += string(res.Record.Error)
-				}
-			}
-			return outcome(err, text)
+			return deployOutcome(res, err)
 		}},
 		{"deploy reading rgb", "YYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			res, err := s.CreateOrUpdate(ctx, deployReq(p, "dep3", `{"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03", "name": "gal3", "location": "eastus",
 				"properties": {"description": "[reference(resourceId('rgb', 'Microsoft.Compute/galleries', 'galb'), '2022-03-03').provisioningState]"}}`))
-			text := ""
-			if res != nil {
-				text = expansionText(res.Expansion)
-				if res.Record != nil {
-					text += string(res.Record.Error)
-				}
-			}
-			return outcome(err, text)
+			return deployOutcome(res, err)
+		}},
+		{"deploy nested into rgb", "YYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+			res, err := s.CreateOrUpdate(ctx, deployReq(p, "dep4", `{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner", "resourceGroup": "rgb",
+				"properties": {"mode": "Incremental", "template": {`+rgSchema+`, "resources": [`+gallery("galx")+`]}}}`))
+			return deployOutcome(res, err)
 		}},
 		{"what-if rga", "YYYNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			res, err := s.WhatIf(ctx, deployReq(p, "wi", gallery("gal2")))
