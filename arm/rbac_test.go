@@ -1,12 +1,16 @@
 package arm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
@@ -32,12 +36,14 @@ const (
 	whatIfID = "7f0e0f9c-2d35-4a5e-9b8b-3a3d1c0a9f11"
 )
 
-// rbacFixture builds the matrix's store: groups rga (a gallery with an
-// image definition, a version from a managed image, and a deployment
-// record) and rgb (a gallery), and each principal's role assignments.
-func rbacFixture(t *testing.T) *Service {
+// rbacFixture builds the matrix's store and returns its file: groups rga
+// (a gallery with an image definition, a version from a managed image,
+// and a deployment record) and rgb (a gallery), and each principal's role
+// assignments. The store is closed; each cell opens a copy.
+func rbacFixture(t *testing.T) string {
 	t.Helper()
-	s, _ := newService(t)
+	s, dir := newService(t)
+	defer s.Close()
 	ctx := t.Context()
 	for _, g := range []string{"rga", "rgb"} {
 		if _, err := s.CreateOrUpdateGroup(ctx, "", GroupRequest{SubscriptionID: sub0, Name: g, Location: "eastus"}); err != nil {
@@ -82,6 +88,26 @@ func rbacFixture(t *testing.T) *Service {
 	if err != nil || res.Record == nil || res.Record.Status != "Succeeded" {
 		t.Fatalf("fixture deployment: %v %+v", err, res)
 	}
+	return filepath.Join(dir, "state.db")
+}
+
+// openCopy opens a service over a copy of the store file.
+func openCopy(t *testing.T, file string) *Service {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(t.Context(), path, Options{Now: func() time.Time { return testNow },
+		Random: bytes.NewReader(bytes.Repeat([]byte{0x5a}, 1<<16)), Command: "arm test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 
@@ -280,6 +306,7 @@ func TestRBACMatrix(t *testing.T) {
 			return fmt.Sprint(len(subs))
 		}},
 	}
+	fixture := rbacFixture(t)
 	for _, op := range ops {
 		if len(op.want) != len(rbacPrincipals) {
 			t.Fatalf("%s: %d cells for %d principals", op.name, len(op.want), len(rbacPrincipals))
@@ -290,7 +317,7 @@ func TestRBACMatrix(t *testing.T) {
 				name = "owner"
 			}
 			t.Run(op.name+"/"+name, func(t *testing.T) {
-				s := rbacFixture(t)
+				s := openCopy(t, fixture)
 				before := export(t, s)
 				got := op.run(t.Context(), s, p)
 				if want := op.want[i : i+1]; got != want {
