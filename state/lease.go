@@ -40,15 +40,20 @@ func (s *SQLiteStore) SetLeaseTiming(heartbeat, expiry time.Duration) {
 
 // AcquireLease takes the lease on l.Scope (lower-cased) for l.Holder. Each
 // attempt is one transaction: insert the lease if there is none; take it
-// over if its holder is gone; otherwise the attempt fails. A holder is
-// alive when it is on this host and its process exists, or on another
-// host and its heartbeat is younger than the expiry (see
+// over if its holder is gone (then l.OnTakeover, if set, is called with
+// the old lease once the new one is held); otherwise the attempt fails. A
+// holder is alive when it is on this host and its process still runs (the
+// same process: where the lease records its start time and boot id, a
+// later process that reuses the pid does not count), or on another host
+// and its heartbeat is younger than the expiry (see
 // [SQLiteStore.SetLeaseTiming]; the hosts' clocks must roughly agree).
 // Failed attempts are retried with a growing pause until wait has elapsed
 // (wait 0: one attempt), then AcquireLease returns a *[LeaseError] naming
 // the holder. A done ctx ends the wait with ctx's error.
 //
-// A zero l.Started means now; l.Heartbeat is set to now. Until release is
+// A zero l.Started means now; l.Heartbeat is set to now. A holder on this
+// host with a zero ProcessStart and BootID gets its process's (see
+// [ProcessIdentity]). Until release is
 // called (or the store is closed), a goroutine renews the heartbeat every
 // heartbeat interval; it stops by itself when the lease was broken or
 // taken over. The returned release stops the renewal and deletes the
@@ -62,16 +67,24 @@ func (s *SQLiteStore) AcquireLease(ctx context.Context, l Lease, wait time.Durat
 	if l.Started.IsZero() {
 		l.Started = s.now()
 	}
+	if l.Host == s.host && l.ProcessStart == 0 && l.BootID == "" {
+		l.ProcessStart, l.BootID = ProcessIdentity(l.PID)
+	}
 	token := newToken()
 	deadline := time.Now().Add(wait)
 	pause := leaseBackoffMin
 	for {
-		held, err := s.tryLease(ctx, l, token)
+		held, gone, err := s.tryLease(ctx, l, token)
 		if err != nil {
 			return nil, fmt.Errorf("acquire lease on %s: %w", l.Scope, err)
 		}
 		if held == nil {
-			return s.holdLease(l.Scope, token), nil
+			release := s.holdLease(l.Scope, token)
+			if gone != nil && l.OnTakeover != nil {
+				gone.Stale = true
+				l.OnTakeover(gone)
+			}
+			return release, nil
 		}
 		left := time.Until(deadline)
 		if left <= 0 {
@@ -88,23 +101,25 @@ func (s *SQLiteStore) AcquireLease(ctx context.Context, l Lease, wait time.Durat
 	}
 }
 
-const leaseColumns = `scope, holder, pid, host, command, started, heartbeat`
+const leaseColumns = `scope, holder, principal, pid, host, command, started, heartbeat, process_start, boot_id`
 
 func scanLease(row rowScanner) (*Lease, error) {
 	var l Lease
-	var started, heartbeat int64
-	if err := row.Scan(&l.Scope, &l.Holder, &l.PID, &l.Host, &l.Command, &started, &heartbeat); err != nil {
+	var started, heartbeat, procStart int64
+	if err := row.Scan(&l.Scope, &l.Holder, &l.Principal, &l.PID, &l.Host, &l.Command, &started, &heartbeat,
+		&procStart, &l.BootID); err != nil {
 		return nil, err
 	}
 	l.Started, l.Heartbeat = fromNanos(started), fromNanos(heartbeat)
+	l.ProcessStart = uint64(procStart)
 	return &l, nil
 }
 
-// tryLease makes one attempt; it returns the live lease that blocks it, or
-// nil when l is now held.
-func (s *SQLiteStore) tryLease(ctx context.Context, l Lease, token string) (*Lease, error) {
-	var held *Lease
-	err := s.write(ctx, func(tx *sql.Tx) error {
+// tryLease makes one attempt; it returns the live lease that blocks it
+// (nil when l is now held) and the lease of a gone holder it took over.
+func (s *SQLiteStore) tryLease(ctx context.Context, l Lease, token string) (held, gone *Lease, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		held, gone = nil, nil
 		cur, err := scanLease(tx.QueryRowContext(ctx, `SELECT `+leaseColumns+` FROM leases WHERE scope = ?`, l.Scope))
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -113,24 +128,31 @@ func (s *SQLiteStore) tryLease(ctx context.Context, l Lease, token string) (*Lea
 		case s.holderAlive(cur):
 			held = cur
 			return nil
+		default:
+			gone = cur
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO leases (`+leaseColumns+`, token)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (scope) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, host = excluded.host,
-				command = excluded.command, started = excluded.started, heartbeat = excluded.heartbeat,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (scope) DO UPDATE SET holder = excluded.holder, principal = excluded.principal,
+				pid = excluded.pid, host = excluded.host, command = excluded.command, started = excluded.started,
+				heartbeat = excluded.heartbeat, process_start = excluded.process_start, boot_id = excluded.boot_id,
 				token = excluded.token`,
-			l.Scope, l.Holder, l.PID, l.Host, l.Command, toNanos(l.Started), s.now().UnixNano(), token)
+			l.Scope, l.Holder, l.Principal, l.PID, l.Host, l.Command, toNanos(l.Started), s.now().UnixNano(),
+			int64(l.ProcessStart), l.BootID, token)
 		return err
 	})
-	return held, err
+	if err != nil {
+		held, gone = nil, nil
+	}
+	return held, gone, err
 }
 
 // holderAlive reports whether a lease's holder may still run: a process
-// on this host is checked; one on another host is alive while its
-// heartbeat is younger than the expiry.
+// on this host is checked (see [processIsHolder]); one on another host is
+// alive while its heartbeat is younger than the expiry.
 func (s *SQLiteStore) holderAlive(l *Lease) bool {
 	if l.Host == s.host {
-		return processAlive(l.PID)
+		return processIsHolder(l.PID, l.ProcessStart, l.BootID)
 	}
 	return s.now().Sub(l.Heartbeat) < time.Duration(s.leaseExpiry.Load())
 }

@@ -63,7 +63,8 @@ func TestMigrateFrom2(t *testing.T) {
 		t.Errorf("CancelRequested after migrating: %v, %v", c, err)
 	}
 	l, err := s.Lease(ctx, "/subscriptions/s1/resourcegroups/rg1")
-	if err != nil || !l.Heartbeat.Equal(time.Unix(0, started).UTC()) || !l.Stale || l.Command != "" {
+	if err != nil || !l.Heartbeat.Equal(time.Unix(0, started).UTC()) || !l.Stale || l.Command != "" ||
+		l.Principal != "" || l.ProcessStart != 0 || l.BootID != "" {
 		t.Errorf("the old lease after migrating: %+v, %v; want its start as its heartbeat, stale", l, err)
 	}
 }

@@ -145,6 +145,14 @@ ALTER TABLE leases ADD COLUMN heartbeat INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE leases ADD COLUMN command TEXT NOT NULL DEFAULT '';
 UPDATE leases SET heartbeat = started;
 `,
+	// 4: leases name their holder's principal and tell its process from a
+	// later one with the same pid (its start time and the boot id). Leases
+	// of older builds have neither and are checked by pid alone.
+	`
+ALTER TABLE leases ADD COLUMN principal TEXT NOT NULL DEFAULT '';
+ALTER TABLE leases ADD COLUMN process_start INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leases ADD COLUMN boot_id TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // SchemaVersion returns the schema version this build writes: the number

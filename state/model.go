@@ -144,8 +144,19 @@ type Lease struct {
 	// and so on ([Scope.ID] lower-cased).
 	Scope  string
 	Holder string // the deployment holding it
-	PID    int
-	Host   string
+	// Principal is who holds it: the deploying principal's id, or a
+	// readable name for the default owner; the store keeps it as given.
+	Principal string
+	PID       int
+	Host      string
+	// ProcessStart and BootID tell the holder process apart from a later
+	// one that got its pid (after a crash or a reboot): its start time in
+	// clock ticks since boot (field 22 of Linux's /proc/PID/stat) and the
+	// machine's boot id (/proc/sys/kernel/random/boot_id). Zero where the
+	// system does not tell; AcquireLease fills both (see [ProcessIdentity])
+	// for a holder on this host that left them zero.
+	ProcessStart uint64
+	BootID       string
 	// Command is the holder's command line, for people looking at the
 	// lease; the caller passes it without secrets (the store keeps it as
 	// given).
@@ -156,9 +167,14 @@ type Lease struct {
 	// host whose heartbeat is older than the store's expiry is gone.
 	Heartbeat time.Time
 	// Stale is set by the store's listings: the holder is gone (its process
-	// no longer exists on this host, or its heartbeat expired), so the next
-	// AcquireLease takes the lease over. AcquireLease ignores it.
+	// no longer exists on this host or its pid now belongs to another
+	// process, or its heartbeat expired), so the next AcquireLease takes the
+	// lease over. AcquireLease ignores it.
 	Stale bool
+	// OnTakeover, when set, is called by AcquireLease, once it holds the
+	// lease, with the lease it took over from a holder that was gone (not
+	// one it waited for). It is not stored.
+	OnTakeover func(old *Lease)
 }
 
 // LeaseError reports a lease that could not be taken in time.
@@ -239,8 +255,10 @@ type Store interface {
 	DeleteRoleAssignment(ctx context.Context, id string) error
 	// AcquireLease takes the lease on l.Scope for l.Holder, waiting up to
 	// wait while another live holder has it; a lease whose holder is gone
-	// is taken over. It fails with a *LeaseError naming the holder. The
-	// store renews the lease's heartbeat until release is called.
+	// (a dead or reused pid on this host, or an expired heartbeat) is
+	// taken over and l.OnTakeover told. It fails with a *LeaseError naming
+	// the holder. The store renews the lease's heartbeat until release is
+	// called.
 	AcquireLease(ctx context.Context, l Lease, wait time.Duration) (release func() error, err error)
 	// Lease returns the lease on scope (lower-cased by the store), or an
 	// error wrapping ErrNotFound when none is recorded.
