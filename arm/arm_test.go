@@ -25,14 +25,20 @@ var (
 func newService(t testing.TB) (*Service, string) {
 	t.Helper()
 	dir := t.TempDir()
-	path := filepath.Join(dir, "state.db")
+	return openAt(t, filepath.Join(dir, "state.db")), dir
+}
+
+// openAt is a service over the SQLite store at path (created when
+// missing), with a fixed clock and randomness.
+func openAt(t testing.TB, path string) *Service {
+	t.Helper()
 	s, err := Open(t.Context(), path, Options{Now: func() time.Time { return testNow },
 		Random: bytes.NewReader(bytes.Repeat([]byte{0x5a}, 1<<16)), Command: "arm test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return s, dir
+	return s
 }
 
 // writeFile writes a file into dir and returns its path.

@@ -1,7 +1,6 @@
 package arm
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
@@ -102,13 +100,7 @@ func openCopy(t *testing.T, file string) *Service {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(t.Context(), path, Options{Now: func() time.Time { return testNow },
-		Random: bytes.NewReader(bytes.Repeat([]byte{0x5a}, 1<<16)), Command: "arm test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return openAt(t, path)
 }
 
 // deployReq is a deployment request into rga of a template with the
