@@ -14,7 +14,8 @@ import (
 	"github.com/armdeploy/armdeploy/state"
 )
 
-// The RBAC matrix: each principal (its role assignments below) against
+// The RBAC matrix: each principal (at a resource, a group, the
+// subscription or the tenant root management group) (its role assignments below) against
 // each operation of the control plane, on a fresh store per cell. A cell
 // is Y (allowed: no AuthorizationFailed anywhere in the outcome), N
 // (denied with AuthorizationFailed, and the store unchanged) or, for a
@@ -22,7 +23,7 @@ import (
 
 // rbacPrincipals are the matrix's columns; "" is the default principal
 // (the Owner of everything).
-var rbacPrincipals = []string{"", "subOwner", "contribA", "readerA", "uaa", "galReader", "defReader", "verReader", "whatIfer", "contribB", "contribBver", "nobody"}
+var rbacPrincipals = []string{"", "subOwner", "contribA", "readerA", "uaa", "galReader", "defReader", "verReader", "whatIfer", "contribB", "contribBver", "mgReader", "nobody"}
 
 const (
 	rgA      = "/subscriptions/" + DefaultSubscription + "/resourceGroups/rga"
@@ -81,6 +82,7 @@ func rbacFixture(t *testing.T) string {
 	assign(rgB, "contribB", providers.RoleContributor)
 	assign(rgB, "contribBver", providers.RoleContributor)
 	assign(verID, "contribBver", providers.RoleReader)
+	assign("/providers/Microsoft.Management/managementGroups/"+DefaultTenant, "mgReader", providers.RoleReader)
 	res, err := s.CreateOrUpdate(ctx, &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rga"}, Name: "fixture",
 		Template: Template{File: "fixture.json", Content: []byte(rgTemplate(gallery("deployed")))}})
 	if err != nil || res.Record == nil || res.Record.Status != "Succeeded" {
@@ -173,72 +175,72 @@ func TestRBACMatrix(t *testing.T) {
 		want string
 		run  func(ctx context.Context, s *Service, p string) string
 	}{
-		{"get group rga", "YYYYYNNNYNNN", func(ctx context.Context, s *Service, p string) string {
+		{"get group rga", "YYYYYNNNYNNYN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.GetGroup(ctx, p, sub0, "rga")
 			return outcome(err)
 		}},
-		{"list groups", "221120001110", func(ctx context.Context, s *Service, p string) string {
+		{"list groups", "2211200011120", func(ctx context.Context, s *Service, p string) string {
 			gs, err := s.ListGroups(ctx, p, sub0)
 			if err != nil {
 				return err.Error()
 			}
 			return fmt.Sprint(len(gs))
 		}},
-		{"create group", "YYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"create group", "YYNNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.CreateOrUpdateGroup(ctx, p, GroupRequest{SubscriptionID: sub0, Name: "rgnew", Location: "eastus"})
 			return outcome(err)
 		}},
-		{"delete group rgb", "YYNNNNNNNYYN", func(ctx context.Context, s *Service, p string) string {
+		{"delete group rgb", "YYNNNNNNNYYNN", func(ctx context.Context, s *Service, p string) string {
 			return outcome(s.DeleteGroup(ctx, p, sub0, "rgb"))
 		}},
-		{"get gallery", "YYYYYYNNYNNN", func(ctx context.Context, s *Service, p string) string {
+		{"get gallery", "YYYYYYNNYNNYN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.GetResource(ctx, p, galID)
 			return outcome(err)
 		}},
-		{"get image version", "YYYYYYYYYNYN", func(ctx context.Context, s *Service, p string) string {
+		{"get image version", "YYYYYYYYYNYYN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.GetResource(ctx, p, verID)
 			return outcome(err)
 		}},
-		{"list resources rga", "666663216010", func(ctx context.Context, s *Service, p string) string {
+		{"list resources rga", "6666632160160", func(ctx context.Context, s *Service, p string) string {
 			rs, err := s.ListResources(ctx, p, ResourceFilter{SubscriptionID: sub0, ResourceGroup: "rga"})
 			if err != nil {
 				return outcome(err)
 			}
 			return computeCount(rs)
 		}},
-		{"put gallery in rga", "YYYNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"put gallery in rga", "YYYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.PutResource(ctx, p, rgA+"/providers/Microsoft.Compute/galleries/gal2", "2022-03-03", json.RawMessage(`{"location":"eastus","properties":{}}`))
 			return outcome(err)
 		}},
-		{"put gallery in rgb", "YYNNNNNNNYYN", func(ctx context.Context, s *Service, p string) string {
+		{"put gallery in rgb", "YYNNNNNNNYYNN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.PutResource(ctx, p, rgB+"/providers/Microsoft.Compute/galleries/gal2", "2022-03-03", json.RawMessage(`{"location":"eastus","properties":{}}`))
 			return outcome(err)
 		}},
-		{"delete image version", "YYYNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"delete image version", "YYYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			return outcome(s.DeleteResource(ctx, p, verID))
 		}},
-		{"deploy to rga", "YYYNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"deploy to rga", "YYYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			res, err := s.CreateOrUpdate(ctx, deployReq(p, "dep2", gallery("gal2")))
 			return deployOutcome(res, err)
 		}},
-		{"deploy reading rgb", "YYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"deploy reading rgb", "YYNNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			res, err := s.CreateOrUpdate(ctx, deployReq(p, "dep3", `{"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03", "name": "gal3", "location": "eastus",
 				"properties": {"description": "[reference(resourceId('rgb', 'Microsoft.Compute/galleries', 'galb'), '2022-03-03').provisioningState]"}}`))
 			return deployOutcome(res, err)
 		}},
-		{"deploy nested into rgb", "YYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"deploy nested into rgb", "YYNNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			res, err := s.CreateOrUpdate(ctx, deployReq(p, "dep4", `{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner", "resourceGroup": "rgb",
 				"properties": {"mode": "Incremental", "template": {`+rgSchema+`, "resources": [`+gallery("galx")+`]}}}`))
 			return deployOutcome(res, err)
 		}},
-		{"what-if rga", "YYYNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"what-if rga", "YYYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			res, err := s.WhatIf(ctx, deployReq(p, "wi", gallery("gal2")))
 			if res != nil {
 				return outcome(err, expansionText(res.Expansion))
 			}
 			return outcome(err)
 		}},
-		{"what-if rga ProviderNoRbac", "YYYNNNNNYNNN", func(ctx context.Context, s *Service, p string) string {
+		{"what-if rga ProviderNoRbac", "YYYNNNNNYNNNN", func(ctx context.Context, s *Service, p string) string {
 			req := deployReq(p, "wi", gallery("gal2"))
 			req.ValidationLevel = ValidationProviderNoRbac
 			res, err := s.WhatIf(ctx, req)
@@ -247,50 +249,50 @@ func TestRBACMatrix(t *testing.T) {
 			}
 			return outcome(err)
 		}},
-		{"validate rga", "YYYNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"validate rga", "YYYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			res, err := s.Validate(ctx, deployReq(p, "v", gallery("gal2")))
 			if res != nil {
 				return outcome(err, expansionText(res.Expansion))
 			}
 			return outcome(err)
 		}},
-		{"list deployments rga", "YYYYYNNNYNNN", func(ctx context.Context, s *Service, p string) string {
+		{"list deployments rga", "YYYYYNNNYNNYN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.ListDeployments(ctx, p, Scope{SubscriptionID: sub0, ResourceGroup: "rga"})
 			return outcome(err)
 		}},
-		{"deployment operations", "YYYYYNNNYNNN", func(ctx context.Context, s *Service, p string) string {
+		{"deployment operations", "YYYYYNNNYNNYN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.ListOperations(ctx, p, Scope{SubscriptionID: sub0, ResourceGroup: "rga"}, "fixture")
 			return outcome(err)
 		}},
-		{"export template", "YYYNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"export template", "YYYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.ExportTemplate(ctx, p, Scope{SubscriptionID: sub0, ResourceGroup: "rga"}, "fixture")
 			return outcome(err)
 		}},
-		{"delete deployment", "YYYNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"delete deployment", "YYYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			return outcome(s.DeleteDeployment(ctx, p, Scope{SubscriptionID: sub0, ResourceGroup: "rga"}, "fixture"))
 		}},
-		{"VM in rgb from the image version", "YYNNNNNNNNYN", func(ctx context.Context, s *Service, p string) string {
+		{"VM in rgb from the image version", "YYNNNNNNNNYNN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.PutResource(ctx, p, rgB+"/providers/Microsoft.Compute/virtualMachines/vm", "2024-07-01", json.RawMessage(vm))
 			return outcome(err)
 		}},
-		{"role assignments at rga", "YYYYYNNNYNNN", func(ctx context.Context, s *Service, p string) string {
+		{"role assignments at rga", "YYYYYNNNYNNYN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.ListRoleAssignments(ctx, p, rgA)
 			return outcome(err)
 		}},
-		{"assign a role at rga", "YYNNYNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"assign a role at rga", "YYNNYNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.PutResource(ctx, p, rgA+"/providers/Microsoft.Authorization/roleAssignments/99999999-0000-0000-0000-000000000001", "2022-04-01",
 				json.RawMessage(`{"properties":{"principalId":"eve","roleDefinitionId":"`+subID+`/providers/Microsoft.Authorization/roleDefinitions/`+providers.RoleOwner+`"}}`))
 			return outcome(err)
 		}},
-		{"export state", "YYNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
+		{"export state", "YYNNNNNNNNNNN", func(ctx context.Context, s *Service, p string) string {
 			var b strings.Builder
 			return outcome(s.ExportState(ctx, p, &b))
 		}},
-		{"cost of rga", "YYYYYNNNYNNN", func(ctx context.Context, s *Service, p string) string {
+		{"cost of rga", "YYYYYNNNYNNYN", func(ctx context.Context, s *Service, p string) string {
 			_, err := s.Cost(ctx, p, sub0, "rga")
 			return outcome(err)
 		}},
-		{"subscriptions listed", "111110001110", func(ctx context.Context, s *Service, p string) string {
+		{"subscriptions listed", "1111100011110", func(ctx context.Context, s *Service, p string) string {
 			subs, err := s.ListSubscriptions(ctx, p)
 			if err != nil {
 				return err.Error()
