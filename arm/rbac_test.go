@@ -14,9 +14,10 @@ import (
 	"github.com/armdeploy/armdeploy/state"
 )
 
-// The RBAC matrix: each principal (at a resource, a group, the
-// subscription or the tenant root management group) (its role assignments below) against
-// each operation of the control plane, on a fresh store per cell. A cell
+// The RBAC matrix: each principal (its role assignments below: at a
+// resource, a group, the subscription or the tenant root management
+// group) against each operation of the control plane, on a fresh store
+// per cell. A cell
 // is Y (allowed: no AuthorizationFailed anywhere in the outcome), N
 // (denied with AuthorizationFailed, and the store unchanged) or, for a
 // listing, the number of compute resources or groups the principal sees.
