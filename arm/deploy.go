@@ -208,8 +208,7 @@ func (s *Service) createGroupFor(ctx context.Context, req *DeploymentRequest) er
 }
 
 func (s *Service) lease(req *DeploymentRequest) state.Lease {
-	return state.Lease{Scope: leaseScope(req.Scope), Holder: req.Name, PID: s.pid, Host: s.host,
-		Started: s.opts.Now(), Command: s.opts.Command}
+	return s.leaseFor(leaseScope(req.Scope), req.Name, req.Principal, req.Apply.OnTakeover)
 }
 
 // newRecord is the Running record of a deployment about to start.

@@ -209,8 +209,7 @@ func (s *Service) DeleteDeployment(ctx context.Context, principal string, sc Sco
 	}
 	if d.Status == "Running" {
 		// Its process may still be at work: it must not hold the scope.
-		release, err := s.store.AcquireLease(ctx, state.Lease{Scope: leaseScope(sc), Holder: "deployment delete",
-			PID: s.pid, Host: s.host, Started: s.opts.Now(), Command: s.opts.Command}, 0)
+		release, err := s.store.AcquireLease(ctx, s.leaseFor(leaseScope(sc), "deployment delete", principal, nil), 0)
 		if err != nil {
 			return err
 		}

@@ -129,8 +129,7 @@ func (s *Service) DeleteGroup(ctx context.Context, principal, subscription, name
 	if s.store == nil {
 		return groupNotFound(name)
 	}
-	release, err := s.store.AcquireLease(ctx, state.Lease{Scope: lower(g.ID()), Holder: "group delete",
-		PID: s.pid, Host: s.host, Started: s.opts.Now(), Command: s.opts.Command}, 0)
+	release, err := s.store.AcquireLease(ctx, s.leaseFor(lower(g.ID()), "group delete", principal, nil), 0)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,9 @@ import (
 type Recovered struct {
 	Scope Scope
 	Name  string
+	// Lease is the gone holder's lease that was broken, when it still held
+	// one.
+	Lease *state.Lease
 }
 
 // Recover finds the deployments recorded Running whose process is gone (no
@@ -30,6 +33,7 @@ func (s *Service) Recover(ctx context.Context) ([]Recovered, error) {
 	var out []Recovered
 	for _, d := range running {
 		sc := d.Scope()
+		var broken *state.Lease
 		l, err := s.store.Lease(ctx, leaseScope(sc))
 		switch {
 		case err == nil && l.Holder == d.Name && !l.Stale:
@@ -42,11 +46,12 @@ func (s *Service) Recover(ctx context.Context) ([]Recovered, error) {
 			if err := s.store.BreakLease(ctx, leaseScope(sc)); err != nil {
 				return out, err
 			}
+			broken = l
 		}
 		if err := s.failInterrupted(ctx, d); err != nil {
 			return out, err
 		}
-		out = append(out, Recovered{Scope: sc, Name: d.Name})
+		out = append(out, Recovered{Scope: sc, Name: d.Name, Lease: broken})
 	}
 	return out, nil
 }

@@ -84,6 +84,9 @@ type ApplyOptions struct {
 	RollbackOnError bool
 	// OnRollback is told the name of the deployment rolled back to.
 	OnRollback func(name string)
+	// OnTakeover is told of the lease of a gone holder (a dead or reused
+	// pid, an expired heartbeat) that the deployment took over.
+	OnTakeover func(old *state.Lease)
 }
 
 // DeploymentResult is the outcome of a create-or-update.
