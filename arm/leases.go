@@ -122,3 +122,28 @@ func leaseNotFound(sc Scope) *Error {
 	return &Error{Code: "LeaseNotFound", Status: 404,
 		Message: fmt.Sprintf("There is no lease on %s: no deployment holds it.", lower(sc.ID()))}
 }
+
+// LeaseInfo is a lease as the CLI (and a REST front-end) shows it.
+type LeaseInfo struct {
+	Scope      string `json:"scope"`
+	Deployment string `json:"deployment"`
+	Principal  string `json:"principal"`
+	Host       string `json:"host"`
+	PID        int    `json:"pid"`
+	Command    string `json:"command"`
+	Started    string `json:"started"`
+	Heartbeat  string `json:"heartbeat"`
+	// State is "alive", or "stale" when the holder is gone (the next
+	// deployment takes the lease over).
+	State string `json:"state"`
+}
+
+// LeaseView is l as [LeaseInfo].
+func LeaseView(l *state.Lease) *LeaseInfo {
+	st := "alive"
+	if l.Stale {
+		st = "stale"
+	}
+	return &LeaseInfo{Scope: l.Scope, Deployment: l.Holder, Principal: l.Principal, Host: l.Host, PID: l.PID,
+		Command: l.Command, Started: FormatTime(l.Started), Heartbeat: FormatTime(l.Heartbeat), State: st}
+}

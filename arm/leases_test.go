@@ -241,8 +241,12 @@ func TestBreakLeaseOfRunningDeployment(t *testing.T) {
 	s := leaseFixture(t)
 	s.opts.CancelPoll = time.Millisecond
 	ctx := t.Context()
+	// g2 waits for g1, which runs until the deployment is canceled: g2
+	// never starts.
+	g2 := `{"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03", "name": "g2", "location": "eastus",
+		"dependsOn": ["g1"], "properties": {}}`
 	req := &DeploymentRequest{Scope: groupScope("rga"), Name: "long",
-		Template: Template{File: "long.json", Content: []byte(rgTemplate(gallery("g1")))}}
+		Template: Template{File: "long.json", Content: []byte(rgTemplate(gallery("g1"), g2))}}
 	var broken *BrokenLease
 	var breakErr error
 	var next func() error
@@ -250,7 +254,7 @@ func TestBreakLeaseOfRunningDeployment(t *testing.T) {
 		broken, breakErr = s.BreakLease(ctx, "owner", req.Scope)
 		next = acquireFor(t, s, "rga", "next")
 	}
-	// Every operation waits until the deployment is canceled.
+	// An operation waits until the deployment is canceled (then completes).
 	req.Apply.Sleep = func(ctx context.Context, _ time.Duration) error { <-ctx.Done(); return ctx.Err() }
 	req.Apply.Latency = time.Second
 	res, err := s.CreateOrUpdate(ctx, req)

@@ -123,6 +123,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	req.Apply = arm.ApplyOptions{Parallelism: opts.Parallelism, Hook: view, LockTimeout: opts.LockTimeout,
 		RollbackOnError: opts.Rollback,
 		OnRollback:      func(name string) { fmt.Fprintf(opts.IO.Err, "Rolling back to deployment '%s'.\n", name) },
+		OnTakeover:      func(l *state.Lease) { warnTakeover(opts.IO.Err, l) },
 		OnStart: func(p *planner.Plan, rec *state.Deployment) {
 			if !interactive {
 				return

@@ -174,6 +174,9 @@ func service(ctx context.Context, path string, io *IOStreams, existing bool) (*a
 		return nil, fmt.Errorf("open the state store: %w", err)
 	}
 	for _, r := range svc.Recovered {
+		if r.Lease != nil {
+			fmt.Fprintf(io.Err, "warning: broke the lease on %s of %s: the holder is gone\n", r.Lease.Scope, holderText(r.Lease))
+		}
 		fmt.Fprintf(io.Err, "armdeploy: deployment '%s' at %s did not finish (its process ended); it is now recorded Failed.\n", r.Name, r.Scope.ID())
 	}
 	return svc, nil
