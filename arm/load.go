@@ -41,6 +41,8 @@ type Loaded struct {
 	// blocked is set when the checks before evaluation found errors:
 	// evaluating would mostly repeat them in other words.
 	blocked bool
+	// secrets are the supplied secure values: no message may quote them.
+	secrets []string
 }
 
 // load reads the template and every parameter argument and runs the checks
@@ -93,19 +95,24 @@ func load(t *Template) (*Loaded, error) {
 		l.Params.Add(values)
 	}
 	l.blocked = l.Template == nil || l.Diags.HasErrors()
+	l.secrets = templates.RedactSecureValues(l.Template, l.Params)
 	if l.Template != nil {
 		pds := templates.CheckParameters(l.Template, l.Params)
 		l.blocked = l.blocked || pds.HasErrors()
 		l.Diags = append(l.Diags, pds...)
 	}
-	l.Diags = l.Diags.Dedup()
 	l.order = order
-	l.Diags.SortByFiles(order)
+	l.add(nil)
 	return l, nil
 }
 
-// add appends diagnostics, keeping them deduplicated and in file order.
+// add appends diagnostics, keeping them deduplicated, in file order and
+// quoting no secure value.
 func (l *Loaded) add(ds diag.Diagnostics) {
-	l.Diags = append(l.Diags, ds...).Dedup()
+	l.Diags = append(l.Diags, ds...)
+	for i := range l.Diags {
+		l.Diags[i].Message = diag.RedactText(l.Diags[i].Message, l.secrets)
+	}
+	l.Diags = l.Diags.Dedup()
 	l.Diags.SortByFiles(l.order)
 }

@@ -59,6 +59,9 @@ func CheckParameters(t *Template, ps *ParameterSet) diag.Diagnostics {
 		}
 		c := typeChecker{t: t}
 		c.check(&p.TypeSpec, value, "")
+		if p.IsSecure() {
+			redactProblems(c.problems, value)
+		}
 		for _, prob := range c.problems {
 			msg := fmt.Sprintf("The provided value for the template parameter '%s' at line '%d' and column '%d' is not valid. %s", p.Name, line, col, prob.msg)
 			if prob.path != "" {
@@ -90,6 +93,9 @@ type TypeProblem struct {
 func CheckType(t *Template, ts *TypeSpec, v *Node) []TypeProblem {
 	c := typeChecker{t: t}
 	c.check(ts, v, "")
+	if ts.IsSecure() {
+		redactProblems(c.problems, v)
+	}
 	out := make([]TypeProblem, len(c.problems))
 	for i, p := range c.problems {
 		out[i] = TypeProblem{Path: p.path, Message: p.msg, Node: p.node}

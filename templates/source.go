@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +21,7 @@ type Source struct {
 
 	lines    []int  // byte offset of the start of each line
 	nonASCII []bool // whether each line has a byte >= 0x80
+	secret   [][2]int
 }
 
 // Format is the syntax a file was written in.
@@ -81,6 +83,46 @@ func (s *Source) Line(n int) (string, bool) {
 		end = s.lines[n] - 1
 	}
 	return strings.TrimSuffix(string(s.Text[s.lines[n-1]:end]), "\r"), true
+}
+
+// Redact hides the bytes [from, to) from every line [Source.Redacted]
+// reports: they hold a secure value.
+func (s *Source) Redact(from, to int) {
+	if s == nil || from >= to {
+		return
+	}
+	s.secret = append(s.secret, [2]int{max(0, from), min(to, len(s.Text))})
+}
+
+// Redacted returns the parts of line n (1-based) that [Source.Redact] hid,
+// in 1-based rune columns.
+func (s *Source) Redacted(n int) []diag.Span {
+	if s == nil || n < 1 || n > len(s.lines) || len(s.secret) == 0 {
+		return nil
+	}
+	start, end := s.lines[n-1], len(s.Text)
+	if n < len(s.lines) {
+		end = s.lines[n] - 1
+	}
+	var out []diag.Span
+	for _, r := range s.secret {
+		from, to := max(r[0], start), min(r[1], end)
+		if from >= to {
+			continue
+		}
+		out = append(out, diag.Span{Start: s.Pos(from).Col, End: s.Pos(to).Col})
+	}
+	// Sorted, with overlapping spans merged.
+	slices.SortFunc(out, func(a, b diag.Span) int { return a.Start - b.Start })
+	merged := out[:0]
+	for _, sp := range out {
+		if n := len(merged); n > 0 && sp.Start <= merged[n-1].End {
+			merged[n-1].End = max(merged[n-1].End, sp.End)
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
 }
 
 // Lookup returns the node at a JSON pointer ("" is the root). Object keys are
@@ -158,4 +200,9 @@ func (ss Sources) Line(file string, n int) (string, bool) {
 		return s.Line(n)
 	}
 	return "", false
+}
+
+// Redacted implements [diag.Redactions].
+func (ss Sources) Redacted(file string, n int) []diag.Span {
+	return ss[file].Redacted(n)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +14,16 @@ import (
 type Sources interface {
 	Line(file string, line int) (string, bool)
 }
+
+// Redactions is implemented by [Sources] that hide parts of their lines
+// (the values of secure parameters): a snippet shows [Mask] in place of
+// each span, and its caret moves to match.
+type Redactions interface {
+	Redacted(file string, line int) []Span
+}
+
+// Span is a part of one line, in 1-based rune columns; End is exclusive.
+type Span struct{ Start, End int }
 
 // SourceMap is a Sources over whole file contents keyed by file name.
 type SourceMap map[string][]byte
@@ -81,6 +92,9 @@ func writeSnippet(w io.Writer, r Range, src Sources) error {
 	if r.End.Line == r.Start.Line && r.End.Col > r.Start.Col {
 		width = r.End.Col - r.Start.Col
 	}
+	if red, ok := src.(Redactions); ok {
+		runes, col, width = redact(runes, red.Redacted(r.File, r.Start.Line), col, width)
+	}
 	// Keep long lines readable: show a window around the caret.
 	start := 0
 	if len(runes) > maxSnippet {
@@ -95,6 +109,64 @@ func writeSnippet(w io.Writer, r Range, src Sources) error {
 	_, err := fmt.Fprintf(w, " %s | %s\n %s | %s%s\n", num, string(runes), pad,
 		strings.Repeat(" ", col), strings.Repeat("^", width))
 	return err
+}
+
+// redact replaces each span of line with [Mask] and moves the caret
+// [col, col+width) (0-based runes) to the same place in the new line: a
+// caret inside a span covers its mask.
+func redact(line []rune, spans []Span, col, width int) ([]rune, int, int) {
+	if len(spans) == 0 {
+		return line, col, width
+	}
+	slices.SortFunc(spans, func(a, b Span) int { return a.Start - b.Start })
+	mask := []rune(Mask)
+	out := make([]rune, 0, len(line))
+	start, end := -1, -1
+	caretEnd := col + width
+	next := 0           // the first rune of line not yet copied
+	at := func(p int) { // before copying rune p, outside every span
+		if p == col && start < 0 {
+			start = len(out)
+		}
+		if p == caretEnd && end < 0 {
+			end = len(out)
+		}
+	}
+	for _, sp := range spans {
+		s, e := max(sp.Start-1, next), min(sp.End-1, len(line))
+		if s >= e {
+			continue
+		}
+		for p := next; p < s; p++ {
+			at(p)
+			out = append(out, line[p])
+		}
+		maskStart := len(out)
+		out = append(out, mask...)
+		for p := s; p < e; p++ {
+			if p == col && start < 0 {
+				start = maskStart
+			}
+			if p > s && p == caretEnd && end < 0 {
+				end = len(out)
+			}
+		}
+		if s == caretEnd && end < 0 {
+			end = maskStart
+		}
+		next = e
+	}
+	for p := next; p < len(line); p++ {
+		at(p)
+		out = append(out, line[p])
+	}
+	if start < 0 {
+		start = len(out)
+	}
+	if end < 0 {
+		end = len(out)
+	}
+	return out, start, max(1, end-start)
 }
 
 // ErrorResponse is ARM's error envelope: {"error": {...}}.

@@ -1,0 +1,75 @@
+package templates
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/armdeploy/armdeploy/templates/diag"
+)
+
+func TestRedactSecureValues(t *testing.T) {
+	tmpl := `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+"contentVersion": "1.0.0.0",
+"parameters": {
+  "pw": {"type": "securestring"},
+  "obj": {"type": "secureObject", "defaultValue": {"k": "DefaultSecret1"}},
+  "name": {"type": "string"}
+},
+"resources": []}`
+	tests := []struct {
+		name    string
+		args    []string
+		file    string // the source whose line 1 is checked
+		want    string // line 1 of file with its redacted spans replaced
+		secrets []string
+	}{
+		{"name=value", []string{"pw=Hunter2Hunter2", "name=plain"}, "-p #1", "pw=*****", []string{"DefaultSecret1", "Hunter2Hunter2"}},
+		{"inline JSON", []string{`{"pw": {"value": "Hunter2Hunter2"}, "name": {"value": "plain"}}`}, "-p #1",
+			`{"pw": {"value": *****}, "name": {"value": "plain"}}`, []string{"DefaultSecret1", "Hunter2Hunter2"}},
+		{"secure object", []string{`{"obj": {"value": {"a": "S1xx", "b": ["S2xx"]}}}`}, "-p #1",
+			`{"obj": {"value": *****}}`, []string{"DefaultSecret1", "S1xx", "S2xx"}},
+		{"a plain parameter stays", []string{"name=plain"}, "-p #1", "name=plain", []string{"DefaultSecret1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, ds := Parse("t.json", []byte(tmpl))
+			if ds.HasErrors() {
+				t.Fatal(ds)
+			}
+			tm, _ := NewTemplate(src)
+			ps := &ParameterSet{Sources: Sources{}}
+			ps.Sources.Add(src)
+			for i, a := range tt.args {
+				vals, psrc, _, err := ReadParameterArg(a, "-p #"+string(rune('1'+i)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ps.Sources.Add(psrc)
+				ps.Add(vals)
+			}
+			secrets := RedactSecureValues(tm, ps)
+			slices.Sort(secrets)
+			if !slices.Equal(secrets, tt.secrets) {
+				t.Errorf("secrets %q, want %q", secrets, tt.secrets)
+			}
+			line, _ := ps.Sources.Line(tt.file, 1)
+			if got := mask(line, ps.Sources.Redacted(tt.file, 1)); got != tt.want {
+				t.Errorf("line 1 shows %q, want %q", got, tt.want)
+			}
+			if line, _ := ps.Sources.Line("t.json", 5); !strings.Contains(mask(line, ps.Sources.Redacted("t.json", 5)), `"defaultValue": *****`) {
+				t.Errorf("the secure default is not hidden: %v", ps.Sources.Redacted("t.json", 5))
+			}
+		})
+	}
+}
+
+// mask replaces the redacted spans of line with *****.
+func mask(line string, spans []diag.Span) string {
+	r := []rune(line)
+	for i := len(spans) - 1; i >= 0; i-- {
+		s := spans[i]
+		r = append(r[:s.Start-1], append([]rune("*****"), r[s.End-1:]...)...)
+	}
+	return string(r)
+}
