@@ -47,6 +47,7 @@ func (c Call) Errorf(kind ErrorKind, format string, args ...any) error {
 }
 
 func (c Call) newError(kind ErrorKind, msg string) *Error {
+	msg = c.s.redactMessage(msg)
 	return &Error{Kind: kind, Message: msg, Function: c.site.name, Range: c.site.rng, Expression: c.site.src}
 }
 

@@ -48,6 +48,11 @@ var objectFunctions = []*Function{
 // parseJSON parses text for json() and base64ToJson().
 func (c Call) parseJSON(text string) (Value, error) {
 	v, err := ParseJSON(text)
+	if err != nil && c.s.redactMessage(text) != text {
+		// The parser's reason would quote a piece of the secret.
+		return Null, c.Errorf(ErrArgumentValue, "The template language function '%s' parameter is not valid. The provided value '%s' cannot be parsed.%s",
+			c.Name(), text, usage)
+	}
 	if err != nil {
 		return Null, c.Errorf(ErrArgumentValue, "The template language function '%s' parameter is not valid. The provided value '%s' cannot be parsed: '%s'.%s",
 			c.Name(), text, err.Error(), usage)

@@ -22,6 +22,9 @@ type Session struct {
 	vms    vmStack
 	args   []Value
 	frames []lambdaFrame
+	// secrets are the strings of the secure arguments of the calls
+	// running: error messages made during them mask them.
+	secrets []string
 }
 
 // lambdaFrame binds the parameters of one running lambda.
@@ -114,16 +117,21 @@ func (s *Session) invoke(site *callSite, raw []any) (Value, error) {
 		s.truncateArgs(base)
 		return UnknownValue(site.text()), nil
 	}
+	secrets := len(s.secrets)
 	if flags&flagSecure != 0 {
 		for i := range args {
+			s.secrets = appendSecrets(s.secrets, args[i], false)
 			args[i] = args[i].Unsecure()
 		}
 	}
 	v, err := fn.Impl(Call{s, site}, args)
 	s.truncateArgs(base)
 	if err != nil {
-		return Null, Call{s, site}.wrap(err)
+		err = Call{s, site}.wrap(err)
+		s.secrets = s.secrets[:secrets]
+		return Null, err
 	}
+	s.secrets = s.secrets[:secrets]
 	if flags&flagSecure != 0 && !fn.plain {
 		v = Secure(v)
 	}
