@@ -541,7 +541,8 @@ func Put(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, cu
 	sub, group := scopeOf(r.ID)
 	req := &providers.Request{ID: r.ID, Type: r.Type, Name: r.Name, APIVersion: r.APIVersion,
 		SubscriptionID: sub, ResourceGroup: group, TenantID: tenant, Body: body, Current: current, Store: store, Now: now}
-	return providers.For(typeOf(r)).Put(ctx, req)
+	res, err := providers.For(typeOf(r)).Put(ctx, req)
+	return redactResult(res, err, payload)
 }
 
 // typeOf is the type a resource's provider serves: the type its id names

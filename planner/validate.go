@@ -78,7 +78,9 @@ func ValidateBodies(rs []*evaluator.Resource) diag.Diagnostics {
 		if !known || err != nil {
 			continue // reported on the literal declaration
 		}
+		secrets := evaluator.SecretStrings(evaluator.ObjectValue(r.Fields))
 		for _, v := range vs {
+			v.Message = diag.RedactText(v.Message, secrets)
 			n, _ := templates.Lookup(r.Decl.Node, v.Pointer)
 			d := diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate, Range: n.Range(),
 				Path: r.Decl.Pointer + v.Pointer, Target: templates.PathOf(r.Decl.Pointer + v.Pointer),
