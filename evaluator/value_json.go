@@ -112,11 +112,22 @@ func appendJSON(buf []byte, v Value, quote byte, redact bool) []byte {
 
 // appendQuoted writes s as a JSON string literal delimited by quote, escaping
 // the quote character, backslash and control characters (Newtonsoft's
-// default escaping).
+// default escaping). Bytes that are not UTF-8 become U+FFFD, as
+// encoding/json writes them, so that the output is always valid UTF-8.
 func appendQuoted(buf []byte, s string, quote byte) []byte {
 	buf = append(buf, quote)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				buf = utf8.AppendRune(buf, utf8.RuneError)
+			} else {
+				buf = append(buf, s[i:i+size]...)
+			}
+			i += size - 1
+			continue
+		}
 		switch {
 		case c == quote || c == '\\':
 			buf = append(buf, '\\', c)

@@ -71,3 +71,30 @@ func TestWriteTextRedacts(t *testing.T) {
 		})
 	}
 }
+
+func TestWriteJSONIsValidUTF8(t *testing.T) {
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"raw bytes passed through", map[string]any{"a": rawJSON("\"st\xff9\"")}, "{\n  \"a\": \"st\uFFFD9\"\n}\n"},
+		{"valid text unchanged", map[string]any{"a": "€"}, "{\n  \"a\": \"€\"\n}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteJSON(&b, tt.v); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tt.want {
+				t.Errorf("got %q, want %q", b.String(), tt.want)
+			}
+		})
+	}
+}
+
+// rawJSON is JSON written as is, as json.RawMessage is.
+type rawJSON string
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }

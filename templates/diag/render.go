@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -228,10 +229,38 @@ func (ds Diagnostics) Response(code, message string) ErrorResponse {
 	return ErrorResponse{Error: outer}
 }
 
-// WriteJSON writes v as indented JSON without HTML escaping.
+// WriteJSON writes v as indented JSON without HTML escaping. The output is
+// always valid UTF-8: bytes that are not (from a stored body or a
+// MarshalJSON passed through as is) become U+FFFD; in valid JSON they can
+// only stand inside strings.
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(ValidUTF8(buf.Bytes()))
+	return err
+}
+
+// ValidUTF8 returns b with each byte that is not part of a UTF-8 sequence
+// replaced by U+FFFD, as encoding/json replaces them in strings; b itself
+// when it is valid.
+func ValidUTF8(b []byte) []byte {
+	if utf8.Valid(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+8)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
 }
