@@ -136,7 +136,11 @@ func ReadParameterArg(arg, label string) ([]*ParameterValue, *Source, diag.Diagn
 	}
 	name, text, ok := strings.Cut(arg, "=")
 	if !ok || !argName.MatchString(name) {
-		return nil, nil, nil, fmt.Errorf("%w: -p %q is not a parameter file (no such file), a JSON object or NAME=VALUE", ErrUsage, arg)
+		shown := arg
+		if ok {
+			shown = name + "=" + diag.Mask // the value may be a secret
+		}
+		return nil, nil, nil, fmt.Errorf("%w: -p %q is not a parameter file (no such file), a JSON object or NAME=VALUE", ErrUsage, shown)
 	}
 	src := newSource(label, []byte(arg))
 	off := len(name) + 1
