@@ -32,18 +32,6 @@ func appendSecrets(out []string, v Value, marked bool) []string {
 	return out
 }
 
-// RedactError returns err with every secret of v masked in its message
-// when err is an [*Error]; other errors are returned unchanged.
-func RedactError(err error, v Value) error {
-	e, ok := err.(*Error)
-	if !ok || !v.HasSecure() {
-		return err
-	}
-	c := *e
-	c.Message = diag.RedactText(e.Message, SecretStrings(v))
-	return &c
-}
-
 // redactMessage masks in msg the secure arguments of every call running
 // in the session (see [Session.invoke]): an error that quotes an argument
 // quotes "*****" where the argument was secure.
