@@ -153,6 +153,36 @@ ALTER TABLE leases ADD COLUMN principal TEXT NOT NULL DEFAULT '';
 ALTER TABLE leases ADD COLUMN process_start INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE leases ADD COLUMN boot_id TEXT NOT NULL DEFAULT '';
 `,
+	// 5: service principals that 'armdeploy serve' issues tokens to (the
+	// secret kept only as a hash), and the long-running operations the REST
+	// API reports on (what-if results, group deletes, resource PUTs), so
+	// that any server over the store answers a poll.
+	`
+CREATE TABLE service_principals (
+	app_key      TEXT PRIMARY KEY,
+	app_id       TEXT NOT NULL,
+	object_id    TEXT NOT NULL,
+	tenant_id    TEXT NOT NULL,
+	name_key     TEXT NOT NULL UNIQUE,
+	display_name TEXT NOT NULL,
+	secret_hash  TEXT NOT NULL,
+	created      INTEGER NOT NULL
+);
+CREATE INDEX service_principals_by_object ON service_principals (object_id);
+
+CREATE TABLE async_operations (
+	key     TEXT PRIMARY KEY,
+	id      TEXT NOT NULL,
+	scope   TEXT NOT NULL,
+	kind    TEXT NOT NULL,
+	status  TEXT NOT NULL,
+	result  TEXT,
+	error   TEXT,
+	created INTEGER NOT NULL,
+	updated INTEGER NOT NULL
+);
+CREATE INDEX async_operations_by_updated ON async_operations (updated);
+`,
 }
 
 // SchemaVersion returns the schema version this build writes: the number

@@ -12,6 +12,9 @@ import (
 // ErrNotFound is returned (wrapped) when a record does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrExists is returned (wrapped) when a record to create already exists.
+var ErrExists = errors.New("already exists")
+
 // ErrNewerSchema is returned by Open for a store written by a newer
 // armdeploy.
 var ErrNewerSchema = errors.New("the state store was written by a newer armdeploy")
@@ -269,6 +272,25 @@ type Store interface {
 	// wrapping ErrNotFound when there is none); its holder's renewals
 	// and release then do nothing.
 	BreakLease(ctx context.Context, scope string) error
+	// CreateServicePrincipal records a new service principal; one whose
+	// app id or display name (case-insensitive) is taken is an error
+	// wrapping ErrExists.
+	CreateServicePrincipal(ctx context.Context, p *ServicePrincipal) error
+	// ServicePrincipal returns a principal by app id (case-insensitive),
+	// or an error wrapping ErrNotFound.
+	ServicePrincipal(ctx context.Context, appID string) (*ServicePrincipal, error)
+	// ServicePrincipals lists the principals sorted by lower-cased name.
+	ServicePrincipals(ctx context.Context) ([]*ServicePrincipal, error)
+	// DeleteServicePrincipal deletes a principal by app id (an error
+	// wrapping ErrNotFound when there is none).
+	DeleteServicePrincipal(ctx context.Context, appID string) error
+	// PutAsyncOperation creates or replaces a long-running operation's
+	// record; finished records not updated for AsyncOperationTTL are
+	// deleted as it writes.
+	PutAsyncOperation(ctx context.Context, op *AsyncOperation) error
+	// AsyncOperation returns an operation by id (case-insensitive), or an
+	// error wrapping ErrNotFound.
+	AsyncOperation(ctx context.Context, id string) (*AsyncOperation, error)
 	// Export writes the whole store as JSON in a stable order; Import
 	// reads such a document into an empty store.
 	Export(ctx context.Context, w io.Writer) error

@@ -77,6 +77,11 @@ func Run(t *testing.T, open func(t *testing.T) state.Store) {
 		{"Export/ImportRefusesNewer", testImportNewer},
 		{"Export/ImportRefusesGarbage", testImportGarbage},
 		{"Tenancy", testTenancy},
+		{"ServicePrincipal/CreateGetList", testPrincipalCreateGetList},
+		{"ServicePrincipal/Unique", testPrincipalUnique},
+		{"ServicePrincipal/Delete", testPrincipalDelete},
+		{"AsyncOperation/PutGet", testAsyncOperation},
+		{"AsyncOperation/Expiry", testAsyncOperationExpiry},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
