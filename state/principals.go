@@ -30,6 +30,9 @@ type AsyncOperation struct {
 	Scope string
 	// Kind names what runs ("whatIf", "groupDelete", "resourcePut").
 	Kind string
+	// Principal started it: it may read the operation even once the
+	// scope is gone.
+	Principal string
 	// Status is Running, Succeeded, Failed or Canceled.
 	Status string
 	// Result is the body a finished operation returns, or nil.

@@ -77,13 +77,13 @@ func (s *SQLiteStore) DeleteServicePrincipal(ctx context.Context, appID string) 
 	})
 }
 
-const asyncColumns = `id, scope, kind, status, result, error, created, updated`
+const asyncColumns = `id, scope, kind, principal, status, result, error, created, updated`
 
 func scanAsync(row rowScanner) (*AsyncOperation, error) {
 	var op AsyncOperation
 	var result, errJSON sql.NullString
 	var created, updated int64
-	if err := row.Scan(&op.ID, &op.Scope, &op.Kind, &op.Status, &result, &errJSON, &created, &updated); err != nil {
+	if err := row.Scan(&op.ID, &op.Scope, &op.Kind, &op.Principal, &op.Status, &result, &errJSON, &created, &updated); err != nil {
 		return nil, err
 	}
 	op.Result, op.Error = fromJSON(result), fromJSON(errJSON)
@@ -118,12 +118,12 @@ func (s *SQLiteStore) PutAsyncOperation(ctx context.Context, op *AsyncOperation)
 			toNanos(now.Add(-AsyncOperationTTL))); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO async_operations (key, id, scope, kind, status, result, error, created, updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (key) DO UPDATE SET id = excluded.id, scope = excluded.scope, kind = excluded.kind,
+		_, err := tx.ExecContext(ctx, `INSERT INTO async_operations (key, id, scope, kind, principal, status, result, error, created, updated)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET id = excluded.id, scope = excluded.scope, kind = excluded.kind, principal = excluded.principal,
 				status = excluded.status, result = excluded.result, error = excluded.error, updated = excluded.updated,
 				created = CASE WHEN ? THEN async_operations.created ELSE excluded.created END`,
-			lower(op.ID), op.ID, op.Scope, op.Kind, op.Status, jsonArg(op.Result), jsonArg(op.Error),
+			lower(op.ID), op.ID, op.Scope, op.Kind, op.Principal, op.Status, jsonArg(op.Result), jsonArg(op.Error),
 			toNanos(created), toNanos(updated), op.Created.IsZero())
 		return err
 	})

@@ -93,11 +93,11 @@ func testPrincipalDelete(t *testing.T, open opener) {
 
 func testAsyncOperation(t *testing.T, open opener) {
 	s := open(t)
-	op := &state.AsyncOperation{ID: "Op-1", Scope: groupID(sub1, "rg1"), Kind: "whatIf", Status: "Running", Created: t0, Updated: t0}
+	op := &state.AsyncOperation{ID: "Op-1", Scope: groupID(sub1, "rg1"), Kind: "whatIf", Principal: "p1", Status: "Running", Created: t0, Updated: t0}
 	must(t, s.PutAsyncOperation(ctx(t), op))
 	got, err := s.AsyncOperation(ctx(t), "op-1")
 	must(t, err)
-	if got.ID != "Op-1" || got.Status != "Running" || got.Kind != "whatIf" || got.Scope != op.Scope || !got.Created.Equal(t0) || got.Result != nil {
+	if got.ID != "Op-1" || got.Status != "Running" || got.Kind != "whatIf" || got.Principal != "p1" || got.Scope != op.Scope || !got.Created.Equal(t0) || got.Result != nil {
 		t.Errorf("AsyncOperation: got %+v", got)
 	}
 	done := &state.AsyncOperation{ID: "op-1", Scope: op.Scope, Kind: "whatIf", Status: "Succeeded",
