@@ -333,16 +333,21 @@ func intersectionImpl(c Call, args []Value) (Value, error) {
 	switch first := args[0].raw().(type) {
 	case *array:
 		others := make([][]Value, 0, len(args)-1)
+		across := 0 // elements in the other arrays
 		for i := 1; i < len(args); i++ {
 			a, err := c.array(args, i)
 			if err != nil {
 				return Null, err
 			}
 			others = append(others, a)
+			across += len(a)
 		}
 		out := []Value{}
 	elems:
 		for _, e := range first.elems {
+			if err := c.compares(len(out) + across); err != nil {
+				return Null, err
+			}
 			for _, o := range out {
 				if Equal(o, e) {
 					continue elems
@@ -444,7 +449,7 @@ func rangeImpl(c Call, args []Value) (Value, error) {
 	if count < 0 || count > 10000 {
 		return Null, c.valueError("expects its second parameter (count) to be between 0 and 10000. The provided value is '%d'.", count)
 	}
-	if start+count > math.MaxInt32 || start < math.MinInt32 {
+	if start > math.MaxInt32-count || start < math.MinInt32 {
 		return Null, c.valueError("expects the sum of the start index and the count to be at most %d. The provided values are '%d' and '%d'.", math.MaxInt32, start, count)
 	}
 	out := make([]Value, count)
@@ -527,6 +532,9 @@ func unionImpl(c Call, args []Value) (Value, error) {
 		for _, a := range args {
 			elems, _ := a.AsArray()
 			for _, e := range elems {
+				if err := c.compares(len(out)); err != nil {
+					return Null, err
+				}
 				if !containsValue(out, e) {
 					out = append(out, e)
 				}

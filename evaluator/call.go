@@ -146,6 +146,9 @@ func (c Call) callLambda(l *lambdaValue, args ...Value) (Value, error) {
 	if len(args) > len(l.params) {
 		args = args[:len(l.params)]
 	}
+	if !c.s.budgetOf().step() {
+		return Null, c.newError(ErrLimit, c.s.budget.stepsMessage())
+	}
 	return c.s.callLambda(l, args)
 }
 

@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -88,7 +89,11 @@ func dateTimeAddImpl(c Call, args []Value) (Value, error) {
 			return Null, err
 		}
 	}
-	return c.formatTime(dur.addTo(t), format)
+	sum, ok := dur.addTo(t)
+	if !ok {
+		return Null, c.valueError("failed: the added or subtracted value results in an un-representable DateTime; dates run from 0001-01-01 to 9999-12-31.")
+	}
+	return c.formatTime(sum, format)
 }
 
 // dateArg parses argument i as an ISO 8601 date-time.
@@ -124,7 +129,8 @@ func parseDateTime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
+			t = t.UTC()
+			return t, inDateRange(t)
 		}
 	}
 	return time.Time{}, false
@@ -205,17 +211,34 @@ func parseISODuration(s string) (isoDuration, bool) {
 }
 
 // addTo adds the duration as .NET does: years and months first (clamping
-// the day to the end of the month), then the exact remainder.
-func (d isoDuration) addTo(t time.Time) time.Time {
-	sign := 1
+// the day to the end of the month), then the exact remainder. It reports
+// false when a step leaves .NET's range of dates (years 1 to 9999).
+func (d isoDuration) addTo(t time.Time) (time.Time, bool) {
+	sign := 1.0
 	if d.neg {
 		sign = -1
 	}
-	t = addMonths(t, sign*(12*d.years+d.months))
-	exact := time.Duration(d.days)*24*time.Hour + time.Duration(d.hours)*time.Hour +
-		time.Duration(d.minutes)*time.Minute + time.Duration(d.seconds*float64(time.Second))
-	return t.Add(time.Duration(sign) * exact)
+	// Checked in float64 first: no component can then overflow an int or
+	// a time.Duration.
+	months := sign * (12*float64(d.years) + float64(d.months))
+	exact := sign * (86400*float64(d.days) + 3600*float64(d.hours) + 60*float64(d.minutes) + d.seconds)
+	if math.Abs(months) > 12*maxYear || math.Abs(exact) > 366*86400*maxYear || math.IsNaN(exact) {
+		return time.Time{}, false
+	}
+	t = addMonths(t, int(months))
+	if !inDateRange(t) {
+		return time.Time{}, false
+	}
+	whole := math.Trunc(exact)
+	t = t.Add(time.Duration(whole)*time.Second + time.Duration((exact-whole)*float64(time.Second)))
+	return t, inDateRange(t)
 }
+
+// maxYear is the last year of .NET's DateTime.
+const maxYear = 9999
+
+// inDateRange reports whether t is within .NET's DateTime range.
+func inDateRange(t time.Time) bool { y := t.Year(); return y >= 1 && y <= maxYear }
 
 func addMonths(t time.Time, months int) time.Time {
 	if months == 0 {

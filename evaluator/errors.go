@@ -37,6 +37,9 @@ const (
 	ErrExternal
 	// ErrInternal is a bug in the evaluator (a recovered panic).
 	ErrInternal
+	// ErrLimit is an evaluation that went past one of its limits (see
+	// Budget, MaxValueSize).
+	ErrLimit
 )
 
 var errorKindNames = [...]string{
@@ -51,6 +54,7 @@ var errorKindNames = [...]string{
 	ErrNotFound:        "NotFound",
 	ErrExternal:        "External",
 	ErrInternal:        "Internal",
+	ErrLimit:           "LimitExceeded",
 }
 
 // String returns the kind's name.

@@ -134,8 +134,18 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, to place) []*Re
 		return nil
 	}
 	if e.depth+1 > MaxNestingDepth {
+		if !e.opts.Budget.firstTooDeep() {
+			return nil // the first refusal is the error
+		}
 		x.fail(r, &nodeError{n: r.Node, msg: fmt.Sprintf("The nested deployment '%s' is nested more than %d deployments deep.", res.Name, MaxNestingDepth)})
 		return nil
+	}
+	switch e.opts.Budget.enterNested() {
+	case nestedFirstOut:
+		x.fail(r, &nodeError{n: r.Node, msg: fmt.Sprintf("The nested deployment '%s' is one too many: a deployment may expand at most %d nested and linked deployments in all, at every depth.", res.Name, MaxNestedDeployments)})
+		return nil
+	case nestedOut:
+		return nil // the first refusal is the error
 	}
 	scope, err := x.nestedScope(props)
 	if err != nil {
@@ -357,6 +367,10 @@ func (x *expansion) nestedTemplate(res *Resource, r *templates.Resource, props *
 	src, ds, err := templates.ReadFile(file)
 	if err != nil {
 		x.fail(r, &nodeError{n: link, msg: fmt.Sprintf("The linked template '%s' of deployment '%s' cannot be read: %v", path, res.Name, err)})
+		return nil, false
+	}
+	if src != nil && !x.e.opts.Budget.alloc(4*int64(len(src.Text))) {
+		x.fail(r, &nodeError{n: link, msg: x.e.opts.Budget.bytesMessage()})
 		return nil, false
 	}
 	if x.e.opts.Sources != nil {

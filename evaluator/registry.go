@@ -56,6 +56,7 @@ type Function struct {
 	shallow      bool        // only top-level unknown/secure arguments propagate
 	keepUnknown  bool        // the implementation handles unknown arguments itself
 	plain        bool        // the result is never marked secure
+	passThrough  bool        // the result already exists: not charged to the budget (see passThrough)
 	restrictedBy Restriction // sites where the function is not expected
 }
 

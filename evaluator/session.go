@@ -25,6 +25,9 @@ type Session struct {
 	// secrets are the strings of the secure arguments of the calls
 	// running: error messages made during them mask them.
 	secrets []string
+	// budget is what the evaluation may still spend (see Budget); nil
+	// until first needed.
+	budget *Budget
 }
 
 // lambdaFrame binds the parameters of one running lambda.
@@ -92,6 +95,9 @@ func (s *Session) invoke(site *callSite, raw []any) (Value, error) {
 	if fn.restrictedBy&s.ctx.Forbid != 0 {
 		return Null, Call{s, site}.newError(ErrNotAllowed, notExpectedMessage(site.name))
 	}
+	if !s.budgetOf().step() {
+		return Null, Call{s, site}.newError(ErrLimit, s.budget.stepsMessage())
+	}
 	base := len(s.args)
 	var flags uint8
 	for _, a := range raw {
@@ -132,6 +138,9 @@ func (s *Session) invoke(site *callSite, raw []any) (Value, error) {
 		return Null, err
 	}
 	s.secrets = s.secrets[:secrets]
+	if msg := s.spend(fn, site.name, v); msg != "" {
+		return Null, Call{s, site}.newError(ErrLimit, msg)
+	}
 	if flags&flagSecure != 0 && !fn.plain {
 		v = Secure(v)
 	}

@@ -225,6 +225,11 @@ func replaceImpl(c Call, args []Value) (Value, error) {
 	if old == "" {
 		return Null, c.valueError("expects its second parameter to be a non-empty string.")
 	}
+	if len(repl) > len(old) {
+		if n := int64(len(s)) + int64(strings.Count(s, old))*int64(len(repl)-len(old)); n > MaxValueSize {
+			return Null, c.newError(ErrLimit, valueTooLarge(c.Name(), n+2))
+		}
+	}
 	return String(strings.ReplaceAll(s, old, repl)), nil
 }
 

@@ -21,11 +21,18 @@ func formatImpl(c Call, args []Value) (Value, error) {
 		return Null, err
 	}
 	s, msg := compositeFormat(f, args[1:])
+	if msg == errFormatTooLarge {
+		return Null, c.newError(ErrLimit, valueTooLarge(c.Name(), MaxValueSize+1))
+	}
 	if msg != "" {
 		return Null, c.valueError("failed to format the string '%s': %s", f, msg)
 	}
 	return String(s), nil
 }
+
+// errFormatTooLarge is compositeFormat's message for a result that would
+// exceed MaxValueSize; it is never shown.
+const errFormatTooLarge = "\x00too large"
 
 // compositeFormat implements .NET String.Format in the invariant culture.
 // It returns an error message (.NET's wording) instead of an error.
@@ -72,7 +79,7 @@ func compositeFormat(f string, args []Value) (string, string) {
 			width := 0
 			if align != "" {
 				w, err := strconv.Atoi(strings.TrimSpace(align))
-				if err != nil {
+				if err != nil || w >= MaxFormatWidth || w <= -MaxFormatWidth {
 					return "", badFormat
 				}
 				width = w
@@ -82,6 +89,9 @@ func compositeFormat(f string, args []Value) (string, string) {
 				return "", "Format specifier was invalid."
 			}
 			pad := abs(width) - utf16Len(text)
+			if sb.Len()+max(pad, 0)+len(text) > MaxValueSize {
+				return "", errFormatTooLarge
+			}
 			if pad > 0 && width > 0 {
 				sb.WriteString(strings.Repeat(" ", pad))
 			}

@@ -24,6 +24,10 @@ type Options struct {
 	// (templateLink.relativePath), so that diagnostics can show them; nil
 	// means they are not collected.
 	Sources templates.Sources
+	// Budget is what the evaluation may spend (see [Budget]); nil gives
+	// the template a new default budget, which its nested templates
+	// share.
+	Budget *Budget
 }
 
 // Template evaluates the values of one template: parameters (supplied or
@@ -103,12 +107,16 @@ func NewTemplate(t *templates.Template, supplied *templates.ParameterSet, opts O
 	if eng == nil {
 		eng = NewEngine()
 	}
+	if opts.Budget == nil {
+		opts.Budget = NewBudget()
+	}
 	if supplied == nil {
 		supplied = &templates.ParameterSet{}
 	}
 	e := &Template{T: t, opts: opts, eng: eng, supplied: supplied, at: placeOf(&opts.Deployment),
 		params: map[string]*slot{}, vars: map[string]*slot{}, deployments: map[string]Value{}, targets: map[string]string{}}
 	e.sess = eng.NewSession(nil)
+	e.sess.budget = opts.Budget
 	return e
 }
 

@@ -74,11 +74,27 @@ func (e *Template) eval(n *templates.Node, s site) (Value, error) {
 			}
 			out = append(out, v)
 		}
-		return Array(out), nil
+		return e.made(n, Array(out))
 	case templates.Object:
-		return e.evalObject(n, s)
+		v, err := e.evalObject(n, s)
+		if err != nil {
+			return Null, err
+		}
+		return e.made(n, v)
 	}
 	return NodeValue(n), nil
+}
+
+// made charges the budget for a container built from the template value
+// n (a resource body evaluated once per copy, say) and checks its size.
+func (e *Template) made(n *templates.Node, v Value) (Value, error) {
+	if size := v.size(); size > MaxValueSize {
+		return Null, &nodeError{n: n, msg: fmt.Sprintf("The value at this position evaluates to %s bytes; a value may be at most %d bytes, the size limit of a template.", sizeText(size), MaxValueSize)}
+	}
+	if !e.opts.Budget.alloc(v.allocated()) {
+		return Null, &nodeError{n: n, msg: e.opts.Budget.bytesMessage()}
+	}
+	return v, nil
 }
 
 // evalString evaluates text (a string value or an object key of n).

@@ -18,11 +18,13 @@ type Object struct {
 	vals  []Value
 	index map[string]int
 	flags uint8
+	// size is the approximate JSON length of the object (see Value.size).
+	size int64
 }
 
 // NewObject returns an empty object with room for n keys.
 func NewObject(n int) *Object {
-	return &Object{keys: make([]string, 0, n), vals: make([]Value, 0, n)}
+	return &Object{keys: make([]string, 0, n), vals: make([]Value, 0, n), size: 2}
 }
 
 // Len returns the number of keys.
@@ -73,6 +75,7 @@ func (o *Object) Set(key string, v Value) {
 	o.keys = append(o.keys, key)
 	o.vals = append(o.vals, v)
 	o.flags |= v.flags()
+	o.size = addSize(o.size, int64(len(key))+4, v.size())
 	if o.index != nil {
 		lk := strings.ToLower(key)
 		if _, ok := o.index[lk]; !ok {
@@ -100,6 +103,7 @@ func (o *Object) Clone() *Object {
 		keys:  append(make([]string, 0, len(o.keys)+1), o.keys...),
 		vals:  append(make([]Value, 0, len(o.vals)+1), o.vals...),
 		flags: o.flags,
+		size:  o.size,
 	}
 	if o.index != nil {
 		c.buildIndex()
@@ -154,10 +158,13 @@ func (o *Object) buildIndex() {
 	}
 }
 
+// recomputeFlags recomputes the flags and size after a value was replaced.
 func (o *Object) recomputeFlags() {
 	o.flags = 0
-	for _, v := range o.vals {
+	o.size = 2
+	for i, v := range o.vals {
 		o.flags |= v.flags()
+		o.size = addSize(o.size, int64(len(o.keys[i]))+4, v.size())
 	}
 }
 

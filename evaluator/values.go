@@ -78,6 +78,8 @@ type Unknown struct {
 type array struct {
 	elems []Value
 	flags uint8
+	// size is the approximate JSON length of the array (see Value.size).
+	size int64
 }
 
 type secure struct{ v Value }
@@ -112,9 +114,10 @@ func String(s string) Value { return Value{s} }
 // Array returns an array value that takes ownership of elems: the caller must
 // not modify elems afterwards.
 func Array(elems []Value) Value {
-	a := &array{elems: elems}
+	a := &array{elems: elems, size: 2}
 	for _, e := range elems {
 		a.flags |= e.flags()
+		a.size = addSize(a.size, 1, e.size())
 	}
 	return Value{a}
 }
