@@ -229,7 +229,7 @@ func (e *Template) Budget() *Budget { return e.opts.Budget }
 
 // comparesPerStep is how many value comparisons cost one step of the
 // budget (a comparison is much cheaper than a function call).
-const comparesPerStep = 32
+const comparesPerStep = 16
 
 // compares spends the steps of n comparisons made by a function that
 // compares every element with many others (union, intersection), so that

@@ -54,12 +54,78 @@ const selfLinking = `{"$schema":"https://schema.management.azure.com/schemas/201
 // or to overflow, fail with a positioned ARM-style error naming the limit,
 // within the evaluation budget and well under 100 MB.
 func TestHostileTemplates(t *testing.T) {
-	tests := []struct {
-		name string
-		doc  string
-		want string // in the rendered diagnostic
-		at   string // file:line:col prefix the diagnostic must have; "" for any position in t.json
-	}{
+	for _, tt := range hostileTemplates() {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeTemplate(t, tt.doc)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			ds, budget := evaluateFile(t, path)
+			runtime.ReadMemStats(&after)
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > hostileMemory {
+				t.Errorf("allocated %d MB, want < %d MB", alloc>>20, hostileMemory>>20)
+			}
+			steps, bytes := budget.Used()
+			t.Logf("budget used: %d steps, %d bytes; allocated %d KB", steps, bytes, (after.TotalAlloc-before.TotalAlloc)>>10)
+			var found *diag.Diagnostic
+			for i := range ds {
+				if strings.Contains(ds[i].Message, tt.want) {
+					found = &ds[i]
+					break
+				}
+			}
+			if found == nil {
+				t.Fatalf("no diagnostic containing %q in %v", tt.want, ds)
+			}
+			if found.Severity != diag.Error || found.Code != templates.CodeInvalidTemplate {
+				t.Errorf("diagnostic %v: want an InvalidTemplate error", found)
+			}
+			if found.Range.File != path || found.Range.Start.Line == 0 {
+				t.Errorf("diagnostic %v is not positioned in %s", found, path)
+			}
+			if len(ds) > 20 {
+				for _, d := range ds[:5] {
+					t.Log(d.Error())
+				}
+				t.Errorf("%d diagnostics; a limit should be reported a few times, not once per value", len(ds))
+			}
+		})
+	}
+}
+
+// BenchmarkHostileTemplates measures how long each hostile template takes
+// to fail (the issue's bound is one second each).
+func BenchmarkHostileTemplates(b *testing.B) {
+	for _, tt := range hostileTemplates() {
+		b.Run(tt.name, func(b *testing.B) {
+			path := writeTemplate(b, tt.doc)
+			b.ReportAllocs()
+			for b.Loop() {
+				evaluateFile(b, path)
+			}
+		})
+	}
+}
+
+// writeTemplate writes doc as t.json in a new temporary folder.
+func writeTemplate(t testing.TB, doc string) string {
+	path := filepath.Join(t.TempDir(), "t.json")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// hostileCase is a template built to exhaust the evaluator, and the error
+// it must fail with.
+type hostileCase struct {
+	name string
+	doc  string
+	want string // in the diagnostic's message
+}
+
+func hostileTemplates() []hostileCase {
+	return []hostileCase{
 		{name: "self-linking template, three links per level", doc: selfLinking,
 			want: "a deployment may expand at most 500 nested and linked deployments"},
 		{name: "string doubling through variables",
@@ -115,52 +181,11 @@ func TestHostileTemplates(t *testing.T) {
 			"properties":{"copy":[{"name":"a","count":800,"input":{"copy":[{"name":"b","count":800,"input":{"copy":[{"name":"c","count":800,"input":{"x":"[copyIndex('c')]"}}]}}]}}]}}]}`,
 			want: "exceeded their limit of 33554432 bytes in all"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "t.json")
-			if err := os.WriteFile(path, []byte(tt.doc), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			ds, budget := evaluateFile(t, path)
-			runtime.ReadMemStats(&after)
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > hostileMemory {
-				t.Errorf("allocated %d MB, want < %d MB", alloc>>20, hostileMemory>>20)
-			}
-			steps, bytes := budget.Used()
-			t.Logf("budget used: %d steps, %d bytes; allocated %d KB", steps, bytes, (after.TotalAlloc-before.TotalAlloc)>>10)
-			var found *diag.Diagnostic
-			for i := range ds {
-				if strings.Contains(ds[i].Message, tt.want) {
-					found = &ds[i]
-					break
-				}
-			}
-			if found == nil {
-				t.Fatalf("no diagnostic containing %q in %v", tt.want, ds)
-			}
-			if found.Severity != diag.Error || found.Code != templates.CodeInvalidTemplate {
-				t.Errorf("diagnostic %v: want an InvalidTemplate error", found)
-			}
-			if found.Range.File != path || found.Range.Start.Line == 0 {
-				t.Errorf("diagnostic %v is not positioned in %s", found, path)
-			}
-			if len(ds) > 20 {
-				for _, d := range ds[:5] {
-					t.Log(d.Error())
-				}
-				t.Errorf("%d diagnostics; a limit should be reported a few times, not once per value", len(ds))
-			}
-		})
-	}
 }
 
 // evaluateFile expands the template file at path at resource-group scope,
 // resources then outputs, and returns every diagnostic and the budget.
-func evaluateFile(t *testing.T, path string) (diag.Diagnostics, *Budget) {
+func evaluateFile(t testing.TB, path string) (diag.Diagnostics, *Budget) {
 	t.Helper()
 	src, ds, err := templates.ReadFile(path)
 	if err != nil || ds.HasErrors() {
