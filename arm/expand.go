@@ -130,6 +130,9 @@ func (x *Expansion) evaluate(d evaluator.Deployment, s *Service, resolver evalua
 		Now:        s.opts.Now,
 		Random:     s.opts.Random,
 		Sources:    l.Sources,
+
+		ArtifactsRoot: l.artifactsRoot,
+		NoLocalLinks:  l.noLocalLinks,
 	})
 	var ds diag.Diagnostics
 	ds = append(ds, e.CheckValues()...)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 
 	"github.com/armdeploy/armdeploy/schema"
 	"github.com/armdeploy/armdeploy/templates"
@@ -27,6 +28,12 @@ type Template struct {
 	ParametersJSON []byte
 	// LinkURI is deployment().properties.templateLink.uri.
 	LinkURI string
+	// ArtifactsRoot is the folder local template links must resolve
+	// inside; "" means the folder of File.
+	ArtifactsRoot string
+	// NoLocalLinks refuses every local template link: for a template
+	// that has no folder of its own (one a network client sent).
+	NoLocalLinks bool
 }
 
 // Loaded is a template with its parameters, read and checked as far as can
@@ -43,6 +50,10 @@ type Loaded struct {
 	blocked bool
 	// secrets are the supplied secure values: no message may quote them.
 	secrets []string
+	// artifactsRoot and noLocalLinks confine local template links (see
+	// Template).
+	artifactsRoot string
+	noLocalLinks  bool
 }
 
 // load reads the template and every parameter argument and runs the checks
@@ -50,7 +61,13 @@ type Loaded struct {
 // parameter values. It collects every problem; only I/O failures and
 // malformed arguments are returned as errors.
 func load(t *Template) (*Loaded, error) {
-	l := &Loaded{Params: &templates.ParameterSet{}, Sources: templates.Sources{}}
+	l := &Loaded{Params: &templates.ParameterSet{}, Sources: templates.Sources{},
+		artifactsRoot: t.ArtifactsRoot, noLocalLinks: t.NoLocalLinks}
+	if t.ArtifactsRoot != "" {
+		if fi, err := os.Stat(t.ArtifactsRoot); err != nil || !fi.IsDir() {
+			return nil, badRequest("the artifacts root %s is not a folder", t.ArtifactsRoot)
+		}
+	}
 	var src *templates.Source
 	var ds diag.Diagnostics
 	if t.Content != nil {
@@ -60,6 +77,8 @@ func load(t *Template) (*Loaded, error) {
 		src, ds, err = templates.ReadFile(t.File)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, badRequest("the template file %s does not exist", t.File)
+		} else if errors.Is(err, templates.ErrNotRegular) {
+			return nil, badRequest("the template file %v", err)
 		} else if err != nil {
 			return nil, err
 		}
@@ -79,7 +98,7 @@ func load(t *Template) (*Loaded, error) {
 	}
 	for i, arg := range args {
 		values, psrc, ds, err := templates.ReadParameterArg(arg, fmt.Sprintf("-p #%d", i+1))
-		if errors.Is(err, templates.ErrUsage) || errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, templates.ErrUsage) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, templates.ErrNotRegular) {
 			return nil, &Error{Code: "InvalidRequestContent", Message: err.Error(), Status: 400, BadRequest: true}
 		} else if err != nil {
 			return nil, err

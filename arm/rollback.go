@@ -39,7 +39,8 @@ func (s *Service) rollback(ctx context.Context, req *DeploymentRequest, failed *
 	again := *req
 	again.Name = d.Name
 	again.Template = Template{File: filepath.Join(filepath.Dir(req.Template.File), d.TemplateName), Content: d.Template,
-		ParametersJSON: rollbackParameters(d.Parameters)}
+		ParametersJSON: rollbackParameters(d.Parameters),
+		ArtifactsRoot:  req.Template.ArtifactsRoot, NoLocalLinks: req.Template.NoLocalLinks}
 	again.Apply.RollbackOnError = false
 	again.Apply.OnStart = nil
 	res, err := s.CreateOrUpdate(ctx, &again)

@@ -3,7 +3,6 @@ package evaluator
 import (
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"github.com/armdeploy/armdeploy/templates"
@@ -350,11 +349,13 @@ func (x *expansion) nestedTemplate(res *Resource, r *templates.Resource, props *
 	}
 	rel, _ := lv.Get("relativePath")
 	path, _ := rel.AsString()
-	if path == "" || filepath.IsAbs(path) || strings.Contains(path, "://") {
+	if refused := x.refusedLink(res, lv, path); refused != "" {
+		x.fail(r, &nodeError{n: link, msg: refused})
+		return nil, false
+	}
+	if path == "" || strings.Contains(path, "://") {
 		what := "a URI"
-		if path != "" {
-			what = "an absolute path"
-		} else if id, ok := lv.Get("id"); ok && !id.IsNull() {
+		if id, ok := lv.Get("id"); ok && !id.IsNull() && path == "" {
 			what = "a template spec"
 		}
 		x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Warning, Code: CodeLinkedTemplateUnsupported, Range: link.Range(),
@@ -362,11 +363,9 @@ func (x *expansion) nestedTemplate(res *Resource, r *templates.Resource, props *
 			Message: fmt.Sprintf("The nested deployment '%s' links its template by %s, which armdeploy does not fetch offline; its resources are not expanded. Use templateLink.relativePath to a local file.", res.Name, what)})
 		return nil, false
 	}
-	base := filepath.Dir(r.Node.Source().Name)
-	file := filepath.Join(base, filepath.FromSlash(path))
-	src, ds, err := templates.ReadFile(file)
+	src, ds, err := x.readLink(r, path)
 	if err != nil {
-		x.fail(r, &nodeError{n: link, msg: fmt.Sprintf("The linked template '%s' of deployment '%s' cannot be read: %v", path, res.Name, err)})
+		x.fail(r, &nodeError{n: link, msg: fmt.Sprintf("The linked template '%s' of deployment '%s' %v", path, res.Name, err)})
 		return nil, false
 	}
 	if src != nil && !x.e.opts.Budget.alloc(4*int64(len(src.Text))) {

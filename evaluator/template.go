@@ -20,6 +20,13 @@ type Options struct {
 	// Random feeds newGuid().
 	Random   io.Reader
 	Resolver Resolver
+	// ArtifactsRoot is the folder local template links
+	// (templateLink.relativePath) must resolve inside; "" means the folder
+	// of the root template's file.
+	ArtifactsRoot string
+	// NoLocalLinks refuses every local template link (for a template with
+	// no folder of its own, such as one a network client sent).
+	NoLocalLinks bool
 	// Sources collects the files that nested deployments load
 	// (templateLink.relativePath), so that diagnostics can show them; nil
 	// means they are not collected.

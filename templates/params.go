@@ -109,7 +109,9 @@ var argName = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$.\-]*$`)
 func ReadParameterArg(arg, label string) ([]*ParameterValue, *Source, diag.Diagnostics, error) {
 	readFile := func(path string) ([]*ParameterValue, *Source, diag.Diagnostics, error) {
 		src, ds, err := ReadFile(path)
-		if err != nil {
+		if nr := (*NotRegularError)(nil); errors.As(err, &nr) {
+			return nil, nil, nil, fmt.Errorf("the parameters file %w", err)
+		} else if err != nil {
 			return nil, nil, nil, fmt.Errorf("parameters %s: %w", path, err)
 		}
 		if src == nil || src.Root == nil {

@@ -3,7 +3,6 @@ package templates
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,24 +21,28 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // ReadFile reads a file of at most [MaxFileSize] bytes and parses it. A
 // larger file is refused before it is read, so a huge or endless file costs
-// nothing. A file that cannot be opened is an error, not a diagnostic.
+// nothing. A file that cannot be opened is an error, not a diagnostic; so
+// is anything but a regular file (a *[NotRegularError]), refused before it
+// is opened: a named pipe would block for ever and a device never ends.
 func ReadFile(path string) (*Source, diag.Diagnostics, error) {
-	f, err := os.Open(path)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, &NotRegularError{Path: path, What: fileKind(fi.Mode())}
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, diag.Diagnostics{tooLarge(path, fi.Size())}, nil
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, nil, fmt.Errorf("%s is a directory, not a template file", path)
-	} else if err == nil && fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
-		return nil, diag.Diagnostics{tooLarge(path, fi.Size())}, nil
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, diag.Diagnostics{tooLarge(path, -1)}, nil
+	data, ds, err := readOpened(f, path, fi)
+	if err != nil || ds != nil {
+		return nil, ds, err
 	}
 	src, ds := Parse(path, data)
 	return src, ds, nil

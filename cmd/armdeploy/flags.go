@@ -25,6 +25,9 @@ type deploymentFlags struct {
 	Name            string
 	// ValidationLevel is validate's and what-if's --validation-level.
 	ValidationLevel string
+	// ArtifactsRoot is --artifacts-root: the folder local template links
+	// must stay inside (default: the template file's folder).
+	ArtifactsRoot string
 	// level is the scope the command deploys at: "group" (the default),
 	// "sub", "mg" or "tenant".
 	level         string
@@ -54,6 +57,8 @@ func (f *deploymentFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+arm.DefaultSubscription+")")
 	fl.StringVar(&f.Tenant, "tenant", "", "the tenant id (default "+arm.DefaultTenant+")")
 	fl.StringVarP(&f.Name, "name", "n", "", "the deployment name (default: the template file's base name)")
+	fl.StringVar(&f.ArtifactsRoot, "artifacts-root", "",
+		"the folder linked templates (templateLink.relativePath) must stay inside (default: the template file's folder)")
 }
 
 // registerValidationLevel adds validate's and what-if's
@@ -149,7 +154,7 @@ func scopeAt(level, subscription, group, managementGroup string) arm.Scope {
 // request is the arm request the flags describe.
 func (f *deploymentFlags) request(io *IOStreams) *arm.DeploymentRequest {
 	return &arm.DeploymentRequest{Scope: f.scope(), Name: f.Name, Location: f.Location, Principal: io.Principal, ValidationLevel: f.ValidationLevel,
-		Template:          arm.Template{File: f.TemplateFile, Parameters: f.Parameters},
+		Template:          arm.Template{File: f.TemplateFile, Parameters: f.Parameters, ArtifactsRoot: f.ArtifactsRoot},
 		ScopeFromTemplate: f.level == "auto" && f.ResourceGroup == "" && f.ManagementGroup == ""}
 }
 
