@@ -115,6 +115,7 @@ func ReadParameterArg(arg, label string) ([]*ParameterValue, *Source, diag.Diagn
 			return nil, nil, nil, fmt.Errorf("parameters %s: %w", path, err)
 		}
 		if src == nil || src.Root == nil {
+			RedactUnparsed(src)
 			return nil, src, ds, nil
 		}
 		pf, more := NewParameterFile(src)
@@ -126,6 +127,7 @@ func ReadParameterArg(arg, label string) ([]*ParameterValue, *Source, diag.Diagn
 	case strings.HasPrefix(strings.TrimSpace(arg), "{"):
 		src, ds := Parse(label, []byte(arg))
 		if src.Root == nil {
+			RedactUnparsed(src)
 			return nil, src, ds, nil
 		}
 		pf, more := NewParameterFile(src)

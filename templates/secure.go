@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	"slices"
 
 	"github.com/armdeploy/armdeploy/templates/diag"
@@ -82,5 +83,55 @@ func redactProblems(probs []problem, v *Node) {
 	for i := range probs {
 		probs[i].msg = diag.RedactText(probs[i].msg, secrets)
 		probs[i].path = diag.RedactText(probs[i].path, secrets)
+	}
+}
+
+// RedactUnparsed hides every value of a parameter source that could not be
+// parsed: which parameters are secure is not known, so snippets of it show
+// its structure and keys but none of its values. JSON string literals are
+// hidden unless a ':' follows them (a key); in YAML, what follows the first
+// ": " or "- " of each line.
+func RedactUnparsed(src *Source) {
+	if src == nil || src.Root != nil {
+		return
+	}
+	text := src.Text
+	if src.Format == FormatYAML {
+		line := 0
+		for line < len(text) {
+			end := bytes.IndexByte(text[line:], '\n')
+			if end < 0 {
+				end = len(text) - line
+			}
+			l := text[line : line+end]
+			if i := bytes.Index(l, []byte(": ")); i >= 0 {
+				src.Redact(line+i+2, line+end)
+			} else if t := bytes.TrimLeft(l, " \t"); bytes.HasPrefix(t, []byte("- ")) {
+				src.Redact(line+end-len(t)+2, line+end)
+			}
+			line += end + 1
+		}
+		return
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] != '"' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && text[j] != '"' && text[j] != '\n' {
+			if text[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		end := min(j, len(text))
+		k := end + 1
+		for k < len(text) && (text[k] == ' ' || text[k] == '\t') {
+			k++
+		}
+		if k >= len(text) || text[k] != ':' {
+			src.Redact(i+1, end)
+		}
+		i = end
 	}
 }

@@ -1,6 +1,8 @@
 package templates
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -72,4 +74,46 @@ func mask(line string, spans []diag.Span) string {
 		r = append(r[:s.Start-1], append([]rune("*****"), r[s.End-1:]...)...)
 	}
 	return string(r)
+}
+
+// TestRedactUnparsed: a parameter source that does not parse shows its
+// keys and structure in snippets, never a value (any may be secure).
+func TestRedactUnparsed(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, file, text string
+		want             []string // the masked lines
+	}{
+		{name: "inline JSON, unterminated", text: `{"pw": {"value": "Sup3rS3cret"`,
+			want: []string{`{"pw": {"value": "*****"`}},
+		{name: "JSON file with a trailing comma and escapes", file: "p.json",
+			text: "{\"parameters\": {\"pw\": {\"value\": \"Sup3r\\\"S3cret\" }, }\n",
+			want: []string{`{"parameters": {"pw": {"value": "*****" }, }`}},
+		{name: "JSON array values", file: "a.json", text: "{\"parameters\": {\"x\": {\"value\": [\"Sup3rS3cret\", 1]\n",
+			want: []string{`{"parameters": {"x": {"value": ["*****", 1]`}},
+		{name: "YAML file", file: "p.yaml", text: "parameters:\n  pw:\n    value: Sup3rS3cret\n   bad: [\n  - Sup3rS3cret\n",
+			want: []string{"parameters:", "  pw:", "    value: *****", "   bad: *****", "  - *****"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			arg := tt.text
+			if tt.file != "" {
+				path := filepath.Join(dir, tt.file)
+				if err := os.WriteFile(path, []byte(tt.text), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				arg = "@" + path
+			}
+			_, src, ds, err := ReadParameterArg(arg, "-p #1")
+			if err != nil || !ds.HasErrors() || src == nil || src.Root != nil {
+				t.Fatalf("want an unparsable source: err %v, diagnostics %v", err, ds)
+			}
+			for i, want := range tt.want {
+				line, _ := src.Line(i + 1)
+				if got := mask(line, src.Redacted(i+1)); got != want {
+					t.Errorf("line %d = %q, want %q", i+1, got, want)
+				}
+			}
+		})
+	}
 }
