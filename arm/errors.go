@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/armdeploy/armdeploy/providers"
+	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
 // Error is an ARM error as the REST API returns it inside {"error": ...}.
@@ -13,6 +14,9 @@ type Error struct {
 	Message string   `json:"message"`
 	Target  string   `json:"target,omitempty"`
 	Details []*Error `json:"details,omitempty"`
+	// AdditionalInfo holds a template error's position
+	// (TemplateViolation).
+	AdditionalInfo []diag.AdditionalInfo `json:"additionalInfo,omitempty"`
 	// Status is the HTTP status the REST API answers with (400 when 0).
 	Status int `json:"-"`
 	// Resource is the id of the resource an inner error of a preflight

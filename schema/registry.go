@@ -249,3 +249,14 @@ func SupportedAPIVersions(resourceType string) []string {
 	}
 	return slices.Clone(rt.Versions)
 }
+
+// RegisteredTypes returns every resource type the registry knows, in its
+// canonical spelling, sorted case-insensitively.
+func RegisteredTypes() []string {
+	out := make([]string, 0, len(resourceTypes))
+	for _, rt := range resourceTypes {
+		out = append(out, rt.Type)
+	}
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return out
+}
