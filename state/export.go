@@ -148,21 +148,17 @@ func parseTime(what, s string) (time.Time, error) {
 // first) with their operations by sequence, role assignments by id; so
 // Export after Import of an export gives the same bytes.
 func (s *SQLiteStore) Export(ctx context.Context, w io.Writer) error {
-	doc := exportDoc{Version: ExportVersion, SchemaVersion: SchemaVersion(),
-		Tenants: []exportTenant{}, Subscriptions: []exportSub{}, ResourceGroups: []exportGroup{},
-		Resources: []exportResource{}, Deployments: []exportDeployment{}, RoleAssignments: []exportAssignment{}}
+	doc := newExportDoc()
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'lineage'`).Scan(&doc.Lineage); err != nil {
 			return fmt.Errorf("lineage: %w", err)
 		}
 		if err := eachRow(ctx, tx, `SELECT id, display_name, created FROM tenants ORDER BY key`, func(r *sql.Rows) error {
-			var t exportTenant
-			var created int64
-			if err := r.Scan(&t.ID, &t.DisplayName, &created); err != nil {
+			t, err := scanTenant(r)
+			if err != nil {
 				return err
 			}
-			t.Created = formatTime(fromNanos(created))
-			doc.Tenants = append(doc.Tenants, t)
+			doc.Tenants = append(doc.Tenants, exportOfTenant(t))
 			return nil
 		}); err != nil {
 			return err
@@ -172,8 +168,7 @@ func (s *SQLiteStore) Export(ctx context.Context, w io.Writer) error {
 			if err != nil {
 				return err
 			}
-			doc.Subscriptions = append(doc.Subscriptions, exportSub{ID: sub.ID, TenantID: sub.TenantID,
-				DisplayName: sub.DisplayName, State: sub.State, Created: formatTime(sub.Created)})
+			doc.Subscriptions = append(doc.Subscriptions, exportOfSub(sub))
 			return nil
 		}); err != nil {
 			return err
@@ -183,8 +178,7 @@ func (s *SQLiteStore) Export(ctx context.Context, w io.Writer) error {
 			if err != nil {
 				return err
 			}
-			doc.ResourceGroups = append(doc.ResourceGroups, exportGroup{SubscriptionID: g.SubscriptionID,
-				Name: g.Name, Location: g.Location, Tags: g.Tags, ManagedBy: g.ManagedBy, Created: formatTime(g.Created)})
+			doc.ResourceGroups = append(doc.ResourceGroups, exportOfGroup(g))
 			return nil
 		}); err != nil {
 			return err
@@ -194,10 +188,7 @@ func (s *SQLiteStore) Export(ctx context.Context, w io.Writer) error {
 			if err != nil {
 				return err
 			}
-			doc.Resources = append(doc.Resources, exportResource{ID: res.ID, SubscriptionID: res.SubscriptionID,
-				ResourceGroup: res.ResourceGroup, Type: res.Type, Name: res.Name, Location: res.Location,
-				Parent: res.Parent, APIVersion: res.APIVersion, Deployment: res.Deployment, ETag: res.ETag,
-				Created: formatTime(res.Created), Updated: formatTime(res.Updated), Body: res.Body, Request: res.Request})
+			doc.Resources = append(doc.Resources, exportOfResource(res))
 			return nil
 		}); err != nil {
 			return err
@@ -224,23 +215,11 @@ func (s *SQLiteStore) Export(ctx context.Context, w io.Writer) error {
 			return err
 		}
 		for _, dr := range deps {
-			d := dr.d
-			ops, err := queryOperations(ctx, tx, dr.seq, d)
+			ops, err := queryOperations(ctx, tx, dr.seq, dr.d)
 			if err != nil {
 				return err
 			}
-			ed := exportDeployment{ManagementGroup: d.ManagementGroup, SubscriptionID: d.SubscriptionID,
-				ResourceGroup: d.ResourceGroup, Name: d.Name,
-				Scope: d.Scope().Level(), TemplateHash: d.TemplateHash, Mode: d.Mode, Status: d.Status,
-				CorrelationID: d.CorrelationID, Started: formatTime(d.Started), Finished: formatTime(d.Finished),
-				Parameters: d.Parameters, Outputs: d.Outputs, OutputResources: d.OutputResources, Error: d.Error,
-				Template: string(d.Template), TemplateName: d.TemplateName, CancelRequested: dr.cancel}
-			for _, op := range ops {
-				ed.Operations = append(ed.Operations, exportOperation{Sequence: op.Sequence, OperationID: op.OperationID,
-					ResourceID: op.ResourceID, ResourceType: op.ResourceType, ProvisioningOperation: op.ProvisioningOperation,
-					Status: op.Status, Started: formatTime(op.Started), Duration: op.Duration.String(), Error: op.Error})
-			}
-			doc.Deployments = append(doc.Deployments, ed)
+			doc.Deployments = append(doc.Deployments, exportOfDeployment(dr.d, dr.cancel, ops))
 		}
 		all, err := queryAssignments(ctx, tx, `SELECT id, scope, principal_id, role_definition_id, created
 			FROM role_assignments ORDER BY key`)
@@ -248,18 +227,70 @@ func (s *SQLiteStore) Export(ctx context.Context, w io.Writer) error {
 			return err
 		}
 		for _, a := range all {
-			doc.RoleAssignments = append(doc.RoleAssignments, exportAssignment{ID: a.ID, Scope: a.Scope,
-				PrincipalID: a.PrincipalID, RoleDefinitionID: a.RoleDefinitionID, Created: formatTime(a.Created)})
+			doc.RoleAssignments = append(doc.RoleAssignments, exportOfAssignment(a))
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("export state: %w", err)
 	}
+	return encodeExport(w, &doc)
+}
+
+func newExportDoc() exportDoc {
+	return exportDoc{Version: ExportVersion, SchemaVersion: SchemaVersion(),
+		Tenants: []exportTenant{}, Subscriptions: []exportSub{}, ResourceGroups: []exportGroup{},
+		Resources: []exportResource{}, Deployments: []exportDeployment{}, RoleAssignments: []exportAssignment{}}
+}
+
+// encodeExport writes the document as every store does: indented, HTML
+// characters as they are.
+func encodeExport(w io.Writer, doc *exportDoc) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+func exportOfTenant(t *Tenant) exportTenant {
+	return exportTenant{ID: t.ID, DisplayName: t.DisplayName, Created: formatTime(t.Created)}
+}
+
+func exportOfSub(sub *Subscription) exportSub {
+	return exportSub{ID: sub.ID, TenantID: sub.TenantID, DisplayName: sub.DisplayName, State: sub.State,
+		Created: formatTime(sub.Created)}
+}
+
+func exportOfGroup(g *ResourceGroup) exportGroup {
+	return exportGroup{SubscriptionID: g.SubscriptionID, Name: g.Name, Location: g.Location, Tags: g.Tags,
+		ManagedBy: g.ManagedBy, Created: formatTime(g.Created)}
+}
+
+func exportOfResource(res *Resource) exportResource {
+	return exportResource{ID: res.ID, SubscriptionID: res.SubscriptionID,
+		ResourceGroup: res.ResourceGroup, Type: res.Type, Name: res.Name, Location: res.Location,
+		Parent: res.Parent, APIVersion: res.APIVersion, Deployment: res.Deployment, ETag: res.ETag,
+		Created: formatTime(res.Created), Updated: formatTime(res.Updated), Body: res.Body, Request: res.Request}
+}
+
+func exportOfDeployment(d *Deployment, cancel bool, ops []*Operation) exportDeployment {
+	ed := exportDeployment{ManagementGroup: d.ManagementGroup, SubscriptionID: d.SubscriptionID,
+		ResourceGroup: d.ResourceGroup, Name: d.Name,
+		Scope: d.Scope().Level(), TemplateHash: d.TemplateHash, Mode: d.Mode, Status: d.Status,
+		CorrelationID: d.CorrelationID, Started: formatTime(d.Started), Finished: formatTime(d.Finished),
+		Parameters: d.Parameters, Outputs: d.Outputs, OutputResources: d.OutputResources, Error: d.Error,
+		Template: string(d.Template), TemplateName: d.TemplateName, CancelRequested: cancel}
+	for _, op := range ops {
+		ed.Operations = append(ed.Operations, exportOperation{Sequence: op.Sequence, OperationID: op.OperationID,
+			ResourceID: op.ResourceID, ResourceType: op.ResourceType, ProvisioningOperation: op.ProvisioningOperation,
+			Status: op.Status, Started: formatTime(op.Started), Duration: op.Duration.String(), Error: op.Error})
+	}
+	return ed
+}
+
+func exportOfAssignment(a *RoleAssignment) exportAssignment {
+	return exportAssignment{ID: a.ID, Scope: a.Scope, PrincipalID: a.PrincipalID,
+		RoleDefinitionID: a.RoleDefinitionID, Created: formatTime(a.Created)}
 }
 
 // rowWithPrefix scans leading columns (seq, cancel_requested) before the
@@ -348,20 +379,27 @@ func checkEmpty(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	if counts != [6]int{} {
-		var held []string
-		for i, what := range []string{"tenant", "subscription", "resource group", "resource", "deployment", "role assignment"} {
-			switch {
-			case counts[i] == 1:
-				held = append(held, "1 "+what)
-			case counts[i] > 1:
-				held = append(held, fmt.Sprintf("%d %ss", counts[i], what))
-			}
-		}
-		return fmt.Errorf("%w: it holds %s; import into a new store (--state or %s)",
-			ErrNotEmpty, strings.Join(held, ", "), EnvPath)
+	return notEmpty(counts)
+}
+
+// notEmpty is the error of an import into a store that holds the
+// records counted (tenants, subscriptions, groups, resources, deployments,
+// role assignments), or nil for an empty one.
+func notEmpty(counts [6]int) error {
+	if counts == [6]int{} {
+		return nil
 	}
-	return nil
+	var held []string
+	for i, what := range []string{"tenant", "subscription", "resource group", "resource", "deployment", "role assignment"} {
+		switch {
+		case counts[i] == 1:
+			held = append(held, "1 "+what)
+		case counts[i] > 1:
+			held = append(held, fmt.Sprintf("%d %ss", counts[i], what))
+		}
+	}
+	return fmt.Errorf("%w: it holds %s; import into a new store (--state or %s)",
+		ErrNotEmpty, strings.Join(held, ", "), EnvPath)
 }
 
 // compactJSON returns m without insignificant white space (the export

@@ -63,13 +63,13 @@ var (
 // Open opens the store at path, creating the file and its folder on first
 // use, and applies the schema migrations it lacks. A store written by a
 // newer armdeploy is refused with an error wrapping [ErrNewerSchema].
-// Paths that are URLs (postgres://...) are not supported yet.
+// A URL (postgres://...) is refused: [OpenStore] opens any location.
 func Open(path string) (*SQLiteStore, error) {
 	switch {
 	case path == "":
 		return nil, errors.New("open state: no path")
 	case strings.Contains(path, "://"):
-		return nil, fmt.Errorf("open state %s: only SQLite files are supported; PostgreSQL stores are not implemented yet", path)
+		return nil, fmt.Errorf("open state %s: not a SQLite file; a PostgreSQL store is a postgres:// or postgresql:// DSN", Describe(path))
 	case strings.ContainsAny(path, "?#"):
 		return nil, fmt.Errorf("open state %s: the path must not contain '?' or '#'", path)
 	}
