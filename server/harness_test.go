@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -120,7 +121,7 @@ func newEnv(t *testing.T, path string, opts ...envOption) *env {
 		Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 			cloud.ResourceManager: {Endpoint: e.base, Audience: "https://management.core.windows.net/"},
 		}}
-	e.owner = e.principal("owner-sp")
+	e.owner = e.principal("owner-" + uuid.NewString()[:8])
 	e.grant(e.owner.ObjectID, owner, "/subscriptions/"+sub)
 	return e
 }
@@ -257,3 +258,14 @@ func errorCode(err error) (int, string) {
 	}
 	return 0, ""
 }
+
+// newRequest is a request with a bearer token.
+func newRequest(e *env, method, path, token string) (*http.Request, error) {
+	r, err := http.NewRequest(method, e.base+path, nil)
+	if err == nil && token != "" {
+		r.Header.Set("Authorization", "Bearer "+token)
+	}
+	return r, err
+}
+
+func base64URL(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }

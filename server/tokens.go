@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -17,6 +16,12 @@ import (
 // (/{tenant}/oauth2/v2.0/token with its OpenID configuration, for
 // azidentity, Terraform and Pulumi). Tokens are HS256 JWTs whose oid is
 // the principal that arm checks.
+
+func init() {
+	// Azure's tokens carry one audience as a string, not an array;
+	// clients that read the token (azurerm) expect that.
+	jwt.MarshalSingleStringAsArray = false
+}
 
 // claims are the access token's claims.
 type claims struct {
@@ -167,10 +172,4 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (string, b
 	}
 	setPrincipal(w, c.OID)
 	return c.OID, true
-}
-
-// jsonBody is an encoder for tests and handlers: v as JSON bytes.
-func jsonBody(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
 }
