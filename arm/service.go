@@ -3,9 +3,7 @@ package arm
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -77,11 +75,12 @@ func New(st state.Store, opts Options) *Service {
 	return s
 }
 
-// Open opens the store at path (created on first use), wraps it in a
+// Open opens the store at path (created on first use; a postgres:// DSN
+// names a PostgreSQL database, see [state.OpenStore]), wraps it in a
 // service and closes the deployments whose process ended before they
 // finished.
 func Open(ctx context.Context, path string, opts Options) (*Service, error) {
-	st, err := state.Open(state.ResolvePath(path))
+	st, err := state.OpenStore(ctx, state.ResolvePath(path))
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +96,7 @@ func Open(ctx context.Context, path string, opts Options) (*Service, error) {
 // not exist yet reads as empty and is not created.
 func OpenExisting(ctx context.Context, path string, opts Options) (*Service, error) {
 	p := state.ResolvePath(path)
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+	if !state.Exists(p) {
 		return New(nil, opts), nil
 	}
 	return Open(ctx, p, opts)

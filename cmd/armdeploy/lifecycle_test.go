@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/armdeploy/armdeploy/state/pgtest"
 )
 
 // The lifecycle tests run a deployment in a child process (this test
@@ -31,7 +33,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(Main(argv, os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pgtest.Stop() // the throwaway PostgreSQL server, if a test started one
+	os.Exit(code)
 }
 
 // slowTemplate has n independent resources; with --parallelism 1 and

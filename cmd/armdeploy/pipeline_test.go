@@ -25,48 +25,55 @@ func TestQuickstartPipeline(t *testing.T) {
 			t.Chdir(dir)
 			t.Setenv("NO_COLOR", "1")
 			t.Setenv("ARMDEPLOY_STATE", filepath.Join(dir, "state"+ext+".db"))
-			p := &pipeline{t: t, root: root, ext: ext}
-
-			// The chain of quickstarts/README.md, in one group.
-			const rg, region = "rg-sig-quickstarts", "eastus"
-			p.deploy(rg, region, "sig-create/azuredeploy")
-
-			def := p.deploy(rg, "", "sig-image-definition-create/prereqs/prereq.azuredeploy")
-			p.deploy(rg, "", "sig-image-definition-create/azuredeploy",
-				"galleryName="+def.output("galleryName"))
-
-			pre := p.deploy(rg, "", "sig-image-version-create/prereqs/prereq.azuredeploy")
-			ver := p.deploy(rg, "", "sig-image-version-create/azuredeploy",
-				"existingGalleryName="+pre.output("galleryName"),
-				"existingGalleryImageDefinitionName="+pre.output("galleryImageDefinitionName"),
-				"existingManagedImageID="+pre.output("managedImageID"))
-			if got := ver.output("galleryImageVersion"); got != "0.0.1" {
-				t.Errorf("sig-image-version-create: galleryImageVersion = %q, want 0.0.1", got)
-			}
-
-			vm := p.deploy(rg, "", "vm-from-sig/azuredeploy",
-				"existingGalleryName="+ver.output("existingGalleryName"),
-				"existingGalleryImageDefinitionName="+ver.output("existingGalleryImageDefinitionName"),
-				"existingGalleryImageVersionName="+ver.output("galleryImageVersion"),
-				"dnsLabelPrefix=mysigvm-demo01")
-			if got, want := vm.output("hostname"), "mysigvm-demo01."+region+".cloudapp.azure.com"; got != want {
-				t.Errorf("vm-from-sig: hostname = %q, want %q", got, want)
-			}
-
-			// vm-from-sig's own prerequisite, in a group of its own in
-			// another region (README: its disk and image clash with the
-			// version prerequisite's).
-			const rg2, region2 = "rg-vm-from-sig", "westus2"
-			vpre := p.deploy(rg2, region2, "vm-from-sig/prereqs/prereq.azuredeploy")
-			vm2 := p.deploy(rg2, "", "vm-from-sig/azuredeploy",
-				"existingGalleryName="+vpre.output("galleryName"),
-				"existingGalleryImageDefinitionName="+vpre.output("galleryImageDefinitionName"),
-				"existingGalleryImageVersionName="+vpre.output("galleryImageVersionName"),
-				"dnsLabelPrefix=sigvm-west01")
-			if got, want := vm2.output("hostname"), "sigvm-west01."+region2+".cloudapp.azure.com"; got != want {
-				t.Errorf("vm-from-sig (own prerequisite): hostname = %q, want %q", got, want)
-			}
+			quickstartChain(&pipeline{t: t, root: root, ext: ext})
 		})
+	}
+}
+
+// quickstartChain deploys the chain of quickstarts/README.md into the
+// store that ARMDEPLOY_STATE names.
+func quickstartChain(p *pipeline) {
+	t := p.t
+	t.Helper()
+
+	// The chain of quickstarts/README.md, in one group.
+	const rg, region = "rg-sig-quickstarts", "eastus"
+	p.deploy(rg, region, "sig-create/azuredeploy")
+
+	def := p.deploy(rg, "", "sig-image-definition-create/prereqs/prereq.azuredeploy")
+	p.deploy(rg, "", "sig-image-definition-create/azuredeploy",
+		"galleryName="+def.output("galleryName"))
+
+	pre := p.deploy(rg, "", "sig-image-version-create/prereqs/prereq.azuredeploy")
+	ver := p.deploy(rg, "", "sig-image-version-create/azuredeploy",
+		"existingGalleryName="+pre.output("galleryName"),
+		"existingGalleryImageDefinitionName="+pre.output("galleryImageDefinitionName"),
+		"existingManagedImageID="+pre.output("managedImageID"))
+	if got := ver.output("galleryImageVersion"); got != "0.0.1" {
+		t.Errorf("sig-image-version-create: galleryImageVersion = %q, want 0.0.1", got)
+	}
+
+	vm := p.deploy(rg, "", "vm-from-sig/azuredeploy",
+		"existingGalleryName="+ver.output("existingGalleryName"),
+		"existingGalleryImageDefinitionName="+ver.output("existingGalleryImageDefinitionName"),
+		"existingGalleryImageVersionName="+ver.output("galleryImageVersion"),
+		"dnsLabelPrefix=mysigvm-demo01")
+	if got, want := vm.output("hostname"), "mysigvm-demo01."+region+".cloudapp.azure.com"; got != want {
+		t.Errorf("vm-from-sig: hostname = %q, want %q", got, want)
+	}
+
+	// vm-from-sig's own prerequisite, in a group of its own in
+	// another region (README: its disk and image clash with the
+	// version prerequisite's).
+	const rg2, region2 = "rg-vm-from-sig", "westus2"
+	vpre := p.deploy(rg2, region2, "vm-from-sig/prereqs/prereq.azuredeploy")
+	vm2 := p.deploy(rg2, "", "vm-from-sig/azuredeploy",
+		"existingGalleryName="+vpre.output("galleryName"),
+		"existingGalleryImageDefinitionName="+vpre.output("galleryImageDefinitionName"),
+		"existingGalleryImageVersionName="+vpre.output("galleryImageVersionName"),
+		"dnsLabelPrefix=sigvm-west01")
+	if got, want := vm2.output("hostname"), "sigvm-west01."+region2+".cloudapp.azure.com"; got != want {
+		t.Errorf("vm-from-sig (own prerequisite): hostname = %q, want %q", got, want)
 	}
 }
 

@@ -32,7 +32,7 @@ type stateFlags struct {
 // register adds the flags to a parent command, for all its subcommands.
 func (f *stateFlags) register(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
-	fl.StringVar(&f.StatePath, "state", "", "the state store (default $ARMDEPLOY_STATE, else .armdeploy/state.db)")
+	fl.StringVar(&f.StatePath, "state", "", stateFlagHelp)
 	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+arm.DefaultSubscription+")")
 	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text, json or yaml")
 }
@@ -136,7 +136,10 @@ func evalSymlinks(p string) string {
 	return p
 }
 
-// --- armdeploy state export | import ---
+// stateFlagHelp describes --state.
+const stateFlagHelp = "the state store: a SQLite file or a postgres:// DSN (default $ARMDEPLOY_STATE, else .armdeploy/state.db)"
+
+// --- armdeploy state export | import | migrate ---
 
 func newStateCmd(io *IOStreams) *cobra.Command {
 	var path string
@@ -150,7 +153,7 @@ gives the same bytes.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.PersistentFlags().StringVar(&path, "state", "", "the state store (default $ARMDEPLOY_STATE, else .armdeploy/state.db)")
+	cmd.PersistentFlags().StringVar(&path, "state", "", stateFlagHelp)
 	cmd.AddCommand(&cobra.Command{
 		Use:     "export",
 		Short:   "Write the whole store as JSON to stdout",
@@ -158,7 +161,7 @@ gives the same bytes.`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p := state.ResolvePath(path)
-			if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			if !state.Exists(p) {
 				return fmt.Errorf("there is no state store at %s", displayPath(p))
 			}
 			svc, err := service(cmd.Context(), path, io, false)
@@ -186,7 +189,79 @@ file.`,
 			return runStateImport(cmd.Context(), io, path, args[0])
 		},
 	})
+	var to string
+	migrate := &cobra.Command{
+		Use:   "migrate --to DSN|FILE",
+		Short: "Copy the whole store into another one (SQLite file or PostgreSQL)",
+		Long: `Migrate copies the whole store (--state, or $ARMDEPLOY_STATE) into the store
+--to names, which must be empty: a PostgreSQL database (postgres://USER@HOST:PORT/DB?sslmode=...,
+the rest from the PG* environment variables) or a SQLite file. Everything that
+'state export' writes is copied, and the service principals; leases are not.
+The copy is then checked: each kind of record is counted on both sides and
+both stores must export the same document (its SHA-256 is printed).
+Passwords in a DSN are never printed.`,
+		Example: `  armdeploy state migrate --to postgres://armdeploy@db.internal:5432/armdeploy?sslmode=require
+  armdeploy state migrate --state postgres://armdeploy@db.internal/armdeploy --to backup.db`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runStateMigrate(cmd.Context(), io, path, to)
+		},
+	}
+	migrate.Flags().StringVar(&to, "to", "", "the store to copy into: a postgres:// DSN or a SQLite file")
+	cmd.AddCommand(migrate)
 	return cmd
+}
+
+func runStateMigrate(ctx context.Context, streams *IOStreams, path, to string) error {
+	if err := required(to, "--to"); err != nil {
+		return err
+	}
+	from := state.ResolvePath(path)
+	if !state.Exists(from) {
+		return fmt.Errorf("there is no state store at %s", displayPath(from))
+	}
+	if !state.IsPostgresDSN(from) && !state.IsPostgresDSN(to) {
+		if a, b := evalSymlinks(mustAbs(from)), evalSymlinks(mustAbs(to)); a == b {
+			return usagef("--to names the store being copied (%s)", displayPath(to))
+		}
+	}
+	svc, err := service(ctx, path, streams, false)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	rep, err := svc.MigrateState(ctx, streams.Principal, to)
+	if err != nil {
+		return err
+	}
+	shown := state.Describe(to)
+	if !state.IsPostgresDSN(to) {
+		shown = displayPath(to)
+	}
+	fmt.Fprintf(streams.Out, "Copied %s, %s, %s, %s, %s (%s), %s and %s from %s to %s.\n",
+		plural(rep.Tenants, "tenant"), plural(rep.Subscriptions, "subscription"),
+		plural(rep.ResourceGroups, "resource group"), plural(rep.Resources, "resource"),
+		plural(rep.Deployments, "deployment"), plural(rep.Operations, "operation"),
+		plural(rep.RoleAssignments, "role assignment"), plural(rep.ServicePrincipals, "service principal"),
+		displayStore(svc.StorePath()), shown)
+	fmt.Fprintf(streams.Out, "Verified: the counts match and both stores export the same %d bytes (sha256 %s).\n", rep.Bytes, rep.SHA256)
+	return nil
+}
+
+// displayStore names a store for messages: a DSN redacted, a path
+// relative to the working directory.
+func displayStore(p string) string {
+	if state.IsPostgresDSN(p) {
+		return state.RedactDSN(p)
+	}
+	return displayPath(p)
+}
+
+func mustAbs(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 func runStateImport(ctx context.Context, streams *IOStreams, path, file string) error {
@@ -216,6 +291,6 @@ func runStateImport(ctx context.Context, streams *IOStreams, path, file string) 
 	_ = json.Unmarshal(data, &n) // valid: Import read it
 	fmt.Fprintf(streams.Out, "Imported %s, %s, %s and %s into %s.\n",
 		plural(len(n.ResourceGroups), "resource group"), plural(len(n.Resources), "resource"),
-		plural(len(n.Deployments), "deployment"), plural(len(n.RoleAssignments), "role assignment"), displayPath(svc.StorePath()))
+		plural(len(n.Deployments), "deployment"), plural(len(n.RoleAssignments), "role assignment"), displayStore(svc.StorePath()))
 	return nil
 }
