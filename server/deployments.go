@@ -21,6 +21,9 @@ func deploymentRoute(c *call, k, at int) handler {
 			return nil, errorf(http.StatusBadRequest, "InvalidScope", "The scope '%s' of the deployment is not valid: %v", c.prefix(k), err)
 		}
 	}
+	if e := arm.CheckAPIVersion("Microsoft.Resources/deployments", c.apiVersion, ""); e != nil {
+		return func(*call) (*reply, error) { return nil, e }
+	}
 	rest := c.low[at:]
 	name := ""
 	if len(rest) > 0 {

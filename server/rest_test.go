@@ -213,6 +213,7 @@ func TestRequestRules(t *testing.T) {
 		{"register", "POST", "/subscriptions/" + sub + "/providers/Microsoft.Compute/register" + api, "", 200, `"namespace":"Microsoft.Compute"`},
 		{"role definitions by name", "GET", "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions?$filter=roleName%20eq%20'Reader'&api-version=2018-01-01-preview", "", 200, `"roleName":"Reader"`},
 		{"role assignments by principal", "GET", "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleAssignments?$filter=principalId%20eq%20'" + e.owner.ObjectID + "'&api-version=2020-04-01-preview", "", 200, e.owner.ObjectID},
+		{"unknown api-version of deployments", "GET", g + "/providers/Microsoft.Resources/deployments/?api-version=1999-01-01", "", 400, "NoRegisteredProviderFound"},
 		{"a bad filter", "GET", "/subscriptions/" + sub + "/resources?$filter=tagname%20ne%20'x'" + strings.Replace(api, "?", "&", 1), "", 400, "InvalidFilterInQueryString"},
 	}
 	for _, tc := range tests {
@@ -250,6 +251,40 @@ func TestRequestRules(t *testing.T) {
 	}
 	if line["method"] != "GET" || line["status"] != float64(200) || line["principal"] != e.owner.ObjectID || line["path"] == nil {
 		t.Errorf("log line %v", line)
+	}
+}
+
+func TestRoleAssignmentsOverHTTP(t *testing.T) {
+	e := newEnv(t, "")
+	tok := e.token(e.owner)
+	g := "/subscriptions/" + sub + "/resourcegroups/rg1"
+	e.do("PUT", g+api, tok, `{"location": "eastus"}`)
+	ci := e.principal("ci")
+	ciTok := e.token(ci)
+	ra := g + "/providers/Microsoft.Authorization/roleAssignments/6b8a3c1e-0000-4000-8000-000000000001?api-version=2022-04-01"
+	body := `{"properties": {"roleDefinitionId": "/subscriptions/` + sub + `/providers/Microsoft.Authorization/roleDefinitions/` + reader +
+		`", "principalId": "` + ci.ObjectID + `", "principalType": "ServicePrincipal"}}`
+	steps := []struct {
+		name, method, path, token, body string
+		status                          int
+		want                            string
+	}{
+		{"the principal has no role", "GET", g + api, ciTok, "", 403, "AuthorizationFailed"},
+		{"it cannot grant itself one", "PUT", ra, ciTok, body, 403, "Microsoft.Authorization/roleAssignments/write"},
+		{"the owner grants Reader", "PUT", ra, tok, body, 201, `"principalId":"` + ci.ObjectID},
+		{"the assignment", "GET", ra, tok, "", 200, reader},
+		{"listed by principal", "GET", g + "/providers/Microsoft.Authorization/roleAssignments?$filter=atScope()%20and%20principalId%20eq%20'" + ci.ObjectID + "'&api-version=2022-04-01", tok, "", 200, ci.ObjectID},
+		{"the principal reads", "GET", g + api, ciTok, "", 200, `"name":"rg1"`},
+		{"and sees the subscription", "GET", "/subscriptions?api-version=2019-11-01", ciTok, "", 200, sub},
+		{"but cannot write", "PUT", g + "/providers/Microsoft.Compute/galleries/g1?api-version=2021-10-01", ciTok, `{"location": "eastus"}`, 403, "Microsoft.Compute/galleries/write"},
+		{"the owner revokes it", "DELETE", ra, tok, "", 200, ""},
+		{"the principal is denied again", "GET", g + api, ciTok, "", 403, "AuthorizationFailed"},
+	}
+	for _, s := range steps {
+		status, _, got := e.do(s.method, s.path, s.token, s.body)
+		if status != s.status || !strings.Contains(got, s.want) {
+			t.Fatalf("%s: got %d %s", s.name, status, got)
+		}
 	}
 }
 

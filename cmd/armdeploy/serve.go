@@ -85,13 +85,24 @@ same time.`,
 // runServe opens the store and serves until ctx ends; ready, when set, is
 // told the server's URL once it listens.
 func runServe(ctx context.Context, opts *serveOptions, ready func(url string)) error {
-	path, err := filepath.Abs(state.ResolvePath(opts.store.Path))
-	if err != nil {
-		return err
+	path := state.ResolvePath(opts.store.Path)
+	// The server's keys live beside a SQLite file; for a PostgreSQL store,
+	// in .armdeploy/serve under the working folder (servers that share
+	// the database should share that folder too).
+	dir := filepath.Join(".armdeploy", "serve")
+	if !state.IsPostgresDSN(path) {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return err
+		}
+		path, dir = abs, server.DefaultDir(abs)
 	}
-	st, err := state.Open(path)
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	st, err := state.OpenStore(ctx, path)
 	if err != nil {
-		return fmt.Errorf("open the state store: %w", err)
+		return fmt.Errorf("open the state store %s: %w", state.Describe(path), err)
 	}
 	defer st.Close()
 	svc := arm.New(st, arm.Options{Now: opts.IO.Now, Random: opts.IO.Random, Command: "armdeploy serve"})
@@ -107,7 +118,7 @@ func runServe(ctx context.Context, opts *serveOptions, ready func(url string)) e
 	if host != "" && host != "0.0.0.0" && host != "::" {
 		hosts = append(hosts, host)
 	}
-	sopts := server.Options{Service: svc, Store: st, Dir: server.DefaultDir(path), HTTP: opts.HTTP, Hosts: hosts,
+	sopts := server.Options{Service: svc, Store: st, Dir: dir, HTTP: opts.HTTP, Hosts: hosts,
 		Log: opts.IO.Err, LogFormat: opts.LogFormat}
 	if opts.Simulate == "realtime" {
 		sopts.Apply.Sleep = realSleep
@@ -173,7 +184,9 @@ func writeServeBanner(w io.Writer, url string, t *server.TLSMaterial, host strin
 // printServeEnv prints the shell lines that point clients at the server.
 func printServeEnv(w io.Writer, url string, t *server.TLSMaterial, statePath string) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "export ARMDEPLOY_STATE=%s\n", shellQuote(statePath))
+	if !state.IsPostgresDSN(statePath) { // a DSN may hold a password: never print it
+		fmt.Fprintf(&b, "export ARMDEPLOY_STATE=%s\n", shellQuote(statePath))
+	}
 	fmt.Fprintf(&b, "export ARMDEPLOY_ENDPOINT=%s\n", url)
 	if t != nil {
 		fmt.Fprintf(&b, "export REQUESTS_CA_BUNDLE=%s\n", shellQuote(t.CAFile))

@@ -111,10 +111,11 @@ func viewOf(p *state.ServicePrincipal) spView {
 }
 
 // openSPStore opens the store and a service over it (for role grants).
-func openSPStore(ctx context.Context, path string, io *IOStreams) (*state.SQLiteStore, *arm.Service, error) {
-	st, err := state.Open(state.ResolvePath(path))
+func openSPStore(ctx context.Context, path string, io *IOStreams) (state.Store, *arm.Service, error) {
+	loc := state.ResolvePath(path)
+	st, err := state.OpenStore(ctx, loc)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open the state store: %w", err)
+		return nil, nil, fmt.Errorf("open the state store %s: %w", state.Describe(loc), err)
 	}
 	return st, arm.New(st, arm.Options{Now: io.Now, Random: io.Random, Command: commandName([]string{"sp"})}), nil
 }
