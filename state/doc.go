@@ -4,9 +4,12 @@
 // that keep two deployments out of one scope.
 //
 // The default store is one SQLite file (pure Go, WAL mode) opened with
-// [Open]. Every write is its own transaction, so a crash leaves the store
-// at the last whole commit. [Store] is the contract; the conformance suite
-// in package statetest checks any implementation against it.
+// [Open]; a team shares one PostgreSQL database instead, opened with
+// [OpenPostgres] from a postgres:// DSN ([OpenStore] opens either). Every
+// write is its own transaction, so a crash leaves the store at the last
+// whole commit. [Store] is the contract; the conformance suite in package
+// statetest checks both implementations against it, and [Copy] moves a
+// whole store from one to the other.
 //
 // # Where the store lives
 //
@@ -38,7 +41,9 @@
 // fails with a *[LeaseError] naming the holder; a lease whose holder is
 // gone is taken over: a process on this host that no longer exists, or a
 // holder on another host whose heartbeat is 30 s old (both configurable,
-// [SQLiteStore.SetLeaseTiming]). [Store.Lease], [Store.Leases] and
+// [SQLiteStore.SetLeaseTiming], [PostgresStore.SetLeaseTiming]; on
+// PostgreSQL a waiter is also woken by a notification when the lease is
+// released). [Store.Lease], [Store.Leases] and
 // [Store.BreakLease] are for people and recovery. Leases are advisory:
 // reads never look at them, and the store does not refuse writes from a
 // process that holds no lease.
