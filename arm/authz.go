@@ -69,7 +69,7 @@ func (s *Service) authorizeResources(ctx context.Context, req *DeploymentRequest
 	var denied []*Error
 	check := func(action, id string) {
 		if e := providers.Authorize(ctx, s.reader, req.Principal, action, id); e != nil {
-			err := fromProvider(e)
+			err := s.nameClient(ctx, fromProvider(e), req.Principal)
 			err.Resource = id
 			denied = append(denied, err)
 		}

@@ -388,3 +388,24 @@ func GenericResourceView(r *state.Resource, expand string) map[string]any {
 }
 
 func lastName(name string) string { return name[strings.LastIndex(name, "/")+1:] }
+
+// nameClient puts a service principal's app id where Azure's
+// AuthorizationFailed names the client ("The client '<appId>' with
+// object id '<oid>' ..."); principals that are not service principals
+// keep their id in both places.
+func (s *Service) nameClient(ctx context.Context, e *Error, principal string) *Error {
+	if e == nil || e.Code != "AuthorizationFailed" || s.store == nil || principal == "" {
+		return e
+	}
+	ps, err := s.store.ServicePrincipals(ctx)
+	if err != nil {
+		return e
+	}
+	for _, p := range ps {
+		if strings.EqualFold(p.ObjectID, principal) {
+			e.Message = strings.Replace(e.Message, "The client '"+principal+"'", "The client '"+p.AppID+"'", 1)
+			break
+		}
+	}
+	return e
+}

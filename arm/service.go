@@ -114,7 +114,7 @@ func (s *Service) Close() error {
 // delete) on id: the one authorisation point of every operation.
 func (s *Service) authorize(ctx context.Context, principal, action, id string) error {
 	if e := providers.Authorize(ctx, s.reader, principal, action, id); e != nil {
-		return fromProvider(e)
+		return s.nameClient(ctx, fromProvider(e), principal)
 	}
 	return nil
 }

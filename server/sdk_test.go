@@ -433,7 +433,7 @@ func TestSDKDenialsAndNotFound(t *testing.T) {
 			if status != tc.status || code != tc.code {
 				t.Errorf("got %d %q (%v), want %d %q", status, code, err, tc.status, tc.code)
 			}
-			if tc.status == 403 && !strings.Contains(err.Error(), "does not have authorization to perform action") {
+			if tc.status == 403 && !strings.Contains(err.Error(), "The client '"+ci.AppID+"' with object id '"+ci.ObjectID+"' does not have authorization to perform action") {
 				t.Errorf("the denial is not Azure's text: %v", err)
 			}
 		})
