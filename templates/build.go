@@ -106,6 +106,7 @@ func NewTemplateAt(src *Source, root *Node, pointer string) (*Template, diag.Dia
 	t.Functions = b.functions(root.Get("functions"))
 	t.Resources = b.resources(t, root.Get("resources"))
 	t.Outputs = b.outputs(root.Get("outputs"))
+	markSecureRefs(t)
 	b.limits(t)
 	b.expressionLengths(root)
 	return t, b.ds
@@ -423,4 +424,29 @@ func PathOf(pointer string) string {
 		sb.WriteString(tok)
 	}
 	return sb.String()
+}
+
+// markSecureRefs marks the parameters and outputs whose $ref leads to a
+// securestring or secureObject definition as secure.
+func markSecureRefs(t *Template) {
+	secure := func(ts *TypeSpec) bool {
+		for range len(t.Definitions) + 1 { // a cycle ends here
+			if ts.Ref == "" {
+				return ts.Type == "securestring" || ts.Type == "secureobject"
+			}
+			name, ok := strings.CutPrefix(ts.Ref, "#/definitions/")
+			d := t.Definition(name)
+			if !ok || d == nil {
+				return false
+			}
+			ts = &d.TypeSpec
+		}
+		return false
+	}
+	for _, p := range t.Parameters {
+		p.secureRef = p.Ref != "" && secure(&p.TypeSpec)
+	}
+	for _, o := range t.Outputs {
+		o.secureRef = o.Ref != "" && secure(&o.TypeSpec)
+	}
 }

@@ -137,11 +137,16 @@ type TypeSpec struct {
 
 	Metadata    *Node
 	Description string
+
+	// secureRef is set when Ref leads (through definitions) to a secure
+	// type.
+	secureRef bool
 }
 
-// IsSecure reports whether values of this type must never be shown.
+// IsSecure reports whether values of this type must never be shown: a
+// securestring or secureObject, or a $ref to a definition that is one.
 func (ts *TypeSpec) IsSecure() bool {
-	return ts != nil && (ts.Type == "securestring" || ts.Type == "secureobject")
+	return ts != nil && (ts.Type == "securestring" || ts.Type == "secureobject" || ts.secureRef)
 }
 
 // IsNullable reports whether null (or absence) is allowed.

@@ -117,3 +117,32 @@ func TestRedactUnparsed(t *testing.T) {
 		})
 	}
 }
+
+// TestSecureRef: a parameter or output typed by a $ref that leads, through
+// any chain of definitions, to securestring or secureObject is secure; a
+// cycle or a missing definition is not.
+func TestSecureRef(t *testing.T) {
+	doc := `{"languageVersion": "2.0", "contentVersion": "1.0.0.0",
+"definitions": {"pw": {"type": "securestring"}, "alias": {"$ref": "#/definitions/pw"}, "obj": {"type": "secureObject"},
+  "plain": {"type": "string"}, "loopA": {"$ref": "#/definitions/loopB"}, "loopB": {"$ref": "#/definitions/loopA"}},
+"parameters": {"direct": {"$ref": "#/definitions/pw"}, "chained": {"$ref": "#/definitions/alias"}, "object": {"$ref": "#/definitions/obj"},
+  "plain": {"$ref": "#/definitions/plain"}, "cycle": {"$ref": "#/definitions/loopA"}, "missing": {"$ref": "#/definitions/nope"}},
+"resources": {},
+"outputs": {"secret": {"$ref": "#/definitions/alias", "value": "x"}, "shown": {"$ref": "#/definitions/plain", "value": "x"}}}`
+	src, ds := Parse("t.json", []byte(doc))
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	tm, _ := NewTemplate(src)
+	want := map[string]bool{"direct": true, "chained": true, "object": true, "plain": false, "cycle": false, "missing": false}
+	for _, p := range tm.Parameters {
+		if got := p.IsSecure(); got != want[p.Name] {
+			t.Errorf("parameter %s: IsSecure = %v, want %v", p.Name, got, want[p.Name])
+		}
+	}
+	for _, o := range tm.Outputs {
+		if got := o.IsSecure(); got != (o.Name == "secret") {
+			t.Errorf("output %s: IsSecure = %v", o.Name, got)
+		}
+	}
+}
