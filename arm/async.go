@@ -250,11 +250,22 @@ func (s *Service) StartDeleteGroup(ctx context.Context, principal, subscription,
 // StartDeleteDeployment is ARM's DELETE of a deployment as a long-running
 // operation.
 func (s *Service) StartDeleteDeployment(ctx context.Context, principal string, sc Scope, name string) (*state.AsyncOperation, <-chan struct{}, error) {
-	if _, err := s.getDeployment(ctx, principal, actionDeploymentsDelete, sc, name); err != nil {
+	d, err := s.getDeployment(ctx, principal, actionDeploymentsDelete, sc, name)
+	if err != nil {
 		return nil, nil, err
 	}
+	if d.Status == "Running" || d.Status == "Accepted" {
+		// A running one is refused at once unless its process is gone.
+		if err := s.DeleteDeployment(ctx, principal, sc, name); err != nil {
+			return nil, nil, err
+		}
+	}
 	return s.startAsync(ctx, principal, KindDeploymentDelete, DeploymentID(sc, name), func(ctx context.Context) (json.RawMessage, error) {
-		return nil, s.DeleteDeployment(ctx, principal, sc, name)
+		err := s.DeleteDeployment(ctx, principal, sc, name)
+		if e, ok := AsError(err); ok && e.Code == "DeploymentNotFound" {
+			err = nil // deleted above
+		}
+		return nil, err
 	})
 }
 

@@ -44,6 +44,60 @@ func TestShutdownCancelsRunningDeployments(t *testing.T) {
 	}
 }
 
+func TestCancelAndDeleteDeployment(t *testing.T) {
+	sleeping := make(chan struct{}, 16)
+	e := newEnv(t, "", func(o *server.Options) {
+		o.Apply = arm.ApplyOptions{Parallelism: 1, Latency: time.Hour, Sleep: func(ctx context.Context, _ time.Duration) error {
+			sleeping <- struct{}{}
+			<-ctx.Done()
+			return ctx.Err()
+		}}
+	})
+	tok := e.token(e.owner)
+	g := "/subscriptions/" + sub + "/resourcegroups/rg1"
+	dep := g + "/providers/Microsoft.Resources/deployments/slow"
+	e.do("PUT", g+api, tok, `{"location": "eastus"}`)
+	status, h, body := e.do("PUT", dep+api, tok, fmt.Sprintf(galleryTemplate, "g1", "g1"))
+	if status != 201 {
+		t.Fatalf("PUT: %d %s", status, body)
+	}
+	<-sleeping
+	steps := []struct {
+		name, method, path string
+		status             int
+		want               string
+	}{
+		{"the poll says Running", "GET", h.Get("Azure-AsyncOperation"), 200, `"status":"Running"`},
+		{"a running deployment cannot be deleted", "DELETE", dep + api, 409, "DeploymentActive"},
+		{"cancel", "POST", dep + "/cancel" + api, 204, ""},
+	}
+	for _, s := range steps {
+		status, _, got := e.do(s.method, s.path, tok, "")
+		if status != s.status || !strings.Contains(got, s.want) {
+			t.Fatalf("%s: %d %s", s.name, status, got)
+		}
+	}
+	if _, got := e.pollLRO(h.Get("Azure-AsyncOperation"), tok, false); !strings.Contains(got, `"status":"Canceled"`) {
+		t.Fatalf("after cancel: %s", got)
+	}
+	if status, _, got := e.do("POST", dep+"/cancel"+api, tok, ""); status != 409 || !strings.Contains(got, "DeploymentCannotBeCanceled") {
+		t.Errorf("second cancel: %d %s", status, got)
+	}
+	if status, _, got := e.do("GET", dep+"/operations/0000000000000001"+api, tok, ""); status != 200 || !strings.Contains(got, `"operationId":"0000000000000001"`) {
+		t.Errorf("operation get: %d %s", status, got)
+	}
+	status, h, _ = e.do("DELETE", dep+api, tok, "")
+	if status != 202 {
+		t.Fatalf("delete: %d", status)
+	}
+	if status, got := e.pollLRO(h.Get("Location"), tok, true); status != 200 {
+		t.Fatalf("delete poll: %d %s", status, got)
+	}
+	if status, _, _ := e.do("GET", dep+api, tok, ""); status != 404 {
+		t.Errorf("deleted deployment: %d", status)
+	}
+}
+
 // Two servers over one state file and the control plane writing to it
 // directly, all at once: every write lands.
 func TestTwoServersOneState(t *testing.T) {
