@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
@@ -453,4 +454,27 @@ func TestSDKDenialsAndNotFound(t *testing.T) {
 		t.Errorf("the reader lists %q", names)
 	}
 	_ = http.StatusOK
+}
+
+// The tenant "adfs" selects the ADFS-style authority in azidentity, as
+// az's metadata does for MSAL Python.
+func TestSDKADFSAuthority(t *testing.T) {
+	e := newEnv(t, "")
+	p := *e.owner
+	sp := *p.ServicePrincipal
+	sp.TenantID = "adfs"
+	p.ServicePrincipal = &sp
+	cred := e.credential(&p)
+	tok, err := cred.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{"https://management.core.windows.net//.default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := decodeClaims(t, tok.Token)
+	if claims["iss"] != e.base+"/adfs" || claims["oid"] != e.owner.ObjectID {
+		t.Errorf("claims %v", claims)
+	}
+	groups, _ := armresources.NewResourceGroupsClient(sub, cred, e.clientOptions())
+	if _, err := groups.CreateOrUpdate(t.Context(), "rg1", armresources.ResourceGroup{Location: to.Ptr("eastus")}, nil); err != nil {
+		t.Fatal(err)
+	}
 }
