@@ -13,6 +13,12 @@
 // rollback, cancellation from another process, and the recovery of
 // deployments whose process died.
 //
+// For a front-end that answers before the work is done (the REST server),
+// the Start methods (StartDeployment, StartWhatIf, StartDeleteGroup,
+// StartDeleteDeployment, StartPutResource) check the request and the
+// caller's access at once and go on in the background; their progress and
+// results are records in the store, so any process over it answers a poll.
+//
 // Front-ends (the CLI in cmd/armdeploy, the REST server) map flags or HTTP
 // onto these calls and render the results; they hold no engine logic, so
 // the CLI and the REST API behave the same by construction. Results are

@@ -308,8 +308,3 @@ func page[T any](c *call, items []T) (*reply, error) {
 	}
 	return ok(body)
 }
-
-// notImplemented is the reply for a part of ARM the server lacks.
-func notImplemented(what string) error {
-	return errorf(http.StatusNotImplemented, "NotImplemented", "%s is not served by armdeploy.", what)
-}

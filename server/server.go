@@ -139,8 +139,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // requests in flight finish, cancels the deployments and operations
 // still running (arm records them Canceled) and waits for them.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 30 * time.Second,
-		ErrorLog: nil}
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 30 * time.Second}
 	if s.tls != nil {
 		ln = tls.NewListener(ln, s.tls.Config())
 	}
