@@ -126,7 +126,7 @@ func (c *call) deploymentRequest(sc arm.Scope, name string) (*arm.DeploymentRequ
 	}
 	req := &arm.DeploymentRequest{Scope: sc, Name: name, Location: d.Location, Mode: p.Mode, Principal: c.principal,
 		ValidationLevel: validationLevel(p.ValidationLevel),
-		Template:        arm.Template{File: name + ".json", Content: d.template}}
+		Template:        arm.Template{File: name + ".json", Content: d.template, NoLocalLinks: true}}
 	if params := bytes.TrimSpace(p.Parameters); len(params) > 0 && string(params) != "null" && string(params) != "{}" {
 		req.Template.ParametersJSON = params
 	}

@@ -273,6 +273,11 @@ func TestSDKValidateErrors(t *testing.T) {
 			"outputs": map[string]any{"x": map[string]any{"type": "string", "value": "[nosuchfunction()]"}}}, nil, 400, "InvalidTemplate"},
 		{"bad gallery name", map[string]any{"$schema": schema, "contentVersion": "1.0.0.0", "resources": []any{map[string]any{
 			"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03", "name": "bad-name", "location": "eastus"}}}, nil, 200, ""},
+		// A template sent over the network has no folder: a local link
+		// would read the server's files.
+		{"local template link", map[string]any{"$schema": schema, "contentVersion": "1.0.0.0", "resources": []any{map[string]any{
+			"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "nested",
+			"properties": map[string]any{"mode": "Incremental", "templateLink": map[string]any{"relativePath": "go.mod"}}}}}, nil, 400, "InvalidTemplate"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -287,6 +292,9 @@ func TestSDKValidateErrors(t *testing.T) {
 			}
 			if status != tc.status || code != tc.code {
 				t.Errorf("got %d %q (%v), want %d %q", status, code, err, tc.status, tc.code)
+			}
+			if tc.name == "local template link" && (err == nil || !strings.Contains(err.Error(), "has no template folder, so it reads no local template link")) {
+				t.Errorf("a local link over the network: %v", err)
 			}
 		})
 	}
@@ -433,6 +441,9 @@ func TestSDKDenialsAndNotFound(t *testing.T) {
 			}
 			if status != tc.status || code != tc.code {
 				t.Errorf("got %d %q (%v), want %d %q", status, code, err, tc.status, tc.code)
+			}
+			if tc.name == "local template link" && (err == nil || !strings.Contains(err.Error(), "has no template folder, so it reads no local template link")) {
+				t.Errorf("a local link over the network: %v", err)
 			}
 			if tc.status == 403 && !strings.Contains(err.Error(), "The client '"+ci.AppID+"' with object id '"+ci.ObjectID+"' does not have authorization to perform action") {
 				t.Errorf("the denial is not Azure's text: %v", err)
