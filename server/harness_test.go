@@ -64,7 +64,7 @@ type env struct {
 	dir    string
 	base   string
 	svc    *arm.Service
-	store  *state.SQLiteStore
+	store  state.Store
 	srv    *server.Server
 	http   *http.Client
 	cfg    cloud.Configuration
@@ -83,13 +83,20 @@ func newEnv(t *testing.T, path string, opts ...envOption) *env {
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "state.db")
 	}
-	st, err := state.Open(path)
+	return newEnvOn(t, path, server.DefaultDir(path), opts...)
+}
+
+// newEnvOn starts a server over the store at location (a state file or a
+// PostgreSQL DSN) with its material in dir.
+func newEnvOn(t *testing.T, location, dir string, opts ...envOption) *env {
+	t.Helper()
+	st, err := state.OpenStore(t.Context(), location)
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := arm.New(st, arm.Options{Command: "armdeploy serve (test)", CancelPoll: 10 * time.Millisecond})
-	e := &env{t: t, dir: filepath.Dir(path), svc: svc, store: st, log: &syncBuffer{}, done: make(chan error, 1)}
-	o := server.Options{Service: svc, Store: st, Dir: server.DefaultDir(path), Log: e.log, RetryAfter: 5 * time.Millisecond}
+	e := &env{t: t, dir: filepath.Dir(location), svc: svc, store: st, log: &syncBuffer{}, done: make(chan error, 1)}
+	o := server.Options{Service: svc, Store: st, Dir: dir, Log: e.log, RetryAfter: 5 * time.Millisecond}
 	for _, f := range opts {
 		f(&o)
 	}
