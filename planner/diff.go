@@ -1,8 +1,6 @@
 package planner
 
 import (
-	"strconv"
-
 	"github.com/armdeploy/armdeploy/evaluator"
 )
 
@@ -11,9 +9,10 @@ func Diff(before, after evaluator.Value) []PropertyChange { return diff("", befo
 
 // diff compares two payloads as ARM's what-if does and returns the changed
 // properties with dotted paths ("properties.osProfile.computerName"). Object
-// keys match case-insensitively. Arrays change element by element: a scalar
-// element that differs is a Delete and a Create at its index, an object
-// element a Modify with its own children. A value still unknown is NoEffect.
+// keys match case-insensitively. Arrays are aligned as Azure aligns them
+// (see arrayDiff): inserted and removed elements are a Create or a Delete
+// at their index, an object element that changed in place a Modify with
+// its own children. A value still unknown is NoEffect.
 func diff(path string, before, after evaluator.Value) []PropertyChange {
 	if u, ok := after.AsUnknown(); ok {
 		if b, ok := before.AsUnknown(); ok && b.Expr == u.Expr {
@@ -48,28 +47,7 @@ func diff(path string, before, after evaluator.Value) []PropertyChange {
 	ba, bIsArr := before.AsArray()
 	aa, aIsArr := after.AsArray()
 	if bIsArr && aIsArr {
-		pc := PropertyChange{Path: path, PropertyChangeType: PropArray}
-		for i := 0; i < max(len(ba), len(aa)); i++ {
-			idx := strconv.Itoa(i)
-			switch {
-			case i >= len(ba):
-				pc.Children = append(pc.Children, prop(idx, PropCreate, evaluator.Null, aa[i]))
-			case i >= len(aa):
-				pc.Children = append(pc.Children, prop(idx, PropDelete, ba[i], evaluator.Null))
-			case evaluator.Equal(ba[i], aa[i]):
-			case isObject(ba[i]) && isObject(aa[i]):
-				kids := diff("", ba[i], aa[i])
-				if len(kids) > 0 {
-					pc.Children = append(pc.Children, PropertyChange{Path: idx, PropertyChangeType: PropModify, Children: kids})
-				}
-			default:
-				if aa[i].IsUnknown() {
-					pc.Children = append(pc.Children, prop(idx, PropNoEffect, ba[i], aa[i]))
-					continue
-				}
-				pc.Children = append(pc.Children, prop(idx, PropDelete, ba[i], evaluator.Null), prop(idx, PropCreate, evaluator.Null, aa[i]))
-			}
-		}
+		pc := PropertyChange{Path: path, PropertyChangeType: PropArray, Children: arrayDiff(ba, aa)}
 		if len(pc.Children) == 0 {
 			return nil
 		}

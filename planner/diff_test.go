@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/armdeploy/armdeploy/evaluator"
@@ -53,5 +54,64 @@ func TestDiff(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestArrayDiffAlignsAsAzure checks the array deltas of what-if: elements
+// are aligned by the longest common subsequence of equal elements, so an
+// insertion or a removal is a Create or a Delete at its own index and only
+// an element changed in place is a Modify.
+func TestArrayDiffAlignsAsAzure(t *testing.T) {
+	sn := func(name, prefix string) string {
+		return `{"name":"` + name + `","properties":{"addressPrefix":"` + prefix + `"}}`
+	}
+	a, b, c := sn("a", "10.0.0.0/24"), sn("b", "10.0.1.0/24"), sn("c", "10.0.2.0/24")
+	c2 := sn("c", "10.0.7.0/24")
+	tests := []struct {
+		name, before, after string
+		want                []string // "type index" of the array's children
+	}{
+		{"remove first", `[` + a + `,` + b + `]`, `[` + b + `]`, []string{"Delete 0"}},
+		{"remove middle", `[` + a + `,` + b + `,` + c + `]`, `[` + a + `,` + c + `]`, []string{"Delete 1"}},
+		{"remove last", `[` + a + `,` + b + `]`, `[` + a + `]`, []string{"Delete 1"}},
+		{"insert front", `[` + b + `,` + c + `]`, `[` + a + `,` + b + `,` + c + `]`, []string{"Create 0"}},
+		{"insert middle", `[` + a + `,` + c + `]`, `[` + a + `,` + b + `,` + c + `]`, []string{"Create 1"}},
+		{"change in place", `[` + a + `,` + c + `]`, `[` + a + `,` + c2 + `]`, []string{"Modify 1"}},
+		{"remove and change", `[` + a + `,` + b + `,` + c + `]`, `[` + b + `,` + c2 + `]`, []string{"Delete 0", "Modify 1"}},
+		{"scalar replaced", `["10.0.0.0/16"]`, `["10.0.0.0/15"]`, []string{"Delete 0", "Create 0"}},
+		{"scalars shifted", `[1,2,3,4]`, `[2,3,5]`, []string{"Delete 0", "Delete 3", "Create 2"}},
+		{"emptied", `[1,2]`, `[]`, []string{"Delete 0", "Delete 1"}},
+		{"moved", `[1,2,3]`, `[3,1,2]`, []string{"Create 0", "Delete 2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := diff("", *val(t, `{"x":`+tt.before+`}`), *val(t, `{"x":`+tt.after+`}`))
+			if len(d) != 1 || d[0].PropertyChangeType != PropArray || d[0].Path != "x" {
+				t.Fatalf("got %+v, want one Array change of x", d)
+			}
+			var got []string
+			for _, k := range d[0].Children {
+				got = append(got, string(k.PropertyChangeType)+" "+k.Path)
+			}
+			if strings.Join(got, ", ") != strings.Join(tt.want, ", ") {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestArrayDiffLong aligns long arrays (the table is bounded; common ends
+// are taken off first).
+func TestArrayDiffLong(t *testing.T) {
+	var b, a []evaluator.Value
+	for i := range 5000 {
+		b = append(b, evaluator.Int(int64(i)))
+		if i != 2500 {
+			a = append(a, evaluator.Int(int64(i)))
+		}
+	}
+	got := arrayDiff(b, a)
+	if len(got) != 1 || got[0].PropertyChangeType != PropDelete || got[0].Path != "2500" {
+		t.Errorf("got %+v, want Delete 2500", got)
 	}
 }

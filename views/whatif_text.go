@@ -1,118 +1,690 @@
 package views
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
-	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
 )
 
-// The layout below follows az's what-if formatter (arm-spec §9.2): the
-// noise notice, a legend, resources by scope with symbols, property
-// changes aligned by path, and a summary line.
+// WriteText is a port of az CLI 2.45's what-if formatter
+// (azure/cli/command_modules/resource/_formatters.py, with _color.py and
+// _utils.split_resource_id), rule for rule, so that the text is byte for
+// byte what `az deployment group what-if` prints for the same
+// WhatIfOperationResult (the JSON `what-if -o json` prints). Values are
+// rendered as az sees them after json.loads: integers as Python ints,
+// floats as Python's repr (2.5e-07, 1e+21, 1.0), strings unescaped;
+// widths are counted in characters (code points), as Python's len.
+//
+// Two deliberate differences from 2.45, both the form current az prints:
+// several scopes are announced with "scopes:" (2.45 drops the colon), and
+// unsupported changes and diagnostics are listed after the summary in a
+// "Diagnostics (N):" block (2.45 has none).
 
-const indentUnit = "  "
+// Colours of az's _color.Color.
+const (
+	colorOrange = "\x1b[38;5;208m"
+	colorGreen  = "\x1b[38;5;77m"
+	colorPurple = "\x1b[38;5;141m"
+	colorBlue   = "\x1b[38;5;39m"
+	colorGray   = "\x1b[38;5;246m"
+	colorReset  = "\x1b[0m"
+)
 
-type style struct {
-	symbol string
-	color  string
-	weight int
-	label  string // Python's str.title() of the enum value, as az prints it
+// legendEntry is a member of az's legend set: a resource change type or a
+// property change type (Array counts as Modify).
+type legendEntry struct {
+	symbol, color, title string
+	weight               int
 }
 
-var changeStyles = map[planner.ChangeType]style{
-	planner.Delete:      {"-", "\x1b[38;5;208m", 0, "Delete"},
-	planner.Create:      {"+", "\x1b[38;5;77m", 1, "Create"},
-	planner.Deploy:      {"!", "\x1b[38;5;39m", 2, "Deploy"},
-	planner.Modify:      {"~", "\x1b[38;5;141m", 3, "Modify"},
-	planner.NoChange:    {"=", "\x1b[0m", 4, "Nochange"},
-	planner.Unsupported: {"x", "\x1b[38;5;246m", 5, "Unsupported"},
-	planner.Ignore:      {"*", "\x1b[38;5;246m", 6, "Ignore"},
+var changeLegend = map[planner.ChangeType]legendEntry{
+	planner.Delete:      {"-", colorOrange, "Delete", 0},
+	planner.Create:      {"+", colorGreen, "Create", 1},
+	planner.Deploy:      {"!", colorBlue, "Deploy", 2},
+	planner.Modify:      {"~", colorPurple, "Modify", 3},
+	planner.NoChange:    {"=", colorReset, "Nochange", 4}, // str.title() of "NoChange"
+	planner.Unsupported: {"x", colorGray, "Unsupported", 5},
+	planner.Ignore:      {"*", colorGray, "Ignore", 6},
 }
 
-var propStyles = map[planner.PropertyChangeType]style{
-	planner.PropDelete:   {"-", "\x1b[38;5;208m", 0, "Delete"},
-	planner.PropCreate:   {"+", "\x1b[38;5;77m", 1, "Create"},
-	planner.PropModify:   {"~", "\x1b[38;5;141m", 2, "Modify"},
-	planner.PropArray:    {"~", "\x1b[38;5;141m", 2, "Modify"},
-	planner.PropNoEffect: {"x", "\x1b[38;5;246m", 3, "Noeffect"},
+// noEffectLegend is PropertyChangeType.no_effect in the legend.
+var noEffectLegend = legendEntry{"x", colorGray, "Noeffect", 7}
+
+type propStyle struct {
+	symbol, color string
+	weight        int
 }
 
-// legendWeight orders legend entries across resource and property types.
-var legendWeight = map[string]int{"Delete": 0, "Create": 1, "Deploy": 2, "Modify": 3, "Nochange": 4, "Unsupported": 5, "Ignore": 6, "Noeffect": 7}
-
-const reset = "\x1b[0m"
-
-type textWriter struct {
-	b     strings.Builder
-	color bool
+var propStyles = map[planner.PropertyChangeType]propStyle{
+	planner.PropDelete:   {"-", colorOrange, 0},
+	planner.PropCreate:   {"+", colorGreen, 1},
+	planner.PropModify:   {"~", colorPurple, 2},
+	planner.PropArray:    {"~", colorPurple, 2},
+	planner.PropNoEffect: {"x", colorGray, 3},
 }
 
-func (w *textWriter) colored(color, s string) {
-	if w.color && color != "" {
-		w.b.WriteString(color + s + reset)
+// builder is az's ColoredStringBuilder: colours are a stack; popping one
+// writes the colour below it (or reset).
+type builder struct {
+	sb     strings.Builder
+	color  bool
+	colors []string
+}
+
+func (b *builder) append(s, color string) *builder {
+	if color != "" {
+		b.push(color)
+	}
+	b.sb.WriteString(s)
+	if color != "" {
+		b.pop()
+	}
+	return b
+}
+
+func (b *builder) line(s string) *builder { return b.append(s+"\n", "") }
+
+func (b *builder) push(c string) {
+	if !b.color {
 		return
 	}
-	w.b.WriteString(s)
+	b.colors = append(b.colors, c)
+	b.sb.WriteString(c)
+}
+
+func (b *builder) pop() {
+	if !b.color {
+		return
+	}
+	b.colors = b.colors[:len(b.colors)-1]
+	if n := len(b.colors); n > 0 {
+		b.sb.WriteString(b.colors[n-1])
+	} else {
+		b.sb.WriteString(colorReset)
+	}
+}
+
+func (b *builder) scope(c string, f func()) {
+	b.push(c)
+	f()
+	b.pop()
+}
+
+func (b *builder) indent(level int) {
+	if level > 0 {
+		b.append(strings.Repeat("  ", level), "")
+	}
 }
 
 // WriteText renders a what-if result as az does, with ANSI colours when
 // color is set.
 func WriteText(out io.Writer, res *planner.WhatIfResult, color bool) error {
-	w := &textWriter{color: color}
+	b := &builder{color: color}
 	changes := res.Properties.Changes
-	w.b.WriteString("Note: The result may contain false positive predictions (noise).\n")
-	w.b.WriteString("You can help us improve the accuracy of the result by opening an issue here: https://aka.ms/WhatIfIssues\n\n")
-	w.legend(changes)
-	w.resources(changes)
-	w.summary(changes)
-	w.diagnostics(res)
-	w.b.WriteString("\n")
-	_, err := io.WriteString(out, w.b.String())
+	b.line("Note: The result may contain false positive predictions (noise).\nYou can help us improve the accuracy of the result by opening an issue here: https://aka.ms/WhatIfIssues")
+	b.line("")
+	formatLegend(b, changes)
+	formatResourceChanges(b, changes)
+	formatStats(b, changes)
+	formatDiagnostics(b, res)
+	b.sb.WriteString("\n") // print()
+	_, err := io.WriteString(out, b.sb.String())
 	return err
 }
 
-func (w *textWriter) legend(changes []planner.Change) {
+func formatLegend(b *builder, changes []planner.Change) {
 	if len(changes) == 0 {
 		return
 	}
-	seen := map[string]style{}
+	set := map[string]legendEntry{}
 	var walk func([]planner.PropertyChange)
 	walk = func(ps []planner.PropertyChange) {
 		for _, p := range ps {
-			st := propStyles[p.PropertyChangeType]
-			seen[st.label] = st
+			switch p.PropertyChangeType {
+			case planner.PropNoEffect:
+				set[noEffectLegend.title] = noEffectLegend
+			case planner.PropArray, planner.PropModify:
+				set["Modify"] = changeLegend[planner.Modify]
+			case planner.PropCreate:
+				set["Create"] = changeLegend[planner.Create]
+			case planner.PropDelete:
+				set["Delete"] = changeLegend[planner.Delete]
+			}
 			walk(p.Children)
 		}
 	}
 	for _, c := range changes {
-		st := changeStyles[c.ChangeType]
-		seen[st.label] = st
+		if e, ok := changeLegend[c.ChangeType]; ok {
+			set[e.title] = e
+		}
 		walk(c.Delta)
 	}
-	labels := make([]string, 0, len(seen))
-	for l := range seen {
-		labels = append(labels, l)
+	entries := make([]legendEntry, 0, len(set))
+	for _, e := range set {
+		entries = append(entries, e)
 	}
-	sort.Slice(labels, func(i, j int) bool { return legendWeight[labels[i]] < legendWeight[labels[j]] })
-	w.b.WriteString("Resource and property changes are indicated with ")
-	if len(labels) == 1 {
-		w.b.WriteString("this symbol:\n")
+	sort.Slice(entries, func(i, j int) bool { return entries[i].weight < entries[j].weight })
+	b.append("Resource and property changes are indicated with ", "")
+	if len(entries) == 1 {
+		b.line("this symbol:")
 	} else {
-		w.b.WriteString("these symbols:\n")
+		b.line("these symbols:")
 	}
+	for _, e := range entries {
+		b.indent(1)
+		b.append(e.symbol, e.color).append(" ", "")
+		b.line(e.title)
+	}
+}
+
+func formatStats(b *builder, changes []planner.Change) {
+	b.line("").append("Resource changes: ", "")
+	if len(changes) == 0 {
+		b.append("no change.", "")
+		return
+	}
+	counts := map[planner.ChangeType]int{}
+	for _, c := range changes {
+		counts[c.ChangeType]++
+	}
+	labels := []struct {
+		t     planner.ChangeType
+		label string
+	}{
+		{planner.Delete, "to delete"}, {planner.Create, "to create"}, {planner.Deploy, "to deploy"}, {planner.Modify, "to modify"},
+		{planner.NoChange, "no change"}, {planner.Unsupported, "unsupported"}, {planner.Ignore, "to ignore"},
+	}
+	var parts []string
 	for _, l := range labels {
-		st := seen[l]
-		w.b.WriteString(indentUnit)
-		w.colored(st.color, st.symbol)
-		w.b.WriteString(" " + l + "\n")
+		if n := counts[l.t]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, l.label))
+		}
 	}
-	w.b.WriteString("\n")
+	b.append(strings.Join(parts, ", ")+".", "")
+}
+
+// formatDiagnostics lists unsupported changes and diagnostics after the
+// summary, as current az does (2.45 prints none).
+func formatDiagnostics(b *builder, res *planner.WhatIfResult) {
+	var lines []string
+	for _, c := range res.Properties.Changes {
+		if c.ChangeType == planner.Unsupported {
+			_, rel := splitAz(c.ResourceID)
+			lines = append(lines, fmt.Sprintf("%s (Unsupported) %s", rel, c.UnsupportedReason))
+		}
+	}
+	for _, d := range res.Properties.Diagnostics {
+		lines = append(lines, fmt.Sprintf("%s (%s) %s", d.Target, d.Code, d.Message))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(&b.sb, "\n\nDiagnostics (%d): \n", len(lines))
+	for _, l := range lines {
+		b.sb.WriteString(l + "\n")
+	}
+}
+
+type scopedChange struct {
+	c          planner.Change
+	idx        int // position in the result, for az's is-last test
+	scope, rel string
+}
+
+func formatResourceChanges(b *builder, changes []planner.Change) {
+	if len(changes) == 0 {
+		return
+	}
+	all := make([]scopedChange, len(changes))
+	for i, c := range changes {
+		s, r := splitAz(c.ResourceID)
+		all[i] = scopedChange{c, i, s, r}
+	}
+	// sorted(key=scope.upper()) and groupby: stable, by code point.
+	sort.SliceStable(all, func(i, j int) bool { return pyUpper(all[i].scope) < pyUpper(all[j].scope) })
+	b.line("")
+	var groups [][]scopedChange
+	for i := 0; i < len(all); {
+		j := i + 1
+		for j < len(all) && pyUpper(all[j].scope) == pyUpper(all[i].scope) {
+			j++
+		}
+		groups = append(groups, all[i:j])
+		i = j
+	}
+	if len(groups) == 1 {
+		b.line("The deployment will update the following scope:")
+	} else {
+		b.line("The deployment will update the following scopes:")
+	}
+	for _, g := range groups {
+		formatScope(b, g[0].scope, g)
+	}
+}
+
+func changeWeight(t planner.ChangeType) int {
+	if e, ok := changeLegend[t]; ok {
+		return e.weight
+	}
+	return 8
+}
+
+func formatScope(b *builder, scope string, in []scopedChange) {
+	b.line("").line("Scope: " + scope)
+	cs := append([]scopedChange(nil), in...)
+	sort.SliceStable(cs, func(i, j int) bool {
+		wi, wj := changeWeight(cs[i].c.ChangeType), changeWeight(cs[j].c.ChangeType)
+		if wi != wj {
+			return wi < wj
+		}
+		return cs[i].rel < cs[j].rel
+	})
+	last := cs[len(cs)-1]
+	lastJSON, _ := json.Marshal(last.c)
+	for i := 0; i < len(cs); {
+		j := i + 1
+		for j < len(cs) && cs[j].c.ChangeType == cs[i].c.ChangeType {
+			j++
+		}
+		b.scope(changeLegend[cs[i].c.ChangeType].color, func() {
+			for _, sc := range cs[i:j] {
+				// az compares the models (resource_change ==
+				// sorted[-1]): an equal change counts as the last too.
+				isLast := sc.idx == last.idx
+				if !isLast {
+					js, _ := json.Marshal(sc.c)
+					isLast = string(js) == string(lastJSON)
+				}
+				formatResourceChange(b, sc, isLast)
+			}
+		})
+		i = j
+	}
+}
+
+func formatResourceChange(b *builder, sc scopedChange, isLast bool) {
+	c := sc.c
+	b.line("")
+	if sc.rel != "" {
+		b.indent(1)
+		b.append(changeLegend[c.ChangeType].symbol, "").append(" ", "")
+		b.append(sc.rel, "")
+		if v, ok := apiVersion(c); ok {
+			b.scope(colorReset, func() { b.append(" ["+v+"]", "") })
+		}
+	}
+	switch {
+	case c.ChangeType == planner.Create && truthy(ptrValue(c.After)):
+		formatJSON(b, ptrValue(c.After), "", 0, 2)
+	case c.ChangeType == planner.Delete && truthy(ptrValue(c.Before)):
+		formatJSON(b, ptrValue(c.Before), "", 0, 2)
+	case len(c.Delta) > 0:
+		b.scope(colorReset, func() {
+			b.line("")
+			formatPropertyChanges(b, sortedProps(c.Delta), 2)
+		})
+	case isLast:
+		b.line("")
+	}
+}
+
+// apiVersion is az's _get_api_version: before's apiVersion when before is
+// set, else after's; printed with str() when it is truthy.
+func apiVersion(c planner.Change) (string, bool) {
+	var v pyValue
+	switch before, after := ptrValue(c.Before), ptrValue(c.After); {
+	case truthy(before):
+		v = before
+	case truthy(after):
+		v = after
+	default:
+		return "", false
+	}
+	if v.kind != pyDict {
+		return "", false
+	}
+	for i, k := range v.keys {
+		if k == "apiVersion" {
+			av := v.vals[i]
+			if !truthy(av) {
+				return "", false
+			}
+			return pyStr(av), true
+		}
+	}
+	return "", false
+}
+
+func propWeight(t planner.PropertyChangeType) int {
+	if s, ok := propStyles[t]; ok {
+		return s.weight
+	}
+	return 4
+}
+
+// sortedProps sorts by (weight, path), as az does for a resource's delta
+// and a Modify's children.
+func sortedProps(ps []planner.PropertyChange) []planner.PropertyChange {
+	out := append([]planner.PropertyChange(nil), ps...)
+	sort.SliceStable(out, func(i, j int) bool {
+		wi, wj := propWeight(out[i].PropertyChangeType), propWeight(out[j].PropertyChangeType)
+		if wi != wj {
+			return wi < wj
+		}
+		return clean(out[i].Path) < clean(out[j].Path)
+	})
+	return out
+}
+
+func formatPropertyChanges(b *builder, ps []planner.PropertyChange, level int) {
+	width := 0
+	for _, p := range ps {
+		if considerPath(p) {
+			width = max(width, pyLen(p.Path))
+		}
+	}
+	for _, p := range ps {
+		formatPropertyChange(b, p, width, level)
+		b.line("")
+	}
+}
+
+// considerPath is az's _should_consider_property_change_path.
+func considerPath(p planner.PropertyChange) bool {
+	switch p.PropertyChangeType {
+	case planner.PropCreate:
+		return isLeaf(ptrValue(p.After))
+	case planner.PropDelete, planner.PropModify:
+		return isLeaf(ptrValue(p.Before))
+	}
+	return len(p.Children) == 0
+}
+
+func formatPropertyChange(b *builder, p planner.PropertyChange, width, level int) {
+	before, after := ptrValue(p.Before), ptrValue(p.After)
+	switch p.PropertyChangeType {
+	case planner.PropCreate:
+		formatPropertyPath(b, p, after, width, level)
+		b.scope(colorGreen, func() { formatJSON(b, after, "", 0, level+1) })
+	case planner.PropDelete:
+		formatPropertyPath(b, p, before, width, level)
+		b.scope(colorOrange, func() { formatJSON(b, before, "", 0, level+1) })
+	case planner.PropModify:
+		formatPropertyPath(b, p, before, width, level)
+		formatPropertyModify(b, before, after, p.Children, level+1)
+	case planner.PropArray:
+		children := pyValue{kind: pyList}
+		if len(p.Children) > 0 {
+			children.list = make([]pyValue, len(p.Children)) // only its emptiness counts
+		}
+		formatPropertyPath(b, p, children, width, level)
+		formatPropertyArray(b, p, level+1)
+	case planner.PropNoEffect:
+		formatPropertyPath(b, p, after, width, level)
+		b.scope(colorGray, func() { formatJSON(b, after, "", 0, level+1) })
+	}
+}
+
+func formatPropertyPath(b *builder, p planner.PropertyChange, v pyValue, width, level int) {
+	if p.Path == "" {
+		return
+	}
+	path := clean(p.Path)
+	pad := width - pyLen(path) + 1
+	if nonEmptyArray(v) {
+		pad = 1
+	}
+	if nonEmptyObject(v) {
+		pad = 0
+	}
+	if p.PropertyChangeType == planner.PropModify && len(p.Children) > 0 {
+		pad = 0
+	}
+	st := propStyles[p.PropertyChangeType]
+	b.indent(level)
+	b.append(st.symbol, st.color).append(" ", "")
+	b.append(path, "")
+	b.append(":", colorReset)
+	b.append(strings.Repeat(" ", max(pad, 0)), "")
+}
+
+func formatPropertyModify(b *builder, before, after pyValue, children []planner.PropertyChange, level int) {
+	if len(children) > 0 {
+		b.line("").line("")
+		formatPropertyChanges(b, sortedProps(children), level)
+		return
+	}
+	b.scope(colorOrange, func() { formatJSON(b, before, "", 0, level) })
+	if nonEmptyObject(before) {
+		b.line("")
+		b.indent(level)
+	} else {
+		b.append(" ", "")
+	}
+	b.append("=>", "")
+	if !nonEmptyObject(after) {
+		b.append(" ", "")
+	}
+	b.scope(colorGreen, func() { formatJSON(b, after, "", 0, level) })
+	if !isLeaf(before) && isLeaf(after) {
+		b.line("")
+	}
+}
+
+func formatPropertyArray(b *builder, p planner.PropertyChange, level int) {
+	if p.Path == "" {
+		// A nested array change: az prints the indent before "[".
+		level--
+		b.indent(level)
+	}
+	if len(p.Children) == 0 {
+		b.line("[]")
+		return
+	}
+	b.append("[", "").line("")
+	kids := append([]planner.PropertyChange(nil), p.Children...)
+	sort.SliceStable(kids, func(i, j int) bool {
+		a, c := pyInt(kids[i].Path), pyInt(kids[j].Path)
+		if a != c {
+			return a < c
+		}
+		return propWeight(kids[i].PropertyChangeType) < propWeight(kids[j].PropertyChangeType)
+	})
+	formatPropertyChanges(b, kids, level)
+	b.indent(level)
+	b.append("]", "")
+}
+
+// formatJSON is az's _format_json.
+func formatJSON(b *builder, v pyValue, path string, width, level int) {
+	switch {
+	case isLeaf(v):
+		formatJSONPath(b, path, width-pyLen(path)+1, level)
+		formatLeaf(b, v)
+	case nonEmptyArray(v):
+		formatJSONPath(b, path, 1, level)
+		formatArray(b, v, level)
+	default:
+		formatObject(b, v, path, width, level)
+	}
+}
+
+func formatLeaf(b *builder, v pyValue) {
+	switch v.kind {
+	case pyNone:
+		b.append("null", "")
+	case pyBool:
+		if v.b {
+			b.append("true", "")
+		} else {
+			b.append("false", "")
+		}
+	case pyStrKind:
+		b.append(`"`, "").append(v.s, "").append(`"`, "")
+	default:
+		b.append(pyStr(v), "")
+	}
+}
+
+func formatArray(b *builder, v pyValue, level int) {
+	b.append("[", colorReset).line("")
+	lastLeaf := 0
+	for i, e := range v.list {
+		if isLeaf(e) {
+			lastLeaf = i
+		}
+	}
+	width := len(strconv.Itoa(lastLeaf))
+	for i, e := range v.list {
+		p := strconv.Itoa(i)
+		if nonEmptyObject(e) {
+			formatJSONPath(b, p, 0, level+1)
+			formatObject(b, e, "", 0, level+1)
+		} else {
+			formatJSON(b, e, p, width, level+1)
+		}
+		b.line("")
+	}
+	b.indent(level)
+	b.append("]", colorReset)
+}
+
+func formatObject(b *builder, v pyValue, path string, width, level int) {
+	root := path == ""
+	if root {
+		b.line("").line("")
+		width = objectWidth(v)
+		level++
+	}
+	for i, k := range v.keys {
+		p := k
+		if !root {
+			p = path + "." + k
+		}
+		c := v.vals[i]
+		formatJSON(b, c, p, width, level)
+		if !nonEmptyObject(c) {
+			b.line("")
+		}
+	}
+}
+
+func formatJSONPath(b *builder, path string, pad, level int) {
+	if path == "" {
+		return
+	}
+	b.indent(level)
+	b.append(path, "")
+	b.append(":", colorReset)
+	b.append(strings.Repeat(" ", max(pad, 0)), "")
+}
+
+// objectWidth is az's _get_max_path_length_from_object: array members do
+// not count, but the path of the object holding them does.
+func objectWidth(v pyValue) int {
+	w := 0
+	for i, k := range v.keys {
+		c := v.vals[i]
+		switch {
+		case nonEmptyArray(c):
+			continue
+		case nonEmptyObject(c):
+			w = max(w, pyLen(k)+1+objectWidth(c))
+		default:
+			w = max(w, pyLen(k))
+		}
+	}
+	return w
+}
+
+// pyLen is Python's len of a str: code points.
+func pyLen(s string) int { return utf8.RuneCountInString(s) }
+
+// pyInt is int() of an array child's path.
+func pyInt(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// clean replaces each byte that is not UTF-8 with U+FFFD, as the JSON
+// az reads has it.
+func clean(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var sb strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			sb.WriteRune(utf8.RuneError)
+		} else {
+			sb.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return sb.String()
+}
+
+var (
+	azMGPattern  = regexp.MustCompile(`(?i)^/?providers/Microsoft.Management/managementGroups/(?P<id>[\pL\pN_.()-]+)`)
+	azSubPattern = regexp.MustCompile(`(?i)^/?subscriptions/(?P<id>[a-f0-9-]+)`)
+	azRGPattern  = regexp.MustCompile(`(?i)^/resourceGroups/(?P<name>[-\pL\pN_.()]+)`)
+	azRelPattern = regexp.MustCompile(`(?i)^/providers/(?P<rel>.+)\n?$`)
+)
+
+// splitAz is az's _utils.split_resource_id: the scope a change is listed
+// under and the id relative to it.
+func splitAz(id string) (scope, rel string) {
+	id = clean(id)
+	if id == "" {
+		return "", ""
+	}
+	rest := id
+	mg := azMGPattern.FindStringSubmatch(rest)
+	if mg != nil {
+		rest = rest[len(mg[0]):]
+	}
+	sub := azSubPattern.FindStringSubmatch(rest)
+	if sub != nil {
+		rest = rest[len(sub[0]):]
+	}
+	rg := azRGPattern.FindStringSubmatch(rest)
+	if rg != nil {
+		rest = rest[len(rg[0]):]
+	}
+	relm := azRelPattern.FindStringSubmatch(rest)
+	if relm != nil {
+		rel = relm[1]
+	}
+	switch {
+	case mg != nil:
+		mgRel := "Microsoft.Management/ManagementGroups/" + mg[1]
+		if rel != "" {
+			return "/providers/" + mgRel, rel
+		}
+		return "/", mgRel
+	case sub != nil:
+		subScope := "/subscriptions/" + strings.ToLower(sub[1])
+		if rg != nil {
+			rgID := "resourceGroups/" + rg[1]
+			if relm != nil {
+				return subScope + "/" + rgID, rel
+			}
+			return subScope, rgID
+		}
+		return subScope, rel
+	}
+	return "/", rel
 }
 
 var (
@@ -126,7 +698,8 @@ var (
 )
 
 // SplitResourceID splits an id into the scope az prints it under and the
-// id relative to that scope.
+// id relative to that scope, for the views that list resources by scope
+// (the what-if text itself uses az's exact rules).
 func SplitResourceID(id string) (scope, relative string) {
 	if m := rgScope.FindStringSubmatch(id); m != nil {
 		return "/subscriptions/" + strings.ToLower(m[1]) + "/resourceGroups/" + m[2], m[3]
@@ -141,365 +714,4 @@ func SplitResourceID(id string) (scope, relative string) {
 		return "/providers/Microsoft.Management/ManagementGroups/" + m[1][strings.LastIndexByte(m[1], '/')+1:], m[2]
 	}
 	return "/", strings.TrimPrefix(id, "/providers/")
-}
-
-func (w *textWriter) resources(changes []planner.Change) {
-	if len(changes) == 0 {
-		return
-	}
-	byScope := map[string][]planner.Change{}
-	var scopes []string
-	for _, c := range changes {
-		s, _ := SplitResourceID(c.ResourceID)
-		if _, ok := byScope[s]; !ok {
-			scopes = append(scopes, s)
-		}
-		byScope[s] = append(byScope[s], c)
-	}
-	sort.Slice(scopes, func(i, j int) bool { return strings.ToUpper(scopes[i]) < strings.ToUpper(scopes[j]) })
-	w.b.WriteString("The deployment will update the following ")
-	if len(scopes) == 1 {
-		w.b.WriteString("scope:\n")
-	} else {
-		w.b.WriteString("scopes:\n")
-	}
-	for _, s := range scopes {
-		w.b.WriteString("\nScope: " + s + "\n")
-		cs := byScope[s]
-		sort.SliceStable(cs, func(i, j int) bool {
-			wi, wj := changeStyles[cs[i].ChangeType].weight, changeStyles[cs[j].ChangeType].weight
-			if wi != wj {
-				return wi < wj
-			}
-			_, ri := SplitResourceID(cs[i].ResourceID)
-			_, rj := SplitResourceID(cs[j].ResourceID)
-			return strings.ToLower(ri) < strings.ToLower(rj)
-		})
-		for i, c := range cs {
-			w.resource(c, i == len(cs)-1)
-		}
-	}
-}
-
-func apiVersion(c planner.Change) string {
-	for _, v := range []*evaluator.Value{c.After, c.Before} {
-		if v != nil {
-			if av, ok := v.Get("apiVersion"); ok {
-				if s, ok := av.AsString(); ok {
-					return s
-				}
-			}
-		}
-	}
-	return ""
-}
-
-func (w *textWriter) resource(c planner.Change, last bool) {
-	st := changeStyles[c.ChangeType]
-	_, rel := SplitResourceID(c.ResourceID)
-	w.b.WriteString("\n")
-	line := indentUnit + st.symbol + " " + rel
-	if v := apiVersion(c); v != "" {
-		line += " [" + v + "]"
-	}
-	w.colored(st.color, line)
-	switch {
-	case c.ChangeType == planner.Create && c.After != nil:
-		w.json(*c.After, 2)
-	case c.ChangeType == planner.Delete && c.Before != nil:
-		w.json(*c.Before, 2)
-	case len(c.Delta) > 0:
-		w.b.WriteString("\n")
-		w.propertyChanges(c.Delta, 2)
-	case last:
-		w.b.WriteString("\n")
-	}
-}
-
-func indent(level int) string { return strings.Repeat(indentUnit, level) }
-
-func isLeaf(v evaluator.Value) bool {
-	if a, ok := v.AsArray(); ok {
-		return len(a) == 0
-	}
-	if o, ok := v.AsObject(); ok {
-		return o.Len() == 0
-	}
-	return true
-}
-
-func nonEmptyArray(v evaluator.Value) bool { a, ok := v.AsArray(); return ok && len(a) > 0 }
-
-func nonEmptyObject(v evaluator.Value) bool { o, ok := v.AsObject(); return ok && o.Len() > 0 }
-
-// leaf writes a scalar or empty value as az does: strings in double quotes
-// without escaping, booleans and null in lower case.
-func (w *textWriter) leaf(v evaluator.Value) {
-	switch {
-	case v.IsNull():
-		w.b.WriteString("null")
-	case v.IsUnknown():
-		u, _ := v.AsUnknown()
-		w.b.WriteString(`"[` + u.Expr + `]"`)
-	default:
-		if s, ok := v.AsString(); ok {
-			w.b.WriteString(`"` + s + `"`)
-			return
-		}
-		if a, ok := v.AsArray(); ok && len(a) == 0 {
-			w.b.WriteString("[]")
-			return
-		}
-		if o, ok := v.AsObject(); ok && o.Len() == 0 {
-			w.b.WriteString("{}")
-			return
-		}
-		w.b.WriteString(v.JSON())
-	}
-}
-
-// json dumps a value at a resource (Create/Delete) or inside a property:
-// objects flattened to aligned "a.b.c: value" lines one level deeper.
-func (w *textWriter) json(v evaluator.Value, level int) {
-	w.jsonAt(v, "", 0, level)
-}
-
-func (w *textWriter) jsonAt(v evaluator.Value, path string, width, level int) {
-	switch {
-	case isLeaf(v):
-		w.path(path, width-len(path)+1, level)
-		w.leaf(v)
-		w.b.WriteString("\n")
-	case nonEmptyArray(v):
-		w.path(path, 1, level)
-		a, _ := v.AsArray()
-		w.b.WriteString("[\n")
-		iw := len(strconv.Itoa(len(a) - 1))
-		for i, e := range a {
-			w.jsonAt(e, strconv.Itoa(i), iw, level+1)
-		}
-		w.b.WriteString(indent(level) + "]\n")
-	default:
-		o, _ := v.AsObject()
-		if path != "" {
-			w.path(path, 0, level)
-			w.b.WriteString("\n\n")
-		} else {
-			w.b.WriteString("\n\n")
-		}
-		fw := flatWidth(o, "")
-		w.flat(o, "", fw, level+1)
-		if path != "" {
-			w.b.WriteString("\n")
-		}
-	}
-}
-
-// flat writes an object's members flattened to dotted paths.
-func (w *textWriter) flat(o *evaluator.Object, prefix string, width, level int) {
-	for i := range o.Len() {
-		p := planner.JoinPath(prefix, o.KeyAt(i))
-		v := o.ValueAt(i)
-		if nonEmptyObject(v) {
-			child, _ := v.AsObject()
-			w.flat(child, p, width, level)
-			continue
-		}
-		w.jsonAt(v, p, width, level)
-	}
-}
-
-// flatWidth is the width az aligns flattened paths to: the longest leaf
-// path, where a non-empty array counts only with its parent's path and dot.
-func flatWidth(o *evaluator.Object, prefix string) int {
-	width := 0
-	for i := range o.Len() {
-		p := planner.JoinPath(prefix, o.KeyAt(i))
-		v := o.ValueAt(i)
-		switch {
-		case nonEmptyObject(v):
-			child, _ := v.AsObject()
-			width = max(width, flatWidth(child, p))
-		case nonEmptyArray(v):
-			width = max(width, len(p)-len(o.KeyAt(i)))
-		default:
-			width = max(width, len(p))
-		}
-	}
-	return width
-}
-
-func (w *textWriter) path(path string, pad, level int) {
-	if path == "" {
-		return
-	}
-	w.b.WriteString(indent(level) + path + ":" + strings.Repeat(" ", max(pad, 0)))
-}
-
-func (w *textWriter) propertyChanges(ps []planner.PropertyChange, level int) {
-	width := 0
-	for _, p := range ps {
-		if p.PropertyChangeType == planner.PropArray || (p.PropertyChangeType == planner.PropModify && len(p.Children) > 0) {
-			continue
-		}
-		if v := shownValue(p); nonEmptyArray(v) || nonEmptyObject(v) {
-			continue
-		}
-		width = max(width, len(p.Path))
-	}
-	sorted := append([]planner.PropertyChange(nil), ps...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		wi, wj := propStyles[sorted[i].PropertyChangeType].weight, propStyles[sorted[j].PropertyChangeType].weight
-		if wi != wj {
-			return wi < wj
-		}
-		return sorted[i].Path < sorted[j].Path
-	})
-	for _, p := range sorted {
-		w.propertyChange(p, width, level)
-		w.b.WriteString("\n")
-	}
-}
-
-func shownValue(p planner.PropertyChange) evaluator.Value {
-	switch {
-	case p.PropertyChangeType == planner.PropDelete && p.Before != nil:
-		return *p.Before
-	case p.After != nil:
-		return *p.After
-	case p.Before != nil:
-		return *p.Before
-	}
-	return evaluator.Null
-}
-
-func (w *textWriter) propertyChange(p planner.PropertyChange, width, level int) {
-	st := propStyles[p.PropertyChangeType]
-	v := shownValue(p)
-	pad := width - len(p.Path) + 1
-	switch {
-	case nonEmptyArray(v) || p.PropertyChangeType == planner.PropArray:
-		pad = 1
-	case nonEmptyObject(v) || (p.PropertyChangeType == planner.PropModify && len(p.Children) > 0):
-		pad = 0
-	}
-	w.b.WriteString(indent(level))
-	w.colored(st.color, st.symbol)
-	w.b.WriteString(" " + p.Path + ":" + strings.Repeat(" ", max(pad, 0)))
-	switch p.PropertyChangeType {
-	case planner.PropCreate, planner.PropNoEffect, planner.PropDelete:
-		w.value(v, level)
-	case planner.PropModify:
-		if len(p.Children) > 0 {
-			w.b.WriteString("\n\n")
-			w.propertyChanges(p.Children, level+1)
-			return
-		}
-		before, after := evaluator.Null, evaluator.Null
-		if p.Before != nil {
-			before = *p.Before
-		}
-		if p.After != nil {
-			after = *p.After
-		}
-		w.value(before, level)
-		if nonEmptyObject(before) {
-			w.b.WriteString("\n" + indent(level))
-		}
-		w.b.WriteString(" => ")
-		w.value(after, level)
-	case planner.PropArray:
-		if len(p.Children) == 0 {
-			w.b.WriteString("[]")
-			return
-		}
-		w.b.WriteString("[\n")
-		kids := append([]planner.PropertyChange(nil), p.Children...)
-		sort.SliceStable(kids, func(i, j int) bool {
-			a, _ := strconv.Atoi(kids[i].Path)
-			b, _ := strconv.Atoi(kids[j].Path)
-			if a != b {
-				return a < b
-			}
-			return propStyles[kids[i].PropertyChangeType].weight < propStyles[kids[j].PropertyChangeType].weight
-		})
-		cw := 0
-		for _, k := range kids {
-			cw = max(cw, len(k.Path))
-		}
-		for _, k := range kids {
-			w.propertyChange(k, cw, level+1)
-			w.b.WriteString("\n")
-		}
-		w.b.WriteString(indent(level+1) + "]")
-	}
-}
-
-// value writes a property's value: a leaf inline, an array or object as a
-// block below.
-func (w *textWriter) value(v evaluator.Value, level int) {
-	if isLeaf(v) {
-		w.leaf(v)
-		return
-	}
-	if nonEmptyArray(v) {
-		a, _ := v.AsArray()
-		w.b.WriteString("[\n")
-		iw := len(strconv.Itoa(len(a) - 1))
-		for i, e := range a {
-			w.jsonAt(e, strconv.Itoa(i), iw, level+1)
-		}
-		w.b.WriteString(indent(level+1) + "]")
-		return
-	}
-	o, _ := v.AsObject()
-	w.b.WriteString("\n\n")
-	w.flat(o, "", flatWidth(o, ""), level+2)
-}
-
-var summaryLabels = map[planner.ChangeType]string{
-	planner.Delete: "to delete", planner.Create: "to create", planner.Deploy: "to deploy", planner.Modify: "to modify",
-	planner.NoChange: "no change", planner.Unsupported: "unsupported", planner.Ignore: "to ignore",
-}
-
-func (w *textWriter) summary(changes []planner.Change) {
-	w.b.WriteString("\nResource changes: ")
-	if len(changes) == 0 {
-		w.b.WriteString("no change.")
-		return
-	}
-	counts := map[planner.ChangeType]int{}
-	for _, c := range changes {
-		counts[c.ChangeType]++
-	}
-	types := make([]planner.ChangeType, 0, len(counts))
-	for t := range counts {
-		types = append(types, t)
-	}
-	sort.Slice(types, func(i, j int) bool { return changeStyles[types[i]].weight < changeStyles[types[j]].weight })
-	parts := make([]string, len(types))
-	for i, t := range types {
-		parts[i] = fmt.Sprintf("%d %s", counts[t], summaryLabels[t])
-	}
-	w.b.WriteString(strings.Join(parts, ", ") + ".")
-}
-
-func (w *textWriter) diagnostics(res *planner.WhatIfResult) {
-	var lines []string
-	for _, c := range res.Properties.Changes {
-		if c.ChangeType == planner.Unsupported {
-			_, rel := SplitResourceID(c.ResourceID)
-			lines = append(lines, fmt.Sprintf("%s (Unsupported) %s", rel, c.UnsupportedReason))
-		}
-	}
-	for _, d := range res.Properties.Diagnostics {
-		lines = append(lines, fmt.Sprintf("%s (%s) %s", d.Target, d.Code, d.Message))
-	}
-	if len(lines) == 0 {
-		return
-	}
-	fmt.Fprintf(&w.b, "\n\nDiagnostics (%d): \n", len(lines))
-	for _, l := range lines {
-		w.b.WriteString(l + "\n")
-	}
 }
