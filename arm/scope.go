@@ -99,7 +99,13 @@ func (s *Service) normalize(ctx context.Context, req *DeploymentRequest, mustExi
 		req.Location = DefaultLocation
 	}
 	req.groupLocation = req.Location
-	if req.Scope.ResourceGroup == "" || s.reader == nil {
+	if req.Scope.ResourceGroup == "" {
+		return nil
+	}
+	if s.reader == nil { // no store yet: no group exists
+		if mustExist && !req.CreateGroup {
+			return groupNotFound(req.Scope.ResourceGroup)
+		}
 		return nil
 	}
 	g, err := s.reader.Group(ctx, req.Scope.SubscriptionID, req.Scope.ResourceGroup)

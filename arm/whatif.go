@@ -16,9 +16,12 @@ type WhatIfResult struct {
 
 // WhatIf is POST .../deployments/{name}/whatIf: what the deployment would
 // change at its scope, without changing anything. The target group must
-// exist unless the request creates it.
+// exist unless the request creates it (CreateGroup: the CLI's -l), as for
+// CreateOrUpdate: Azure's what-if refuses a missing group with
+// ResourceGroupNotFound, and a deployment that would create it plans its
+// resources as Create.
 func (s *Service) WhatIf(ctx context.Context, req *DeploymentRequest) (*WhatIfResult, error) {
-	if err := s.normalize(ctx, req, false, actionDeploymentsWhatIf); err != nil {
+	if err := s.normalize(ctx, req, true, actionDeploymentsWhatIf); err != nil {
 		return nil, err
 	}
 	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, nil))

@@ -102,6 +102,11 @@ var argName = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$.\-]*$`)
 //	{"name": {"value": ...}}    inline JSON (a whole parameter file works too)
 //	name=value                  one value: JSON when it parses, else a string
 //
+// As az decides, an argument that names an existing regular file is that
+// file; any other argument of the name=value form (a valid parameter name
+// before the first '=') is a value, however long, even when it cannot be a
+// path at all.
+//
 // label names the argument in diagnostics (for example "-p #2"). The
 // source of a file or inline JSON is returned for snippets. An argument that
 // fits no form, or a file that cannot be read, is an error wrapping
@@ -133,13 +138,18 @@ func ReadParameterArg(arg, label string) ([]*ParameterValue, *Source, diag.Diagn
 		pf, more := NewParameterFile(src)
 		return pf.Values, src, append(ds, more...), nil
 	}
-	if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
+	name, text, ok := strings.Cut(arg, "=")
+	pair := ok && argName.MatchString(name)
+	// As az: an existing file is read as one; otherwise NAME=VALUE is a
+	// value. A NAME=VALUE that cannot be a path (a long SSH key: "file
+	// name too long") is a value, whatever stat says; only an argument of
+	// no other form reports why it could not be read.
+	if fi, err := os.Stat(arg); err == nil && (fi.Mode().IsRegular() || !pair && !fi.IsDir()) {
 		return readFile(arg)
-	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	} else if err != nil && !pair && !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil, fmt.Errorf("parameters %s: %w", arg, err)
 	}
-	name, text, ok := strings.Cut(arg, "=")
-	if !ok || !argName.MatchString(name) {
+	if !pair {
 		shown := arg
 		if ok {
 			shown = name + "=" + diag.Mask // the value may be a secret

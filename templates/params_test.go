@@ -32,6 +32,9 @@ func TestReadParameterArg(t *testing.T) {
 		{"value with =", "conn=a=b", map[string]string{"conn": `"a=b"`}, false},
 		{"inline json", `{"galleryName":{"value":"g1"}}`, map[string]string{"galleryName": `"g1"`}, false},
 		{"inline whole file", `{"contentVersion":"1.0.0.0","parameters":{"x":{"value":1}}}`, map[string]string{"x": `1`}, false},
+		{"long value (file name too long as a path)", "sshKey=ssh-rsa " + strings.Repeat("A", 5000), map[string]string{"sshKey": `"ssh-rsa ` + strings.Repeat("A", 5000) + `"`}, false},
+		{"value that is a path under a file", "p=" + file + "/x", map[string]string{"p": `"` + file + `/x"`}, false},
+		{"value naming a directory", "dir=" + dir, map[string]string{"dir": `"` + dir + `"`}, false},
 		{"missing file", "nothere.json", nil, true},
 		{"@missing file", "@nothere.json", nil, true},
 	}

@@ -149,7 +149,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		}
 	}
 	if err != nil {
-		return err
+		return opts.groupHint(err)
 	}
 	if res.Failed() {
 		return reportInvalid(opts.IO, res.Diags, res.Sources, opts.Output)
@@ -295,9 +295,10 @@ func writeDeployText(w io.Writer, dep *state.Deployment, ops []planner.Operation
 func confirm(ctx context.Context, opts *deployOptions, svc *arm.Service, interactive bool) (bool, error) {
 	req := opts.request(opts.IO)
 	req.Mode = opts.Mode
+	req.CreateGroup = opts.locationGiven
 	out, err := svc.WhatIf(ctx, req)
 	if err != nil {
-		return false, err
+		return false, opts.groupHint(err)
 	}
 	if out.Failed() {
 		return false, reportInvalid(opts.IO, out.Diags, out.Sources, opts.Output)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -53,7 +54,7 @@ func (f *deploymentFlags) register(cmd *cobra.Command) {
 	fl.StringVarP(&f.TemplateFile, "template-file", "f", "", "the template: .json, .jsonc, .yaml or .yml (required)")
 	fl.StringArrayVarP(&f.Parameters, "parameters", "p", nil,
 		"parameters: @file.json, file.json, NAME=VALUE or a JSON object; repeat to merge, later values win")
-	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text, json or yaml")
+	fl.StringVarP(&f.Output, "output", "o", "text", outputHelp)
 	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+arm.DefaultSubscription+")")
 	fl.StringVar(&f.Tenant, "tenant", "", "the tenant id (default "+arm.DefaultTenant+")")
 	fl.StringVarP(&f.Name, "name", "n", "", "the deployment name (default: the template file's base name)")
@@ -113,12 +114,16 @@ func (f *deploymentFlags) check(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-func checkOutput(o string) error {
-	switch o {
-	case "text", "json", "yaml":
-		return nil
+// groupHint adds to a missing target group's ResourceGroupNotFound how to
+// create it: what-if and deploy both refuse a missing group unless -l
+// names its location.
+func (f *deploymentFlags) groupHint(err error) error {
+	var ae *arm.Error
+	if f.locationGiven || f.ResourceGroup == "" || !errors.As(err, &ae) || ae.Code != "ResourceGroupNotFound" ||
+		!strings.EqualFold(ae.Message, fmt.Sprintf("Resource group '%s' could not be found.", f.ResourceGroup)) {
+		return err
 	}
-	return usagef("unknown output format %q: use text, json or yaml", o)
+	return fmt.Errorf("%w\nGive -l/--location to create it: deploy creates the group, what-if previews the deployment as if it did.", err)
 }
 
 // scope is the deployment's target.

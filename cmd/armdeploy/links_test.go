@@ -100,12 +100,12 @@ func TestCLILinkConfinement(t *testing.T) {
 	commands := [][]string{
 		{"validate", "-g", "rg"},
 		{"expand", "-g", "rg"},
-		{"what-if", "-g", "rg"},
+		{"what-if", "-g", "rg", "-l", "westus2"},
 		{"deploy", "-g", "rg", "-l", "westus2"},
 		{"graph", "-g", "rg"},
 		{"deployment", "group", "create", "-g", "rg", "-l", "westus2"},
 		{"deployment", "group", "validate", "-g", "rg"},
-		{"deployment", "group", "what-if", "-g", "rg"},
+		{"deployment", "group", "what-if", "-g", "rg", "-l", "westus2"},
 	}
 	for _, cmd := range commands {
 		for _, main := range []string{"app/main.json", "app/viaLink.json"} {

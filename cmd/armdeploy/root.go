@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -9,21 +8,23 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/armdeploy/armdeploy/arm"
-	"github.com/armdeploy/armdeploy/templates"
-	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
-// Exit codes, in one place. They follow DESIGN.md and az.
+// Exit codes, in one place. They follow DESIGN.md and az; with what-if's
+// --detailed-exit-code they follow terraform plan -detailed-exitcode: 0 no
+// changes, 1 any error (a usage error too), 2 changes.
 const (
 	exitOK       = 0
 	exitFailed   = 1 // the deployment or validation failed
-	exitUsage    = 2 // bad flags or arguments; also what-if --detailed-exit-code with changes
+	exitUsage    = 2 // bad flags or arguments (1 with --detailed-exit-code)
+	exitChanges  = 2 // what-if --detailed-exit-code: there are changes
 	exitCanceled = 130
 )
 
@@ -55,6 +56,8 @@ type IOStreams struct {
 	// Principal is the --as principal every command acts as; "" is the
 	// owner of everything.
 	Principal string
+	// Query is the --query JMESPath expression applied to -o output.
+	Query string
 }
 
 // Main runs armdeploy with args and returns the process exit code. It is
@@ -75,10 +78,28 @@ func run(args []string, streams *IOStreams) int {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
 	err := root.ExecuteContext(ctx)
-	return exitCode(err, streams.Err)
+	return exitCode(err, streams.Err, detailedExitCode(args))
 }
 
-func exitCode(err error, stderr io.Writer) int {
+// detailedExitCode reports whether the command line asks for
+// --detailed-exit-code, read from the arguments themselves so that it
+// holds even when they fail to parse.
+func detailedExitCode(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--detailed-exit-code"); ok && (v == "" || (strings.HasPrefix(v, "=") && v != "=false" && v != "=0")) {
+			return true
+		}
+	}
+	return false
+}
+
+// exitCode maps err to the exit code and prints it. With detailed (what-if
+// --detailed-exit-code) a usage error exits 1, Terraform's rule: 2 means
+// changes only, so a typo is never taken for a change.
+func exitCode(err error, stderr io.Writer, detailed bool) int {
 	if err == nil {
 		return exitOK
 	}
@@ -93,6 +114,9 @@ func exitCode(err error, stderr io.Writer) int {
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "armdeploy: %v\nRun 'armdeploy --help' for usage.\n", err)
+		if detailed {
+			return exitFailed
+		}
 		return exitUsage
 	}
 	if errors.Is(err, context.Canceled) {
@@ -113,13 +137,31 @@ func newRootCmd(io *IOStreams) *cobra.Command {
 		Short: "An offline Azure Resource Manager deployment engine",
 		Long: `armdeploy validates, expands, previews and deploys Azure Resource Manager
 templates (JSON, JSON with comments, YAML) against a local, file-backed
-simulation of Azure. Flags follow 'az deployment group'.`,
+simulation of Azure. Flags follow 'az deployment group'.
+
+Output: -o text (the default, for people), json, yaml, tsv or table (az's
+formats), and --query JMESPATH to select from the JSON, as in az.
+
+Exit codes: 0 success, 1 error (the template, a deployment or an operation
+failed), 2 usage error (a bad flag or argument), 130 canceled (Ctrl-C or
+SIGTERM). With what-if --detailed-exit-code, as terraform plan
+-detailed-exitcode: 0 no changes, 1 any error (usage errors included),
+2 there are changes.`,
+		Example: `  armdeploy deploy -g demo -l eastus -f quickstarts/sig-create/azuredeploy.json -p galleryName=gallery1
+  armdeploy resource list -g demo --query "[].name" -o tsv
+  armdeploy --version`,
+		Version:       buildVersion().String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return setupQuery(cmd, io, io.Query)
+		},
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.PersistentFlags().StringVar(&io.Principal, "as", "", "act as this principal: role assignments decide what it may read and write")
-	root.AddCommand(newValidateCmd(io), newExpandCmd(io), newGraphCmd(io))
+	root.PersistentFlags().StringVar(&io.Query, "query", "", "JMESPath query applied to the -o json|yaml|tsv|table output (implies -o json when -o is not given), as in az")
+	root.AddCommand(newValidateCmd(io), newExpandCmd(io), newGraphCmd(io), newVersionCmd(io))
 	for _, f := range commands {
 		root.AddCommand(f(io))
 	}
@@ -135,35 +177,4 @@ simulation of Azure. Flags follow 'az deployment group'.`,
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	return root
-}
-
-// emit writes a command's structured result as JSON or, for -o yaml, as
-// the same document in YAML.
-func emit(w io.Writer, format string, v any) error {
-	if format != "yaml" {
-		return diag.WriteJSON(w, v)
-	}
-	var buf bytes.Buffer
-	if err := diag.WriteJSON(&buf, v); err != nil {
-		return err
-	}
-	out, err := templates.JSONToYAML(buf.Bytes())
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(out)
-	return err
-}
-
-// emitItems writes one item as an object (single) or the items as an
-// array, each rendered by view, in -o json or yaml.
-func emitItems[T, V any](w io.Writer, format string, items []T, single bool, view func(T) V) error {
-	if single {
-		return emit(w, format, view(items[0]))
-	}
-	out := make([]V, 0, len(items))
-	for _, it := range items {
-		out = append(out, view(it))
-	}
-	return emit(w, format, out)
 }

@@ -34,14 +34,12 @@ func (f *stateFlags) register(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
 	fl.StringVar(&f.StatePath, "state", "", stateFlagHelp)
 	fl.StringVar(&f.Subscription, "subscription", "", "the subscription id (default "+arm.DefaultSubscription+")")
-	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text, json or yaml")
+	fl.StringVarP(&f.Output, "output", "o", "text", outputHelp)
 }
 
 func (f *stateFlags) check() error {
-	switch f.Output {
-	case "text", "json", "yaml":
-	default:
-		return usagef("unknown output format %q: use text, json or yaml", f.Output)
+	if err := checkOutput(f.Output); err != nil {
+		return err
 	}
 	if f.Subscription == "" {
 		f.Subscription = arm.DefaultSubscription

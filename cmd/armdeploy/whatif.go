@@ -84,7 +84,7 @@ unchanged template shows NoChange everywhere.`,
 	fl.StringVar(&opts.Mode, "mode", "Incremental", "Incremental or Complete")
 	fl.StringVarP(&opts.ResultFormat, "result-format", "r", "FullResourcePayloads", "FullResourcePayloads or ResourceIdOnly")
 	fl.StringSliceVarP(&opts.Exclude, "exclude-change-types", "x", nil, "change types to leave out: "+strings.Join(changeTypes, ", "))
-	fl.BoolVar(&opts.DetailedExit, "detailed-exit-code", false, "exit 2 when there are changes (0 when none)")
+	fl.BoolVar(&opts.DetailedExit, "detailed-exit-code", false, "exit 0 when there are no changes, 2 when there are, 1 on any error (usage errors too), as terraform plan -detailed-exitcode")
 	fl.BoolVarP(&opts.Interactive, "interactive", "i", false, "browse the changes in a terminal view, then choose whether to deploy")
 	return cmd
 }
@@ -107,10 +107,11 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 	defer svc.Close()
 	req := opts.request(opts.IO)
 	req.Mode = opts.Mode
+	req.CreateGroup = opts.locationGiven // as deploy: -l plans creating a missing group
 	req.WhatIf.IDsOnly = strings.EqualFold(opts.ResultFormat, "ResourceIdOnly")
 	out, err := svc.WhatIf(ctx, req)
 	if err != nil {
-		return err
+		return opts.groupHint(err)
 	}
 	if out.Failed() {
 		return reportInvalid(opts.IO, out.Diags, out.Sources, opts.Output)
@@ -140,7 +141,7 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 		return err
 	}
 	if opts.DetailedExit && arm.HasChanges(res) {
-		return &exitError{exitUsage}
+		return &exitError{exitChanges}
 	}
 	return nil
 }
