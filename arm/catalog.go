@@ -161,17 +161,27 @@ func (s *Service) GetProvider(ctx context.Context, principal, subscription, name
 	return nil, Errorf(404, "InvalidResourceNamespace", "The resource namespace '%s' is invalid.", namespace)
 }
 
-// catalogue builds the providers from the schema registry. A type's
-// api-versions are listed newest first; a top-level type lists only the
-// versions every one of its child types accepts too, since az picks the
-// api-version of a child from its top-level type's entry.
+// catalogue builds the providers from the schema registry and the REST
+// API specifications table (every type the specs define, with their
+// api-versions). A type's api-versions are listed newest first; a
+// top-level type of the registry lists only the versions every one of
+// its registry child types accepts too, since az picks the api-version
+// of a child from its top-level type's entry.
 func catalogue(subscription string) []*Provider {
 	byNS := map[string]*Provider{}
 	versions := map[string][]string{} // lower-cased full type → versions
-	types := schema.RegisteredTypes()
-	for _, t := range types {
+	registered := schema.RegisteredTypes()
+	types := slices.Clone(registered)
+	for _, t := range registered {
 		versions[lower(t)] = schema.SupportedAPIVersions(t)
 	}
+	for _, t := range schema.SpecTypes() {
+		if _, ok := versions[lower(t)]; !ok {
+			versions[lower(t)] = schema.SpecAPIVersions(t)
+			types = append(types, t)
+		}
+	}
+	slices.SortFunc(types, func(a, b string) int { return strings.Compare(lower(a), lower(b)) })
 	var locations []string
 	for _, r := range providers.Regions() {
 		locations = append(locations, r.DisplayName)
@@ -182,8 +192,8 @@ func catalogue(subscription string) []*Provider {
 			continue
 		}
 		vs := slices.Clone(versions[lower(t)])
-		if !strings.Contains(rest, "/") {
-			for _, child := range types {
+		if !strings.Contains(rest, "/") && slices.Contains(registered, t) {
+			for _, child := range registered {
 				if strings.HasPrefix(lower(child), lower(t)+"/") {
 					cv := versions[lower(child)]
 					vs = slices.DeleteFunc(vs, func(v string) bool { return !slices.Contains(cv, v) })
@@ -272,16 +282,15 @@ func (s *Service) ListRoleDefinitions(ctx context.Context, principal, scope, rol
 		if r.Custom {
 			kind, scopes = "CustomRole", r.AssignableScopes
 		}
-		props := RoleDefinitionProperties{RoleName: r.Name, Type: kind, AssignableScopes: scopes}
+		props := RoleDefinitionProperties{RoleName: r.Name, Type: kind, Description: r.Description, AssignableScopes: scopes}
 		for _, p := range r.Permissions {
 			props.Permissions = append(props.Permissions, RoleDefinitionAccess{Actions: orEmpty(p.Actions), NotActions: orEmpty(p.NotActions),
-				DataActions: []string{}, NotDataActions: []string{}})
+				DataActions: orEmpty(p.DataActions), NotDataActions: orEmpty(p.NotDataActions)})
 		}
 		out = append(out, &RoleDefinition{ID: prefix + "/providers/Microsoft.Authorization/roleDefinitions/" + r.GUID, Name: r.GUID,
 			Type: "Microsoft.Authorization/roleDefinitions", Properties: props})
 	}
-	for _, guid := range []string{providers.RoleOwner, providers.RoleContributor, providers.RoleReader, providers.RoleUserAccessAdministrator} {
-		r, _ := providers.BuiltinRole(guid)
+	for _, r := range providers.BuiltinRoles() {
 		add(r)
 	}
 	rs, err := s.reader.Resources(ctx, state.ResourceFilter{Type: "Microsoft.Authorization/roleDefinitions"})
@@ -305,7 +314,7 @@ func (s *Service) GetRoleDefinition(ctx context.Context, principal, scope, guid 
 		return nil, err
 	}
 	for _, d := range ds {
-		if strings.EqualFold(d.Name, guid) {
+		if strings.EqualFold(d.Name, providers.NormalizeGUID(guid)) {
 			return d, nil
 		}
 	}

@@ -97,12 +97,13 @@ func (galleryProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		return nil, err
 	}
 	name := id.Name
-	// 1 name
+	// 1 name (gallery-rp.md §3.3)
 	if e := galleryNameError(name); e != nil {
 		return nil, e
 	}
 	body, props := newBody(r)
-	// 2 body: sharing profile enum, soft-delete flag
+	// 2 body: sharing profile enum, soft-delete flag (gallery-rp.md §3.2,
+	// §11.3: the SPEC24 enums and types)
 	if sp := objAt(props, "sharingProfile"); sp != nil {
 		if e := enum(sp, "permissions", "sharingProfile.permissions", "gallery.properties.sharingProfile.permissions",
 			"Private", "Groups", "Community"); e != nil {
@@ -114,7 +115,8 @@ func (galleryProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			return nil, e
 		}
 	}
-	// 3 location, 4 same name in another location
+	// 3 location (gallery-rp.md §12, §8 LocationNotAvailableForResourceType),
+	// 4 same name in another location (gallery-rp.md §3.4)
 	loc, e := resolveLocation(body, typeGallery)
 	if e != nil {
 		return nil, e
@@ -123,6 +125,8 @@ func (galleryProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		return nil, e
 	}
 	// 5 update: only description, tags and sharing groups change
+	// (gallery-rp.md §7.1, §3.2; seed-overview.md "What can change after
+	// creation")
 	if r.Current != nil {
 		old := bodyOf(r.Current)
 		if e := checkImmutable(body, old, []string{"properties.sharingProfile.permissions"},
@@ -131,7 +135,8 @@ func (galleryProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			return nil, e
 		}
 	}
-	// 6 quota
+	// 6 quota: 100 galleries per subscription and region (gallery-rp.md §9;
+	// seed-overview.md "Limits")
 	if err := checkQuota(ctx, r, id, loc, "galleries", MaxGalleriesPerRegion); err != nil {
 		return nil, err
 	}

@@ -78,16 +78,17 @@ func (imageDefinitionProvider) Put(ctx context.Context, r *Request) (*Result, er
 	}
 	segs := nameSegments(id.Name)
 	gallery, name := segs[0], segs[len(segs)-1]
-	// 1 name
+	// 1 name (gallery-rp.md §4.2)
 	if e := definitionNameError(gallery, name); e != nil {
 		return nil, e
 	}
-	// 2 parent gallery
+	// 2 parent gallery (gallery-rp.md §4.3)
 	if _, err := checkParent(ctx, r.Store, id); err != nil {
 		return nil, err
 	}
 	body, props := newBody(r)
-	// 3 required fields, enums, numeric strings
+	// 3 required fields, enums, numeric strings (gallery-rp.md §4.1: the
+	// SPEC24 required properties and closed enums)
 	if !has(props, "osType") {
 		e := errRequired("osType")
 		e.Target = "galleryImage.properties.osType"
@@ -131,7 +132,8 @@ func (imageDefinitionProvider) Put(ctx context.Context, r *Request) (*Result, er
 	if e := coerceBool(props, "allowUpdateImage", "properties.allowUpdateImage"); e != nil {
 		return nil, e
 	}
-	// 4 location, same name in another location
+	// 4 location (gallery-rp.md §12), same name in another location
+	// (gallery-rp.md §3.4, §4.3)
 	loc, e := resolveLocation(body, typeImageDefinition)
 	if e != nil {
 		return nil, e
@@ -139,7 +141,7 @@ func (imageDefinitionProvider) Put(ctx context.Context, r *Request) (*Result, er
 	if e := checkLocationConflict(r, id, loc); e != nil {
 		return nil, e
 	}
-	// 5 identifier characters and lengths
+	// 5 identifier characters and lengths (gallery-rp.md §4.2, DOC-TS)
 	for _, f := range []struct {
 		name string
 		max  int
@@ -148,7 +150,8 @@ func (imageDefinitionProvider) Put(ctx context.Context, r *Request) (*Result, er
 			return nil, identifierError(f.name, f.max)
 		}
 	}
-	// 6 (publisher, offer, sku) unique in the gallery
+	// 6 (publisher, offer, sku) unique in the gallery (gallery-rp.md §4.3;
+	// seed-overview.md "Image definitions")
 	siblings, err := children(ctx, r.Store, id.Parent, typeImageDefinition)
 	if err != nil {
 		return nil, err
@@ -167,11 +170,11 @@ func (imageDefinitionProvider) Put(ctx context.Context, r *Request) (*Result, er
 					lastSegment(s.Name), pub, offer, sku)}
 		}
 	}
-	// 7 end of life in the future
+	// 7 end of life in the future (gallery-rp.md §4.3, DOC-TS)
 	if e := checkEndOfLife(props, r.Now, "properties.endOfLifeDate", "galleryImage.properties.endOfLifeDate"); e != nil {
 		return nil, e
 	}
-	// 8 min <= max
+	// 8 min <= max (gallery-rp.md §4.3, DOC-TS)
 	for _, res := range []string{"vCPUs", "memory"} {
 		o := objAt(rec, res)
 		lo, okLo := asInt(at(o, "min"))
@@ -191,7 +194,8 @@ func (imageDefinitionProvider) Put(ctx context.Context, r *Request) (*Result, er
 			setDefault(props, "architecture", "x64")
 		}
 	}
-	// 9 update: the immutable set
+	// 9 update: the immutable set (gallery-rp.md §7.1, §4.1; seed-overview.md
+	// "What can change after creation")
 	if r.Current != nil {
 		if e := checkImmutable(body, bodyOf(r.Current), definitionImmutable(r.APIVersion), defaulted,
 			func(p string) string { return "galleryImage." + p }); e != nil {
@@ -202,7 +206,8 @@ func (imageDefinitionProvider) Put(ctx context.Context, r *Request) (*Result, er
 			setDefault(props, "architecture", "x64")
 		}
 	}
-	// 10 quota
+	// 10 quota: 1,000 definitions per subscription and region (gallery-rp.md
+	// §9; seed-overview.md "Limits")
 	if err := checkQuota(ctx, r, id, loc, "image definitions", MaxImageDefinitionsPerRegion); err != nil {
 		return nil, err
 	}

@@ -54,8 +54,8 @@ func (managedImageProvider) Put(ctx context.Context, r *Request) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	// 1 location
-	// 2 body
+	// 1 location (gallery-rp.md §12)
+	// 2 body (gallery-rp.md §6: the fields the prerequisites use)
 	if e := enum(props, "hyperVGeneration", "hyperVGeneration", "hyperVGeneration", "V1", "V2"); e != nil {
 		return nil, e
 	}
@@ -70,6 +70,7 @@ func (managedImageProvider) Put(ctx context.Context, r *Request) (*Result, error
 	}
 	if vmRef != "" {
 		// 3a captured from a VM: it must exist in the image's region
+		// (seed-overview.md "FAQ facts": same location; gallery-rp.md §6) [U text]
 		p, e := parseRef(vmRef, "properties.sourceVirtualMachine.id")
 		if e != nil {
 			return nil, e
@@ -93,7 +94,7 @@ func (managedImageProvider) Put(ctx context.Context, r *Request) (*Result, error
 			set(spr, "osDisk", od)
 		}
 	}
-	// 3b the OS disk: type, state, exactly one source
+	// 3b the OS disk: type, state, exactly one source (gallery-rp.md §6)
 	if !has(od, "osType") {
 		return nil, errRequired("osDisk.osType")
 	}
@@ -123,6 +124,7 @@ func (managedImageProvider) Put(ctx context.Context, r *Request) (*Result, error
 			Message: "Exactly one of the properties 'managedDisk', 'snapshot' or 'blobUri' must be specified for the OS disk."}
 	}
 	// 4 the source disk or snapshot exists in the image's region
+	// (gallery-rp.md §6, E-V6)
 	for _, ref := range []struct{ id, path string }{{diskRef, "properties.storageProfile.osDisk.managedDisk.id"}, {snapRef, "properties.storageProfile.osDisk.snapshot.id"}} {
 		if ref.id == "" {
 			continue
@@ -168,7 +170,7 @@ func (managedImageProvider) Put(ctx context.Context, r *Request) (*Result, error
 			}
 		}
 	}
-	// 5 update: immutables
+	// 5 update: immutables (gallery-rp.md §6, §7.2: zoneResilient)
 	defaulted := map[string]bool{"properties.hyperVGeneration": true}
 	if r.Current != nil {
 		if e := checkImmutable(body, bodyOf(r.Current), managedImageImmutable, defaulted, computeShortPath); e != nil {
@@ -225,8 +227,9 @@ func (diskProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		return nil, err
 	}
 	var warnings []string
-	// 1 location
-	// 2 body: sku, createOption, enums, numbers
+	// 1 location (gallery-rp.md §12)
+	// 2 body: sku, createOption, enums, numbers (gallery-rp.md §6: SCHEMA20
+	// enums)
 	sku := child(body, "sku")
 	if e := enum(sku, "name", "sku.name", "sku.name", diskSkus(r.APIVersion)...); e != nil {
 		return nil, e
@@ -256,7 +259,8 @@ func (diskProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			set(props, "diskSizeGB", was)
 		}
 	}
-	// 3 per createOption
+	// 3 per createOption (gallery-rp.md §6) [U: the rules of each option are
+	// the Compute RP's as Azure docs describe creationData]
 	switch strAt(cd, "createOption") {
 	case "Empty":
 		if !hasSize {
@@ -329,7 +333,8 @@ func (diskProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			return nil, errRequired("creationData.uploadSizeBytes")
 		}
 	}
-	// 4 update: immutables; a disk only grows
+	// 4 update: immutables; a disk only grows (Azure docs: "expand-disks",
+	// managed disks can be enlarged, not shrunk) [U text]
 	if r.Current != nil {
 		old := bodyOf(r.Current)
 		if e := checkImmutable(body, old, diskImmutable, nil, computeShortPath); e != nil {

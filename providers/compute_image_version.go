@@ -148,20 +148,21 @@ func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error
 	if err := checkGroup(ctx, r.Store, id); err != nil {
 		return nil, err
 	}
-	// 1 name: Major.Minor.Patch in int32
+	// 1 name: Major.Minor.Patch in int32 (gallery-rp.md §5.2)
 	if _, ok := ParseVersion(lastSegment(id.Name)); !ok {
 		// DOC-TS text, verbatim (gallery-rp.md §5.2); code [U].
 		return nil, &Error{Code: "InvalidParameter", Target: "galleryImageVersionName",
 			Message: "The image version name is invalid. The image version name should follow Major(int).Minor(int).Patch(int) format, for e.g: 1.0.0, 2018.12.1 etc."}
 	}
-	// 2 parent definition (E-V1)
+	// 2 parent definition (gallery-rp.md §5.3 E-V1)
 	def, err := checkParent(ctx, r.Store, id)
 	if err != nil {
 		return nil, err
 	}
 	defProps := objAt(bodyOf(def), "properties")
 	body, props := newBody(r)
-	// 3 body: required storage profile, enums, numbers
+	// 3 body: required storage profile, enums, numbers (gallery-rp.md §5.1:
+	// SPEC24 required properties and enums)
 	sp := objAt(props, "storageProfile")
 	if sp == nil {
 		e := errRequired("storageProfile")
@@ -216,7 +217,8 @@ func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error
 			return nil, e
 		}
 	}
-	// 4 location, same name in another location
+	// 4 location (gallery-rp.md §12), same name in another location
+	// (gallery-rp.md §3.4)
 	loc, e := resolveLocation(body, typeImageVersion)
 	if e != nil {
 		return nil, e
@@ -224,7 +226,8 @@ func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error
 	if e := checkLocationConflict(r, id, loc); e != nil {
 		return nil, e
 	}
-	// 5 target regions
+	// 5 target regions (gallery-rp.md §5.3, §10.1; seed-overview.md "Regions"
+	// and "FAQ facts": the source region is among the targets)
 	if len(targets) == 0 {
 		// [U] the service default when targetRegions is omitted is
 		// taken to be the version's own location (gallery-rp.md §16.3).
@@ -295,12 +298,13 @@ func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error
 		}
 	}
 	// 6 exactly one source, which exists in the version's location and
-	// matches the definition
+	// matches the definition (gallery-rp.md §5.3 E-V6..E-V13, §6;
+	// seed-overview.md "FAQ facts")
 	src, e2 := checkVersionSource(ctx, r, sp, loc, defProps)
 	if e2 != nil {
 		return nil, e2
 	}
-	// 7 end of life
+	// 7 end of life (gallery-rp.md §5.3, DOC-TS)
 	if e := checkEndOfLife(pp, r.Now, "properties.publishingProfile.endOfLifeDate",
 		"galleryImageVersion.properties.publishingProfile.endOfLifeDate"); e != nil {
 		return nil, e
@@ -320,6 +324,8 @@ func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error
 		}
 	}
 	// 8 update: immutables, regional storage types, data disks
+	// (gallery-rp.md §7.1, §5.3 E-V17/E-V18; seed-overview.md "What can
+	// change after creation")
 	if old != nil {
 		if e := checkImmutable(body, old, versionImmutable(r.APIVersion), defaulted,
 			func(p string) string { return "galleryImageVersion." + p }); e != nil {
@@ -365,7 +371,8 @@ func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error
 			}
 		}
 	}
-	// 9 quota
+	// 9 quota: 10,000 versions per subscription and region (gallery-rp.md §9;
+	// seed-overview.md "Limits")
 	if err := checkQuota(ctx, r, id, loc, "image versions", MaxImageVersionsPerRegion); err != nil {
 		return nil, err
 	}

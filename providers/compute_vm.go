@@ -280,13 +280,13 @@ func checkOSProfile(os map[string]any, osType, vmName string) *Error {
 	}
 	disable, _ := asBool(at(os, "linuxConfiguration", "disablePasswordAuthentication"))
 	if disable {
+		// SSH-key authentication needs a key [U: rule and text not in
+		// gallery-rp.md §13.1, which lists keys as the alternative]. A
+		// password given as well is accepted and unused: Azure has no rule
+		// against it, and the gallery's password-or-key pattern
+		// (adminPasswordOrKey) sets both (issue 15).
 		if len(arrAt(os, "linuxConfiguration", "ssh", "publicKeys")) == 0 {
 			return errRequired("linuxConfiguration.ssh.publicKeys")
-		}
-		if pw != "" {
-			// [U] text.
-			return &Error{Code: "InvalidParameter", Target: "adminPassword",
-				Message: "Parameter 'adminPassword' is not allowed when password authentication is disabled."}
 		}
 		return nil
 	}
@@ -302,8 +302,8 @@ func (vmProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		return nil, err
 	}
 	var warnings []string
-	// 1 location
-	// 2 size
+	// 1 location (gallery-rp.md §12)
+	// 2 size: unknown sizes only warn (gallery-rp.md §13.1, SkuNotAvailable [U])
 	size := strAt(props, "hardwareProfile", "vmSize")
 	if size == "" {
 		return nil, errRequired("hardwareProfile.vmSize")
@@ -311,13 +311,14 @@ func (vmProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	if !slices.ContainsFunc(vmSizes, func(s string) bool { return strings.EqualFold(s, size) }) {
 		warnings = append(warnings, fmt.Sprintf("virtual machine %s: size '%s' is not one the simulator knows; Azure may answer SkuNotAvailable", id.Name, size))
 	}
-	// 3 image
+	// 3 image (gallery-rp.md §13.1 imageReference.id handling, §10.2, §8)
 	sp := child(props, "storageProfile")
 	img, err := resolveImage(ctx, r, sp, loc)
 	if err != nil {
 		return nil, err
 	}
 	// 4 osProfile by the image's OS state, then its rules by OS type
+	// (gallery-rp.md §13.1, DOC-TS)
 	osp := objAt(props, "osProfile")
 	if img.attach || strings.EqualFold(img.osState, "Specialized") {
 		if osp != nil {
@@ -332,7 +333,7 @@ func (vmProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			return nil, e
 		}
 	}
-	// 5 network interfaces exist in the VM's region
+	// 5 network interfaces exist in the VM's region (gallery-rp.md §13.5)
 	nics := arrAt(props, "networkProfile", "networkInterfaces")
 	if len(nics) == 0 && !has(props, "networkProfile", "networkInterfaceConfigurations") {
 		return nil, errRequired("networkProfile")
@@ -354,7 +355,8 @@ func (vmProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			return nil, errInvalidReference(ref, r.ID)
 		}
 	}
-	// 6 update: immutables (checked before the osProfile is rewritten)
+	// 6 update: immutables (checked before the osProfile is rewritten;
+	// gallery-rp.md §13.1, §7.2)
 	if r.Current != nil {
 		old := bodyOf(r.Current)
 		cmp := deepCopy(body).(map[string]any)

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -179,5 +180,52 @@ func TestPasswordRules(t *testing.T) {
 		if got := checkPassword(pw, 8, 123) == nil; got != ok {
 			t.Errorf("checkPassword(%q) ok = %v, want %v", pw, got, ok)
 		}
+	}
+}
+
+// TestLinuxPasswordOrKey is the gallery's adminPasswordOrKey pattern: the
+// same parameter is the admin password and, with SSH-key authentication,
+// the public key, so a Linux VM that disables password authentication
+// may still carry adminPassword. Azure has no rule against it (issue 15:
+// the refusal "adminPassword is not allowed when password authentication
+// is disabled" was invented); the password is never stored.
+func TestLinuxPasswordOrKey(t *testing.T) {
+	const key = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 azureuser@example"
+	keyConfig := `"linuxConfiguration":{"disablePasswordAuthentication":true,"ssh":{"publicKeys":[{"path":"/home/azureuser/.ssh/authorized_keys","keyData":%q}]}}`
+	linV := resID(typeImageVersion, "gal", "lin", "1.0.0")
+	withConfig := func(password, config string) string {
+		return strings.Replace(vmBody(linV, "azureuser", password, "linvm"), fmt.Sprintf(`"adminPassword":%q`, password),
+			fmt.Sprintf(`"adminPassword":%q,`, password)+config, 1)
+	}
+	tests := []struct {
+		name, body string
+		code       string
+	}{
+		{name: "key as password and key", body: withConfig(key, fmt.Sprintf(keyConfig, key))},
+		{name: "password and key", body: withConfig("Pipeline-Vm#2024x", fmt.Sprintf(keyConfig, key))},
+		{name: "key only", body: strings.Replace(withConfig("", fmt.Sprintf(keyConfig, key)), `"adminPassword":"",`, "", 1)},
+		{name: "password authentication with a password", body: vmBody(linV, "azureuser", "Pipeline-Vm#2024x", "linvm")},
+		{name: "password authentication with a weak password", body: vmBody(linV, "azureuser", "password", "linvm"), code: "InvalidParameter"},
+		{name: "key authentication without a key", body: withConfig(key, `"linuxConfiguration":{"disablePasswordAuthentication":true}`), code: "InvalidParameter"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			vmSetup(w)
+			res, err := w.put(typeVirtualMachine, apiCompute, tt.body, "linvm")
+			if tt.code != "" {
+				var e *Error
+				if !errors.As(err, &e) || e.Code != tt.code {
+					t.Fatalf("err = %v, want %s", err, tt.code)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if has(res.Body, "properties", "osProfile", "adminPassword") || strings.Contains(pretty(res.Body), "Pipeline-Vm#2024x") {
+				t.Errorf("the admin password is stored:\n%s", pretty(res.Body))
+			}
+		})
 	}
 }

@@ -10,7 +10,8 @@ import (
 // The ARM-shaped errors more than one resource type returns.
 
 // errLocationRequired is ARM's text for a tracked resource without a
-// location [U: not in gallery-rp.md].
+// location (gallery-rp.md §3.1: location is required on PUT) [U: text not
+// in gallery-rp.md].
 func errLocationRequired() *Error {
 	return &Error{Code: "LocationRequired", Target: "location", Message: "The location property is required for this definition."}
 }
@@ -56,7 +57,9 @@ func errResourceNotFound(id string) *Error {
 }
 
 // errInvalidReference is the Network RP's text for a reference to a
-// resource that is missing or in another region [U: not in gallery-rp.md].
+// resource that is missing or in another region (rule: gallery-rp.md
+// §13.5, "must exist, be in the NIC's region") [U: text not in
+// gallery-rp.md].
 func errInvalidReference(ref, by string) *Error {
 	return &Error{Code: "InvalidResourceReference", Target: ref,
 		Message: fmt.Sprintf("Resource %s referenced by resource %s was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.", ref, by)}

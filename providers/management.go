@@ -13,8 +13,11 @@ import (
 // the hierarchy above subscriptions. Every group sits under one parent,
 // the tenant root group (named after the tenant id, never stored) at the
 // top; a subscription sits under exactly one group, the tenant root group
-// when no association names it. No text here is verified against Azure:
-// codes and messages are [U].
+// when no association names it. Source: Azure docs, "Organize your
+// resources with management groups" (management-groups/overview: the
+// tenant root group, one parent per group and per subscription, six
+// levels of depth below the root, no deletion while children remain).
+// No text here is verified against Azure: codes and messages are [U].
 
 const (
 	typeManagementGroup = "Microsoft.Management/managementGroups"
@@ -239,7 +242,7 @@ func (managementGroupProvider) Put(ctx context.Context, r *Request) (*Result, er
 	if err != nil {
 		return nil, err
 	}
-	// 1 a tenant-level resource
+	// 1 a tenant-level resource (Azure docs, management-groups/overview)
 	if !tenantLevel(id) {
 		return nil, errTenantScope(typeManagementGroup, r.ID)
 	}
@@ -249,7 +252,8 @@ func (managementGroupProvider) Put(ctx context.Context, r *Request) (*Result, er
 	set(props, "tenantId", tenant)
 	details := child(props, "details")
 	parentRef := strAt(details, "parent", "id")
-	// 2 the tenant root group has no parent
+	// 2 the tenant root group has no parent (Azure docs,
+	// management-groups/overview "Root management group")
 	if strings.EqualFold(name, tenant) {
 		if parentRef != "" {
 			return nil, &Error{Code: "BadRequest", Target: "properties.details.parent.id",
@@ -260,7 +264,8 @@ func (managementGroupProvider) Put(ctx context.Context, r *Request) (*Result, er
 		return &Result{Body: body}, nil
 	}
 	setDefault(props, "displayName", name)
-	// 3 the parent: a management group that exists, default the root
+	// 3 the parent: a management group that exists, default the root (Azure
+	// docs, management-groups/create-management-group-rest-api)
 	parent := ""
 	if parentRef != "" {
 		ref, e := parseRef(parentRef, "properties.details.parent.id")
@@ -281,7 +286,8 @@ func (managementGroupProvider) Put(ctx context.Context, r *Request) (*Result, er
 	}
 	parentName, parentDisplay := tenant, "Tenant Root Group"
 	if parent != "" {
-		// 4 not its own ancestor
+		// 4 not its own ancestor (Azure docs, management-groups/manage: "moving
+		// a group under its own descendant") [U text]
 		if strings.EqualFold(parent, name) {
 			return nil, errGroupCycle(name, parent)
 		}
@@ -298,7 +304,8 @@ func (managementGroupProvider) Put(ctx context.Context, r *Request) (*Result, er
 				return nil, errGroupCycle(name, n.name)
 			}
 		}
-		// 5 at most six levels below the root
+		// 5 at most six levels below the root (Azure docs,
+		// management-groups/overview "six levels of depth")
 		if depth := len(up) + 1 + tree.height(name); depth > maxGroupDepth {
 			return nil, &Error{Code: "BadRequest", Target: "properties.details.parent.id",
 				Message: fmt.Sprintf("The management group '%s' cannot be placed under '%s': the hierarchy would be %d levels deep below the tenant root group, and at most %d levels are supported.", name, n.name, depth, maxGroupDepth)}
@@ -375,7 +382,8 @@ func (mgSubscriptionProvider) Put(ctx context.Context, r *Request) (*Result, err
 		return nil, errTenantScope(typeMGSubscription, r.ID)
 	}
 	mg, sub, tenant := segs[0], segs[1], r.tenant()
-	// 1 the group exists (or is the tenant root group)
+	// 1 the group exists (or is the tenant root group) (Azure docs,
+	// management-groups/manage "Move subscriptions")
 	if !strings.EqualFold(mg, tenant) {
 		p, err := lookup(ctx, r.Store, managementGroupID(mg))
 		if err != nil {
@@ -391,7 +399,8 @@ func (mgSubscriptionProvider) Put(ctx context.Context, r *Request) (*Result, err
 	set(props, "parent", map[string]any{"id": managementGroupID(mg)})
 	set(props, "state", "Active")
 	setDefault(props, "displayName", sub)
-	// 2 the associations it replaces
+	// 2 the associations it replaces: one group per subscription (Azure
+	// docs, management-groups/overview)
 	res := &Result{Body: body}
 	old, err := subscriptionAssociations(ctx, r.Store, sub)
 	if err != nil {

@@ -52,8 +52,8 @@ func (publicIPProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		return nil, err
 	}
 	var warnings []string
-	// 1 location
-	// 2 SKU (Basic when omitted) and allocation method
+	// 1 location (gallery-rp.md §12)
+	// 2 SKU (Basic when omitted) and allocation method (gallery-rp.md §13.2)
 	sku := child(body, "sku")
 	if e := firstError(
 		enum(sku, "name", "sku.name", "sku.name", "Basic", "Standard"),
@@ -82,9 +82,9 @@ func (publicIPProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			Message: fmt.Sprintf("Standard sku publicIp %s must have AllocationMethod set to Static.", r.ID)}
 	}
 	if n, ok := asInt(at(props, "idleTimeoutInMinutes")); ok && (n < 4 || n > 30) {
-		return nil, errOutOfRange(n, "idleTimeoutInMinutes", 4, 30) // [U] range and text
+		return nil, errOutOfRange(n, "idleTimeoutInMinutes", 4, 30) // range: Azure docs, public-ip-addresses "idle timeout" 4-30 minutes; text [U]
 	}
-	// 3 DNS label: rule, then unique in the region
+	// 3 DNS label: rule, then unique in the region (gallery-rp.md §13.2, §8)
 	label := strAt(props, "dnsSettings", "domainNameLabel")
 	if has(props, "dnsSettings", "domainNameLabel") {
 		if !dnsLabel.MatchString(label) {
@@ -110,7 +110,8 @@ func (publicIPProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		}
 		set(child(props, "dnsSettings"), "fqdn", FQDN(label, loc))
 	}
-	// 4 update
+	// 4 update: the address version is fixed (Azure docs, public-ip-addresses:
+	// IPv4/IPv6 is chosen at creation) [U text]
 	if r.Current != nil {
 		if e := checkImmutable(body, bodyOf(r.Current), []string{"properties.publicIPAddressVersion"},
 			map[string]bool{"properties.publicIPAddressVersion": true}, func(p string) string { return strings.TrimPrefix(p, "properties.") }); e != nil {

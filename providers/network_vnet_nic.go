@@ -165,7 +165,7 @@ func (vnetProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	// address space: valid CIDRs
+	// address space: valid CIDRs (gallery-rp.md §13.4)
 	prefixes := arrAt(props, "addressSpace", "addressPrefixes")
 	if len(prefixes) == 0 {
 		return nil, errRequired("addressSpace.addressPrefixes")
@@ -185,6 +185,7 @@ func (vnetProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		space = append(space, p)
 	}
 	// inline subnets: valid, inside, not overlapping; materialised with ids
+	// (gallery-rp.md §13.4, §8 Netcfg* errors)
 	var taken []netip.Prefix
 	names := map[string]bool{}
 	for _, raw := range arrAt(props, "subnets") {
@@ -244,6 +245,7 @@ func (subnetProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	name, vnetName := lastSegment(id.Name), lastSegment(vnet.Name)
 	vb := bodyOf(vnet)
 	// the prefixes of the VNet's other subnets, inline or stored
+	// (gallery-rp.md §13.4: subnets must not overlap)
 	var taken []netip.Prefix
 	addTaken := func(sname string, sp map[string]any) {
 		if strings.EqualFold(sname, name) {
@@ -343,7 +345,7 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			return nil, e
 		}
 		setDefault(cp, "privateIPAllocationMethod", "Dynamic")
-		// the subnet exists, in the NIC's region
+		// the subnet exists, in the NIC's region (gallery-rp.md §13.5)
 		subnetRef := strAt(cp, "subnet", "id")
 		if subnetRef == "" {
 			return nil, errRequired("subnet")
@@ -355,7 +357,7 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		if sn == nil || locationOf(vnet) != loc {
 			return nil, errInvalidReference(subnetRef, cfgID)
 		}
-		// the public IP exists, in the NIC's region
+		// the public IP exists, in the NIC's region (gallery-rp.md §13.5)
 		if pipRef := strAt(cp, "publicIPAddress", "id"); pipRef != "" {
 			pip, err := lookup(ctx, r.Store, pipRef)
 			if err != nil {
@@ -365,7 +367,9 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 				return nil, errInvalidReference(pipRef, cfgID)
 			}
 		}
-		// the private address
+		// the private address: Static only, inside the subnet, free; Dynamic
+		// takes the next free one after the five Azure reserves (gallery-rp.md
+		// §13.4, §13.5; Azure docs, virtual-networks-faq "reserved addresses")
 		var prefix netip.Prefix
 		if ps := subnetPrefixes(objAt(sn, "properties")); len(ps) > 0 {
 			prefix, _, _ = parseCIDR(ps[0])
@@ -443,7 +447,8 @@ func markUsed(used map[string]map[netip.Addr]string, subnet string, ip netip.Add
 }
 
 // nextFree returns the first address of a subnet after the five Azure
-// reserves (.0-.3 and the last) that no one holds.
+// reserves (.0-.3 and the last; Azure docs, virtual-networks-faq) that no
+// one holds.
 func nextFree(p netip.Prefix, used map[netip.Addr]string) netip.Addr {
 	ip := p.Addr()
 	for range 4 {

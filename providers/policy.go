@@ -13,7 +13,12 @@ import (
 // their id names (a resource group, a subscription, a management group, a
 // resource they extend), after the checks below; none is evaluated:
 // policies are not enforced and locks do not block writes here. Codes and
-// texts are [U] unless marked otherwise.
+// texts are [U] unless marked otherwise. Sources of the rules: Azure docs,
+// governance/policy/concepts/definition-structure (policyRule with if and
+// then), initiative-definition-structure (policyDefinitions with
+// policyDefinitionId), assignment-structure (a definition at or above the
+// assignment's scope) and azure-resource-manager/management/lock-resources
+// (levels CanNotDelete and ReadOnly).
 
 const (
 	typePolicyDefinition    = "Microsoft.Authorization/policyDefinitions"
@@ -70,7 +75,8 @@ func (policyProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 }
 
 // checkPolicyDefinition requires the rule, an object; policyType is
-// Custom for every definition a deployment creates.
+// Custom for every definition a deployment creates (Azure docs,
+// definition-structure).
 func checkPolicyDefinition(props map[string]any) error {
 	rule, ok := get(props, "policyRule")
 	if !ok || rule == nil {
@@ -85,7 +91,7 @@ func checkPolicyDefinition(props map[string]any) error {
 }
 
 // checkPolicySetDefinition requires the member definitions, each with its
-// id.
+// id (Azure docs, initiative-definition-structure).
 func checkPolicySetDefinition(props map[string]any) error {
 	v, ok := get(props, "policyDefinitions")
 	if !ok || v == nil {
@@ -106,7 +112,8 @@ func checkPolicySetDefinition(props map[string]any) error {
 // with a scope (a subscription's or a management group's) must exist and
 // sit at or above the assignment's scope; a built-in one
 // ("/providers/Microsoft.Authorization/policyDefinitions/{guid}") is not
-// known here and is taken as it is. The assignment's scope is read-only.
+// known here and is taken as it is. The assignment's scope is read-only
+// (Azure docs, assignment-structure and scope).
 func checkPolicyAssignment(ctx context.Context, r *Request, id *state.ResourceID, props map[string]any) error {
 	defID := strAt(props, "policyDefinitionId")
 	if defID == "" {
@@ -189,9 +196,9 @@ func scopeAbove(ctx context.Context, store state.Reader, scope, target, tenant s
 	return false, nil
 }
 
-// checkLock requires the level, CanNotDelete or ReadOnly; the text of an
-// unknown level follows the one Azure gives for managed applications'
-// locks.
+// checkLock requires the level, CanNotDelete or ReadOnly (Azure docs,
+// lock-resources); the text of an unknown level follows the one Azure
+// gives for managed applications' locks.
 func checkLock(props map[string]any) error {
 	v, ok := get(props, "level")
 	if !ok || v == nil {

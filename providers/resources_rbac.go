@@ -130,10 +130,13 @@ func (roleAssignmentProvider) Immutable(string) []string {
 	return []string{"properties.roleDefinitionId", "properties.principalId"}
 }
 
-// roleGUID returns the GUID at the end of a role definition id (or the
-// id itself when it is a bare GUID).
+// roleGUID returns the GUID at the end of a role definition id
+// (/subscriptions/{s}/providers/Microsoft.Authorization/roleDefinitions/{id},
+// /providers/Microsoft.Authorization/roleDefinitions/{id}, or the id itself
+// when it is a bare GUID), in canonical form: lower case with dashes, as
+// Azure also accepts the GUID without dashes.
 func roleGUID(roleDefinitionID string) string {
-	return strings.ToLower(lastSegment(strings.TrimRight(roleDefinitionID, "/")))
+	return NormalizeGUID(lastSegment(strings.TrimRight(roleDefinitionID, "/")))
 }
 
 // assignmentScope returns the scope of a role assignment id.
@@ -151,7 +154,8 @@ func assignmentScope(id string) string {
 
 func (roleAssignmentProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	name := lastSegment(r.Name)
-	// 1 the name is a GUID
+	// 1 the name is a GUID (Azure docs: role assignment names are GUIDs,
+	// "role-assignments-template") [U text]
 	if _, err := uuid.Parse(name); err != nil || len(name) != 36 {
 		// [U] ARM's text.
 		return nil, &Error{Code: "InvalidRoleAssignmentId", Target: "name",
@@ -160,11 +164,14 @@ func (roleAssignmentProvider) Put(ctx context.Context, r *Request) (*Result, err
 	scope := assignmentScope(r.ID)
 	body, props := newBody(r)
 	del(body, "location")
-	// 2 the scope exists
+	// 2 the scope exists (gallery-rp.md §8 ResourceGroupNotFound; ARM's
+	// ResourceNotFound)
 	if err := checkScope(ctx, r.Store, scope, r.tenant()); err != nil {
 		return nil, err
 	}
-	// 3 role and principal
+	// 3 role and principal: the role is a built-in one (data/builtin-roles.json,
+	// `az role definition list`) or a stored custom role assignable at the
+	// scope (Azure docs: "custom-roles", assignableScopes) [U texts]
 	roleID := strAt(props, "roleDefinitionId")
 	if roleID == "" {
 		return nil, errRequired("roleDefinitionId")
@@ -196,7 +203,8 @@ func (roleAssignmentProvider) Put(ctx context.Context, r *Request) (*Result, err
 	if sub != "" {
 		fullRole = "/subscriptions/" + sub + fullRole
 	}
-	// 4 update: principal, role and scope are fixed
+	// 4 update: principal, role and scope are fixed (Azure docs:
+	// "role-assignments-template", an assignment cannot be changed) [U text]
 	if r.Current != nil {
 		op := objAt(bodyOf(r.Current), "properties")
 		if !strings.EqualFold(strAt(op, "principalId"), principal) || roleGUID(strAt(op, "roleDefinitionId")) != guid {
@@ -205,7 +213,8 @@ func (roleAssignmentProvider) Put(ctx context.Context, r *Request) (*Result, err
 				Message: "Tenant ID, application ID, principal ID, and scope are not allowed to be updated."}
 		}
 	}
-	// 5 the same grant under another name
+	// 5 the same grant under another name (Azure docs: "troubleshooting",
+	// RoleAssignmentExists)
 	existing, err := AssignmentsAt(ctx, r.Store, scope)
 	if err != nil {
 		return nil, err

@@ -207,12 +207,17 @@ var resourceTypes = []resourceType{
 		Schemas: one("resources/Microsoft.Authorization/roleDefinitions.json")},
 }
 
-// typeIndex maps the lower-cased type name to its registry entry.
+// typeIndex maps the lower-cased type name to its registry entry. A
+// type's versions are the lists above together with every version the
+// REST API specifications table (apiversions.go) gives the type: a
+// version either source has is one ARM serves.
 var typeIndex = func() map[string]*resourceType {
 	m := make(map[string]*resourceType, len(resourceTypes))
 	for i := range resourceTypes {
 		rt := &resourceTypes[i]
+		rt.Versions = append(slices.Clone(rt.Versions), SpecAPIVersions(rt.Type)...)
 		slices.Sort(rt.Versions)
+		rt.Versions = slices.Compact(rt.Versions)
 		m[strings.ToLower(rt.Type)] = rt
 	}
 	return m
