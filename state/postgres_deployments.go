@@ -58,32 +58,14 @@ func (s *PostgresStore) RunningDeployments(ctx context.Context) ([]*Deployment, 
 // history is groomed, and a new deployment past [MaxDeployments] is
 // refused with [ErrHistoryFull].
 func (s *PostgresStore) PutDeployment(ctx context.Context, d *Deployment) error {
-	scope := d.Scope()
-	if d.Name == "" {
-		return errors.New("put deployment: the name is required")
-	}
-	if err := scopeError("put deployment "+d.Name, scope); err != nil {
+	outRes, err := d.putPrelude()
+	if err != nil {
 		return err
 	}
-	for _, c := range []struct {
-		what string
-		m    json.RawMessage
-	}{{"parameters", d.Parameters}, {"outputs", d.Outputs}, {"error", d.Error}} {
-		if err := checkJSON("put deployment "+d.Name+": the "+c.what, c.m); err != nil {
-			return err
-		}
-	}
-	var outRes any
-	if d.OutputResources != nil {
-		b, err := json.Marshal(d.OutputResources)
-		if err != nil {
-			return err
-		}
-		outRes = string(b)
-	}
+	scope := d.Scope()
 	sub, rg := scope.key()
 	name := lower(d.Name)
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err = s.write(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2 || '|' || $3))`,
 			pgHistoryLock, sub, rg); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -122,23 +121,10 @@ func (s *PostgresStore) DeleteServicePrincipal(ctx context.Context, appID string
 // Created keeps the stored one, or now; Updated is now when zero) and
 // deletes the finished ones not updated for [AsyncOperationTTL].
 func (s *PostgresStore) PutAsyncOperation(ctx context.Context, op *AsyncOperation) error {
-	if op.ID == "" || strings.TrimSpace(op.Status) == "" {
-		return errors.New("put async operation: the id and the status are required")
-	}
-	if err := checkJSON("async operation result", op.Result); err != nil {
-		return err
-	}
-	if err := checkJSON("async operation error", op.Error); err != nil {
-		return err
-	}
 	now := s.now()
-	updated := op.Updated
-	if updated.IsZero() {
-		updated = now
-	}
-	created := op.Created
-	if created.IsZero() {
-		created = updated
+	created, updated, err := op.putTimes(now)
+	if err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,22 +50,7 @@ func (s *PostgresStore) Resource(ctx context.Context, id string) (*Resource, err
 
 // Resources lists the resources f selects, sorted by lower-cased id.
 func (s *PostgresStore) Resources(ctx context.Context, f ResourceFilter) ([]*Resource, error) {
-	var where []string
-	var args []any
-	for _, c := range []struct{ col, v string }{
-		{"sub_key", f.SubscriptionID}, {"group_key", f.ResourceGroup},
-		{"type_key", f.Type}, {"parent_key", f.Parent},
-	} {
-		if c.v != "" {
-			args = append(args, lower(c.v))
-			where = append(where, c.col+" = $"+strconv.Itoa(len(args)))
-		}
-	}
-	q := `SELECT ` + pgResourceColumns + ` FROM resources`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY key`
+	q, args := f.resourceQuery(pgResourceColumns, func(n int) string { return "$" + strconv.Itoa(n) })
 	return pgReadAll(ctx, s, scanPGResource, q, args...)
 }
 

@@ -136,32 +136,14 @@ func (s *SQLiteStore) RunningDeployments(ctx context.Context) ([]*Deployment, er
 // groomed (see [GroomDeployments]); a new deployment that would make it
 // hold more than [MaxDeployments] is refused with [ErrHistoryFull].
 func (s *SQLiteStore) PutDeployment(ctx context.Context, d *Deployment) error {
-	scope := d.Scope()
-	if d.Name == "" {
-		return errors.New("put deployment: the name is required")
-	}
-	if err := scopeError("put deployment "+d.Name, scope); err != nil {
+	outRes, err := d.putPrelude()
+	if err != nil {
 		return err
 	}
-	for _, c := range []struct {
-		what string
-		m    json.RawMessage
-	}{{"parameters", d.Parameters}, {"outputs", d.Outputs}, {"error", d.Error}} {
-		if err := checkJSON("put deployment "+d.Name+": the "+c.what, c.m); err != nil {
-			return err
-		}
-	}
-	var outRes any
-	if d.OutputResources != nil {
-		b, err := json.Marshal(d.OutputResources)
-		if err != nil {
-			return err
-		}
-		outRes = string(b)
-	}
+	scope := d.Scope()
 	sub, rg := scope.key()
 	name := lower(d.Name)
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		var seq, started int64
 		err := tx.QueryRowContext(ctx, `SELECT seq, started FROM deployments
 			WHERE sub_key = ? AND group_key = ? AND name_key = ?`, sub, rg, name).Scan(&seq, &started)

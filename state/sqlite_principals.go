@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 const principalColumns = `app_id, object_id, tenant_id, display_name, secret_hash, created`
@@ -95,23 +94,10 @@ func scanAsync(row rowScanner) (*AsyncOperation, error) {
 // Created keeps the stored one, or now; Updated is now when zero) and
 // deletes the finished ones not updated for [AsyncOperationTTL].
 func (s *SQLiteStore) PutAsyncOperation(ctx context.Context, op *AsyncOperation) error {
-	if op.ID == "" || strings.TrimSpace(op.Status) == "" {
-		return errors.New("put async operation: the id and the status are required")
-	}
-	if err := checkJSON("async operation result", op.Result); err != nil {
-		return err
-	}
-	if err := checkJSON("async operation error", op.Error); err != nil {
-		return err
-	}
 	now := s.now()
-	updated := op.Updated
-	if updated.IsZero() {
-		updated = now
-	}
-	created := op.Created
-	if created.IsZero() {
-		created = updated
+	created, updated, err := op.putTimes(now)
+	if err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM async_operations WHERE status <> 'Running' AND updated < ?`,

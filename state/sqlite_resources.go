@@ -90,22 +90,7 @@ func (s *SQLiteStore) Resource(ctx context.Context, id string) (*Resource, error
 
 // Resources lists the resources f selects, sorted by lower-cased id.
 func (s *SQLiteStore) Resources(ctx context.Context, f ResourceFilter) ([]*Resource, error) {
-	var where []string
-	var args []any
-	for _, c := range []struct{ col, v string }{
-		{"sub_key", f.SubscriptionID}, {"group_key", f.ResourceGroup},
-		{"type_key", f.Type}, {"parent_key", f.Parent},
-	} {
-		if c.v != "" {
-			where = append(where, c.col+" = ?")
-			args = append(args, lower(c.v))
-		}
-	}
-	q := `SELECT ` + resourceColumns + ` FROM resources`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY key`
+	q, args := f.resourceQuery(resourceColumns, func(int) string { return "?" })
 	return readAll(ctx, s, scanResource, q, args...)
 }
 
