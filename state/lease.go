@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 )
 
@@ -147,59 +146,20 @@ func (s *SQLiteStore) tryLease(ctx context.Context, l Lease, token string) (held
 	return held, gone, err
 }
 
-// holderAlive reports whether a lease's holder may still run: a process
-// on this host is checked (see [processIsHolder]); one on another host is
-// alive while its heartbeat is younger than the expiry.
-func (s *SQLiteStore) holderAlive(l *Lease) bool {
-	if l.Host == s.host {
-		return processIsHolder(l.PID, l.ProcessStart, l.BootID)
-	}
-	return s.now().Sub(l.Heartbeat) < time.Duration(s.leaseExpiry.Load())
-}
-
 // holdLease starts renewing the lease (scope, token) and returns its
 // release function.
 func (s *SQLiteStore) holdLease(scope, token string) func() error {
-	stop, done := make(chan struct{}), make(chan struct{})
-	every := time.Duration(s.leaseHeartbeat.Load())
-	s.renewers.Add(1)
-	go func() {
-		defer s.renewers.Done()
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-s.closed:
-				return
-			case <-t.C:
-			}
-			held, err := s.renewLease(scope, token)
-			if err == nil && !held {
-				return // broken or taken over: nothing left to renew
-			}
-			// An error (a busy or closing store) is retried at the next tick.
-		}
-	}()
-	var once sync.Once
-	var err error
-	return func() error {
-		once.Do(func() {
-			close(stop)
-			<-done
-			// Release even when the deployment's context was canceled.
-			err = s.write(context.Background(), func(tx *sql.Tx) error {
-				_, err := tx.Exec(`DELETE FROM leases WHERE scope = ? AND token = ?`, scope, token)
-				return err
-			})
-			if err != nil {
-				err = fmt.Errorf("release lease on %s: %w", scope, err)
-			}
+	return s.hold(func() (bool, error) { return s.renewLease(scope, token) }, func() error {
+		// Release even when the deployment's context was canceled.
+		err := s.write(context.Background(), func(tx *sql.Tx) error {
+			_, err := tx.Exec(`DELETE FROM leases WHERE scope = ? AND token = ?`, scope, token)
+			return err
 		})
-		return err
-	}
+		if err != nil {
+			return fmt.Errorf("release lease on %s: %w", scope, err)
+		}
+		return nil
+	})
 }
 
 // renewLease writes a new heartbeat; it reports false when the lease is no

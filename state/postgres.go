@@ -9,8 +9,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,14 +39,7 @@ type PostgresStore struct {
 	dsn    string // redacted
 	pool   *pgxpool.Pool
 	schema string // current_schema() of the pool's connections
-	host   string
-	now    func() time.Time
-
-	leaseHeartbeat atomic.Int64
-	leaseExpiry    atomic.Int64
-	closed         chan struct{}
-	closeOnce      sync.Once
-	renewers       sync.WaitGroup
+	leaseKeeper
 }
 
 var (
@@ -147,10 +138,8 @@ func OpenPostgres(ctx context.Context, dsn string) (*PostgresStore, error) {
 		// lease heartbeat and a lease waiter.
 		cfg.MaxConns = 12
 	}
-	host, _ := os.Hostname()
-	s := &PostgresStore{dsn: shown, host: host, closed: make(chan struct{})}
-	s.leaseHeartbeat.Store(int64(DefaultLeaseHeartbeat))
-	s.leaseExpiry.Store(int64(DefaultLeaseExpiry))
+	s := &PostgresStore{dsn: shown}
+	s.initKeeper()
 	s.SetLeaseTiming(timing["lease_heartbeat"], timing["lease_expiry"])
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -224,8 +213,7 @@ func (s *PostgresStore) Path() string { return s.dsn }
 // Close stops renewing the heartbeats of the leases taken through the
 // store and closes its connections.
 func (s *PostgresStore) Close() error {
-	s.closeOnce.Do(func() { close(s.closed) })
-	s.renewers.Wait()
+	s.closeKeeper()
 	s.pool.Close()
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -174,62 +173,29 @@ func (s *PostgresStore) tryLease(ctx context.Context, l Lease, token string) (he
 
 var errRetryLease = errors.New("retry the lease")
 
-// holderAlive is [SQLiteStore.holderAlive]: a process on this host is
-// checked, one on another host is alive while its heartbeat is younger
-// than the expiry.
-func (s *PostgresStore) holderAlive(l *Lease) bool {
-	if l.Host == s.host {
-		return processIsHolder(l.PID, l.ProcessStart, l.BootID)
-	}
-	return s.now().Sub(l.Heartbeat) < time.Duration(s.leaseExpiry.Load())
-}
-
 // holdLease starts renewing the lease (scope, token) and returns its
 // release function.
 func (s *PostgresStore) holdLease(scope, token string) func() error {
-	stop, done := make(chan struct{}), make(chan struct{})
 	every := time.Duration(s.leaseHeartbeat.Load())
-	s.renewers.Add(1)
-	go func() {
-		defer s.renewers.Done()
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-s.closed:
-				return
-			case <-t.C:
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), max(every, 5*time.Second))
-			n, err := s.exec(ctx, `UPDATE leases SET heartbeat = $1 WHERE scope = $2 AND token = $3`,
-				s.now().UnixNano(), scope, token)
-			cancel()
-			if err == nil && n == 0 {
-				return // broken or taken over: nothing left to renew
-			}
-		}
-	}()
-	var once sync.Once
-	var err error
-	return func() error {
-		once.Do(func() {
-			close(stop)
-			<-done
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			// Release even when the deployment's context was canceled, and
-			// wake the waiters.
-			_, err = s.exec(ctx, `WITH d AS (DELETE FROM leases WHERE scope = $1 AND token = $2 RETURNING scope)
-				SELECT pg_notify($3, current_schema() || ':' || scope) FROM d`, scope, token, pgLeaseChannel)
-			if err != nil {
-				err = fmt.Errorf("release lease on %s: %w", scope, err)
-			}
-		})
-		return err
+	renew := func() (bool, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), max(every, 5*time.Second))
+		defer cancel()
+		n, err := s.exec(ctx, `UPDATE leases SET heartbeat = $1 WHERE scope = $2 AND token = $3`,
+			s.now().UnixNano(), scope, token)
+		return n > 0, err
 	}
+	return s.hold(renew, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		// Release even when the deployment's context was canceled, and
+		// wake the waiters.
+		_, err := s.exec(ctx, `WITH d AS (DELETE FROM leases WHERE scope = $1 AND token = $2 RETURNING scope)
+			SELECT pg_notify($3, current_schema() || ':' || scope) FROM d`, scope, token, pgLeaseChannel)
+		if err != nil {
+			return fmt.Errorf("release lease on %s: %w", scope, err)
+		}
+		return nil
+	})
 }
 
 // Lease returns the lease on scope (lower-cased), with Stale set when its

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -42,17 +41,7 @@ type SQLiteStore struct {
 	path string
 	db   *sql.DB
 	wmu  sync.Mutex // serialises this process's write transactions
-	host string
-	now  func() time.Time
-
-	// Lease timing (see SetLeaseTiming), in nanoseconds.
-	leaseHeartbeat atomic.Int64
-	leaseExpiry    atomic.Int64
-	// closed is closed by Close, which then waits for renewers: the
-	// goroutines renewing the heartbeats of leases held through the store.
-	closed    chan struct{}
-	closeOnce sync.Once
-	renewers  sync.WaitGroup
+	leaseKeeper
 }
 
 var (
@@ -88,10 +77,8 @@ func Open(path string) (*SQLiteStore, error) {
 	}
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
-	host, _ := os.Hostname()
-	s := &SQLiteStore{path: path, db: db, host: host, now: time.Now, closed: make(chan struct{})}
-	s.leaseHeartbeat.Store(int64(DefaultLeaseHeartbeat))
-	s.leaseExpiry.Store(int64(DefaultLeaseExpiry))
+	s := &SQLiteStore{path: path, db: db}
+	s.initKeeper()
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
@@ -108,8 +95,7 @@ func (s *SQLiteStore) Path() string { return s.path }
 // is gone: its process, on this host, or, on another host, its heartbeat,
 // which is no longer renewed.
 func (s *SQLiteStore) Close() error {
-	s.closeOnce.Do(func() { close(s.closed) })
-	s.renewers.Wait()
+	s.closeKeeper()
 	return s.db.Close()
 }
 
