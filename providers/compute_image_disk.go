@@ -119,7 +119,8 @@ func (managedImageProvider) Put(ctx context.Context, r *Request) (*Result, error
 		}
 	}
 	if vmRef == "" && n != 1 {
-		// [U] text: the Compute RP's rule that one OS disk source is given.
+		// One OS disk source: managedDisk.id, blobUri or snapshot.id
+		// (gallery-rp.md §6) [U text].
 		return nil, &Error{Code: "InvalidParameter", Target: "osDisk",
 			Message: "Exactly one of the properties 'managedDisk', 'snapshot' or 'blobUri' must be specified for the OS disk."}
 	}
@@ -298,7 +299,9 @@ func (diskProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			size = src.sizeGB
 			set(props, "diskSizeGB", size)
 		} else if size < src.sizeGB {
-			// [U] the Compute RP's text for a disk smaller than its image.
+			// A disk is at least its image's size (Azure docs, managed disks:
+			// "expand-disks", the size must be equal or greater) [U: the
+			// Compute RP's text, as recalled].
 			return nil, &Error{Code: "ResizeDiskError", Target: "diskSizeGB",
 				Message: fmt.Sprintf("The specified disk size %d GB is smaller than the size of the corresponding disk in the VM image: %d GB. This is not allowed. Please choose equal or greater size or do not specify an explicit size.", size, src.sizeGB)}
 		}

@@ -248,7 +248,9 @@ func checkOSProfile(os map[string]any, osType, vmName string) *Error {
 				Message: "Windows computer name cannot be more than 15 characters long, be entirely numeric, or contain the following characters: ` ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \\ | ; : . ' \" , < > / ?."}
 		}
 	} else if len(cn) > 64 || !validChars(cn, "-.") {
-		// [U] text and rule (Linux host names: letters, digits, '-', '.').
+		// Rule: gallery-rp.md §13.1 (Linux computerName at most 64
+		// characters) and Azure docs, resource-name-rules (Microsoft.Compute
+		// virtualMachines: letters, digits, '-', '.') [U text].
 		return &Error{Code: "InvalidParameter", Target: "computerName",
 			Message: "Linux host name cannot exceed 64 characters in length or contain the following characters: ` ~ ! @ # $ % ^ & * ( ) = + _ [ ] { } \\ | ; : ' \" , < > / ?."}
 	}
@@ -257,7 +259,7 @@ func checkOSProfile(os map[string]any, osType, vmName string) *Error {
 		return errRequired("adminUsername")
 	}
 	if slices.Contains(reservedUsernames, strings.ToLower(user)) {
-		// [U] text.
+		// Reserved names of gallery-rp.md §13.1 [U text].
 		return &Error{Code: "InvalidParameter", Target: "adminUsername", Message: "The Admin Username specified is not allowed."}
 	}
 	if windows {
@@ -267,7 +269,7 @@ func checkOSProfile(os map[string]any, osType, vmName string) *Error {
 				Message: "Windows admin user name cannot be more than 20 characters long, end with a period(.), or contain the following characters: \\ / \" [ ] : | < > + = ; , ? * @."}
 		}
 	} else if len(user) > 64 {
-		// [U] text.
+		// gallery-rp.md §13.1: Linux adminUsername 1-64 characters [U text].
 		return &Error{Code: "InvalidParameter", Target: "adminUsername",
 			Message: "Linux admin user name cannot be more than 64 characters long."}
 	}

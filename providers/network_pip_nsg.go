@@ -202,8 +202,8 @@ func (nsgProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		}
 		for _, f := range []string{"priority", "direction", "access", "protocol"} {
 			if !has(rp, f) {
-				// [U] code and text of the Network RP for a missing
-				// rule field.
+				// Every rule has priority, direction, access and protocol
+				// (gallery-rp.md §13.3) [U: the Network RP's code and text].
 				return nil, &Error{Code: "SecurityRuleParameterMissing", Target: target,
 					Message: fmt.Sprintf("Security rule %s is missing required parameter %s.", name, f)}
 			}
@@ -220,14 +220,16 @@ func (nsgProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			byDirection[dir] = map[int64]string{}
 		}
 		if other, dup := byDirection[dir][prio]; dup {
-			// [U] code and text recalled from the Network RP.
+			// Priorities are unique per direction (gallery-rp.md §13.3) [U:
+			// code and text recalled from the Network RP].
 			return nil, &Error{Code: "SecurityRuleConflict", Target: target,
 				Message: fmt.Sprintf("Security rule %s conflicts with rule %s. Rules cannot have the same Priority and Direction. To learn more, see aka.ms/nsgrules.", name, other)}
 		}
 		byDirection[dir][prio] = name
 		for _, f := range []string{"sourcePortRange", "destinationPortRange"} {
 			if v := strAt(rp, f); v != "" && !validPortRange(v) {
-				// [U] code and text.
+				// Ports: '*', one port 0-65535 or 'a-b' (gallery-rp.md §13.3) [U
+				// code and text].
 				return nil, &Error{Code: "SecurityRuleInvalidPortRange", Target: target,
 					Message: fmt.Sprintf("Security rule parameter %s for rule with Id %s/securityRules/%s is invalid. The value %s is not a valid port or port range.", f, r.ID, name, v)}
 			}

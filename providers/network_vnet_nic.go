@@ -175,7 +175,7 @@ func (vnetProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		s, _ := v.(string)
 		p, ok, canonical := parseCIDR(s)
 		if !ok {
-			// [U] code and text.
+			// Valid CIDRs (gallery-rp.md §13.4) [U code and text].
 			return nil, &Error{Code: "InvalidAddressPrefixFormat", Target: "addressSpace.addressPrefixes",
 				Message: fmt.Sprintf("Address prefix %s of resource %s is not formatted correctly. It should follow CIDR notation, for example 10.0.0.0/24.", s, r.ID)}
 		}
@@ -195,7 +195,8 @@ func (vnetProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			return nil, errRequired("subnets.name")
 		}
 		if names[strings.ToLower(name)] {
-			// [U] code and text.
+			// Subnet names are unique in a virtual network (child resource
+			// names, gallery-rp.md §2: one id per subnet) [U code and text].
 			return nil, &Error{Code: "InvalidRequestFormat", Target: name,
 				Message: fmt.Sprintf("Cannot parse the request: the subnet name '%s' appears more than once in virtual network '%s'.", name, lastSegment(id.Name))}
 		}
@@ -379,12 +380,14 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		if strAt(cp, "privateIPAllocationMethod") == "Static" {
 			ip, err := netip.ParseAddr(strAt(cp, "privateIPAddress"))
 			if err != nil || !prefix.Contains(ip) {
-				// [U] code and text of the Network RP.
+				// A static address lies in its subnet (gallery-rp.md §13.5) [U
+				// code and text of the Network RP].
 				return nil, &Error{Code: "PrivateIPAddressNotInSubnet", Target: cfgID,
 					Message: fmt.Sprintf("IP configuration %s is using the private IP address %s which does not belong to the range of subnet prefix %s.", cfgID, strAt(cp, "privateIPAddress"), prefix)}
 			}
 			if owner, taken := used[key][ip]; taken {
-				// [U] code and text.
+				// One NIC per private address in a subnet (Azure docs,
+				// virtual-network-network-interface-addresses) [U code and text].
 				return nil, &Error{Code: "PrivateIPAddressInUse", Target: cfgID,
 					Message: fmt.Sprintf("IP configuration %s is using the private IP address %s which is already allocated to resource %s.", cfgID, ip, owner)}
 			}

@@ -46,7 +46,8 @@ func (resourceGroupProvider) ReadOnly(string) []string {
 
 func (resourceGroupProvider) Immutable(string) []string { return []string{"location"} }
 
-// CheckGroupName applies ARM's resource-group name rule: 1-90 letters,
+// CheckGroupName applies ARM's resource-group name rule (Azure docs,
+// resource-name-rules, Microsoft.Resources resourcegroups): 1-90 letters,
 // digits, '-', '_', '.', '(' or ')', not ending in a period. The texts
 // are the ones 'armdeploy group create' gives [U: not in gallery-rp.md].
 func CheckGroupName(name string) *Error {
