@@ -103,13 +103,13 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	req := opts.request(opts.IO)
 	req.Mode = opts.Mode
 	req.CreateGroup = opts.locationGiven
+	interactive := !opts.NoTUI && interactiveTerminal(opts.IO)
 	if opts.Confirm {
-		ok, err := confirm(ctx, opts, svc, !opts.NoTUI && isTerminal(opts.IO.Err))
+		ok, err := confirm(ctx, opts, svc, interactive)
 		if err != nil || !ok {
 			return err
 		}
 	}
-	interactive := !opts.NoTUI && isTerminal(opts.IO.Err)
 	var view planner.Hook = newPlainView(opts.IO.Err, opts.IO.Now)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -307,7 +307,9 @@ func confirm(ctx context.Context, opts *deployOptions, svc *arm.Service, interac
 	if interactive && !opts.Yes {
 		return tui.BrowseWhatIf(keyboard(opts.IO.In), opts.IO.Err, res, tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
 	}
-	if err := views.WriteText(opts.IO.Err, res, useColor(opts.IO.Err)); err != nil {
+	// Without a TUI (stdin or stderr not a terminal) deploy prints plain
+	// lines only.
+	if err := views.WriteText(opts.IO.Err, res, interactive && useColor(opts.IO.Err)); err != nil {
 		return false, err
 	}
 	if opts.Yes {

@@ -28,7 +28,9 @@ type groupOptions struct {
 func newGroupCmd(io *IOStreams) *cobra.Command {
 	opts := &groupOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "group",
+		Use: "group",
+		Example: `  armdeploy group create -n demo -l eastus
+  armdeploy group list -o table`,
 		Short: "Create, list, show and delete resource groups",
 		Long: `Group manages the resource groups of the local Azure, with the flags of
 'az group'. Deleting a group deletes its resources and deployment history.`,
@@ -67,7 +69,9 @@ func newGroupCmd(io *IOStreams) *cobra.Command {
 	create.Flags().StringArrayVar(&opts.Tags, "tags", nil, "tags as KEY=VALUE; several may follow one --tags")
 
 	list := &cobra.Command{
-		Use:   "list",
+		Use: "list",
+		Example: `  armdeploy group list
+  armdeploy group list --query "[?location=='eastus'].name" -o tsv`,
 		Short: "List the resource groups of the subscription",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -79,9 +83,10 @@ func newGroupCmd(io *IOStreams) *cobra.Command {
 	}
 
 	show := &cobra.Command{
-		Use:   "show -n NAME",
-		Short: "Show a resource group",
-		Args:  noArgs,
+		Use:     "show -n NAME",
+		Example: `  armdeploy group show -n demo -o json`,
+		Short:   "Show a resource group",
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.check(); err != nil {
 				return err
@@ -95,8 +100,9 @@ func newGroupCmd(io *IOStreams) *cobra.Command {
 	name(show)
 
 	del := &cobra.Command{
-		Use:   "delete -n NAME [--yes]",
-		Short: "Delete a resource group with its resources and deployment history",
+		Use:     "delete -n NAME [--yes]",
+		Example: `  armdeploy group delete -n demo --yes`,
+		Short:   "Delete a resource group with its resources and deployment history",
 		Long: `Delete removes the group, every resource in it, its deployment history and the
 role assignments at or below it. It asks first unless --yes is given, and it
 refuses while a deployment holds the group.`,

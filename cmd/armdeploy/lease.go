@@ -27,7 +27,9 @@ type leaseOptions struct {
 func newLeaseCmd(io *IOStreams) *cobra.Command {
 	opts := &leaseOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "lease",
+		Use: "lease",
+		Example: `  armdeploy lease list
+  armdeploy lease break -g demo`,
 		Short: "List the leases deployments hold on their scopes, or break one",
 		Long: `A deployment holds a lease on its scope (resource group, subscription,
 management group or tenant) while it runs, so that one deployment writes a
@@ -43,9 +45,10 @@ hand, as Terraform's force-unlock does.`,
 	opts.stateFlags.register(cmd)
 
 	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the leases on the scopes you may read",
-		Args:  noArgs,
+		Use:     "list",
+		Example: `  armdeploy lease list -o json`,
+		Short:   "List the leases on the scopes you may read",
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.check(); err != nil {
 				return err

@@ -38,7 +38,6 @@ const outputHelp = "output format: text, json, yaml, tsv or table (az's formats;
 type queryWriter struct {
 	io.Writer
 	text string
-	expr jmespath.JMESPath
 }
 
 // setupQuery reads the root's --query before a command runs: it compiles
@@ -54,8 +53,7 @@ func setupQuery(cmd *cobra.Command, streams *IOStreams, query string) error {
 	if out == nil {
 		return usagef("'%s' prints no result to query: --query needs a command with -o", cmd.CommandPath())
 	}
-	expr, err := jmespath.Compile(query)
-	if err != nil {
+	if _, err := jmespath.Compile(query); err != nil {
 		return usagef("--query: not a valid JMESPath expression: %v", err)
 	}
 	if !out.Changed {
@@ -63,7 +61,7 @@ func setupQuery(cmd *cobra.Command, streams *IOStreams, query string) error {
 			return err
 		}
 	}
-	streams.Out = &queryWriter{Writer: streams.Out, text: query, expr: expr}
+	streams.Out = &queryWriter{Writer: streams.Out, text: query}
 	return nil
 }
 
@@ -127,10 +125,6 @@ func (q *queryWriter) apply(doc []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := q.expr.Search(plain(val))
-	if err != nil {
-		return nil, fmt.Errorf("--query: %w", err)
-	}
 	// The keys of multi-select hashes come first, in the query's order;
 	// then the document's keys in its order.
 	hash := map[string]int{}
@@ -149,11 +143,54 @@ func (q *queryWriter) apply(doc []byte) ([]byte, error) {
 		}
 		return math.MaxInt
 	}
+	expr, err := jmespath.Compile(q.text, orderedFunctions(order)...)
+	if err != nil {
+		return nil, fmt.Errorf("--query: %w", err)
+	}
+	res, err := expr.Search(plain(val))
+	if err != nil {
+		return nil, fmt.Errorf("--query: %w", err)
+	}
 	var buf bytes.Buffer
 	if err := diag.WriteJSON(&buf, ordered(res, order)); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// orderedFunctions replace JMESPath's keys(), values() and items(), which
+// would list an object's members in Go's random map order, with ones that
+// list them in the document's order (as az's Python dicts keep it).
+func orderedFunctions(order func(string) int) []jmespath.FunctionEntry {
+	sorted := func(m map[string]any) []string {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b string) int {
+			if ra, rb := order(a), order(b); ra != rb {
+				return ra - rb
+			}
+			return strings.Compare(a, b)
+		})
+		return keys
+	}
+	object := []jmespath.ArgSpec{{Types: []jmespath.JpType{jmespath.JpObject}}}
+	each := func(f func(k string, v any) any) jmespath.JpFunction {
+		return func(args []any) (any, error) {
+			m, _ := args[0].(map[string]any)
+			out := make([]any, 0, len(m))
+			for _, k := range sorted(m) {
+				out = append(out, f(k, m[k]))
+			}
+			return out, nil
+		}
+	}
+	return []jmespath.FunctionEntry{
+		{Name: "keys", Arguments: object, Handler: each(func(k string, _ any) any { return k })},
+		{Name: "values", Arguments: object, Handler: each(func(_ string, v any) any { return v })},
+		{Name: "items", Arguments: object, Handler: each(func(k string, v any) any { return []any{k, v} })},
+	}
 }
 
 // hashKey finds the keys of multi-select hashes ({name: expr, ...}) in a

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"io"
 	"testing"
-
-	jmespath "github.com/jmespath-community/go-jmespath"
 )
 
 // TestEmitFormats checks az's tsv and table rules and --query on small
@@ -26,6 +24,7 @@ func TestEmitFormats(t *testing.T) {
 		{"query hash order json", "json", "[].{z: size, a: name}", "[\n  {\n    \"z\": 32,\n    \"a\": \"a\"\n  },\n  {\n    \"z\": 1024,\n    \"a\": \"bb\"\n  }\n]\n"},
 		{"query keeps document order", "json", "[?size > `100`] | [0].{name: name, size: size}", "{\n  \"name\": \"bb\",\n  \"size\": 1024\n}\n"},
 		{"query yaml", "yaml", "[1].zones", "[]\n"},
+		{"keys in the document's order", "tsv", "keys([0])", "id\nmanagedBy\nname\nok\nsize\ntags\nzones\n"},
 		{"query list of lists table", "table", "[].[name, size]", "Column1  Column2\n-------  -------\na             32\nbb          1024\n"},
 	}
 	for _, tt := range tests {
@@ -33,7 +32,7 @@ func TestEmitFormats(t *testing.T) {
 			var buf bytes.Buffer
 			var w io.Writer = &buf
 			if tt.query != "" {
-				w = &queryWriter{Writer: &buf, text: tt.query, expr: jmespath.MustCompile(tt.query)}
+				w = &queryWriter{Writer: &buf, text: tt.query}
 			}
 			if err := emit(w, tt.format, doc); err != nil {
 				t.Fatal(err)

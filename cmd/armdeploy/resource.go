@@ -26,7 +26,9 @@ type resourceOptions struct {
 func newResourceCmd(io *IOStreams) *cobra.Command {
 	opts := &resourceOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "resource",
+		Use: "resource",
+		Example: `  armdeploy resource list -g demo -o table
+  armdeploy resource show -g demo --resource-type Microsoft.Compute/galleries -n gallery1`,
 		Short: "List and show the resources in the local Azure",
 		Long:  `Resource lists and shows stored resources, with the flags of 'az resource'.`,
 		Args:  noArgs,

@@ -169,6 +169,8 @@ SIGTERM). With what-if --detailed-exit-code, as terraform plan
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(root.FlagErrorFunc())
 	}
+	addExamples(root)
+	registerCompletions(root)
 	root.Args = func(_ *cobra.Command, args []string) error {
 		if len(args) > 0 {
 			return usagef("unknown command %q", args[0])

@@ -142,7 +142,9 @@ const stateFlagHelp = "the state store: a SQLite file or a postgres:// DSN (defa
 func newStateCmd(io *IOStreams) *cobra.Command {
 	var path string
 	cmd := &cobra.Command{
-		Use:   "state",
+		Use: "state",
+		Example: `  armdeploy state export > state.json
+  armdeploy state import state.json --state copy.db`,
 		Short: "Export or import the whole state store",
 		Long: `State writes the whole store (subscriptions, resource groups, resources,
 deployments with their operations, role assignments) as one JSON document, or

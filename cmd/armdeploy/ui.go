@@ -20,11 +20,16 @@ func newUICmd(io *IOStreams) *cobra.Command {
 		Long: `ui opens an interactive explorer of the state store: subscriptions, resource
 groups, resources with their JSON bodies, deployments with their operations,
 and image versions with their per-region replication. Press ? for help and /
-to search.`,
+to search. It needs a terminal on stdin and stderr.`,
+		Example: `  armdeploy ui
+  armdeploy ui --state ci.db`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.check(); err != nil {
 				return err
+			}
+			if !interactiveTerminal(io) {
+				return usagef("ui is interactive: it needs a terminal on stdin and stderr (for scripts: group list, resource list, deployment list)")
 			}
 			svc, err := service(cmd.Context(), f.StatePath, io, true)
 			if err != nil {

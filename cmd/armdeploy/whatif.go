@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/armdeploy/armdeploy/arm"
@@ -123,7 +124,7 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 	res.Properties.Changes = slices.DeleteFunc(res.Properties.Changes, func(c planner.Change) bool {
 		return slices.ContainsFunc(opts.Exclude, func(x string) bool { return strings.EqualFold(x, string(c.ChangeType)) })
 	})
-	if opts.Interactive && isTerminal(opts.IO.Err) {
+	if opts.Interactive && interactiveTerminal(opts.IO) {
 		ok, err := tui.BrowseWhatIf(keyboard(opts.IO.In), opts.IO.Err, res, tui.Options{NoColor: !useColor(opts.IO.Err), Now: opts.IO.Now})
 		if err != nil || !ok {
 			return err
@@ -169,14 +170,20 @@ func useColor(w any) bool {
 	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
 }
 
-// isTerminal reports whether a stream is a terminal.
+// isTerminal reports whether a stream is a terminal: a tty, not merely a
+// character device (/dev/null is one, and "< /dev/null" must not start a
+// TUI).
 func isTerminal(x any) bool {
 	f, ok := x.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// interactiveTerminal reports whether a TUI may run: stdin and stderr
+// (where it renders) are both terminals. Otherwise (a pipe, CI, "< /dev/null"
+// in a script run on a terminal) the commands print plain lines and send no
+// escape sequence at all.
+func interactiveTerminal(io *IOStreams) bool {
+	return isTerminal(io.In) && isTerminal(io.Err)
 }
 
 // keyboard is the input of an interactive view: stdin when it is a

@@ -132,6 +132,7 @@ type deployModel struct {
 	theme  theme
 
 	width, height   int
+	sized           bool // a WindowSizeMsg has come
 	start, clock    time.Time
 	end             time.Time
 	frame           int
@@ -185,7 +186,15 @@ func (m *deployModel) tick() tea.Cmd {
 func (m *deployModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
+		// A terminal that reflows wraps the last frame's lines when it
+		// narrows, and the renderer, which erases only the lines it drew,
+		// would leave the rest on the screen: a resize after the first
+		// size clears the screen and draws the frame anew.
+		resized := m.sized && (msg.Width != m.width || msg.Height != m.height)
+		m.width, m.height, m.sized = msg.Width, msg.Height, true
+		if resized {
+			return m, tea.ClearScreen
+		}
 	case tickMsg:
 		if m.done {
 			return m, nil

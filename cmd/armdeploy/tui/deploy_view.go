@@ -254,6 +254,12 @@ func (m *deployModel) rowLines(w, budget int) []string {
 		nameW = max(1, rest)
 	}
 	typeW := rest - nameW - 2
+	// Long names lose their middle, so rows stay distinct at any width.
+	all := make([]string, n)
+	for i := range m.rows {
+		all[i] = m.rows[i].Name
+	}
+	short := shortNames(all, nameW)
 	var out []string
 	for _, it := range items {
 		if it.row < 0 {
@@ -262,14 +268,20 @@ func (m *deployModel) rowLines(w, budget int) []string {
 		}
 		r := &m.rows[it.row]
 		sel := " "
-		name := pad(r.Name, nameW)
+		name := pad(short[it.row], nameW)
 		if it.row == m.cursor {
 			sel = m.theme.key.Render("›")
 			name = m.theme.sel.Render(name)
 		}
 		line := sel + m.mark(r.status) + " " + name
 		if showType {
-			line += "  " + m.theme.dim.Render(padTail(r.Type, typeW))
+			typ := r.Type
+			if ansi.StringWidth(typ) > typeW {
+				// The namespace's "Microsoft." goes first, then the
+				// start: the end of a type tells it apart.
+				typ = strings.TrimPrefix(typ, "Microsoft.")
+			}
+			line += "  " + m.theme.dim.Render(padTail(typ, typeW))
 		}
 		dur := ""
 		if ran(r) {

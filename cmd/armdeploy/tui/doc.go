@@ -16,3 +16,6 @@
 // tea.Cmds. The views render only what fits the terminal, so a deployment
 // of hundreds of resources redraws no more lines than the screen holds.
 package tui
+
+// quiet must initialise before bubbletea: see its doc.
+import _ "github.com/armdeploy/armdeploy/cmd/armdeploy/tui/quiet"

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// TestEveryCommandHasExample walks the command tree: every command a user
+// can run (cobra's help aside) has an example in its --help, and every
+// example line runs armdeploy.
+func TestEveryCommandHasExample(t *testing.T) {
+	root := newRootCmd(&IOStreams{})
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" {
+			return
+		}
+		if strings.TrimSpace(c.Example) == "" {
+			t.Errorf("%q has no example", c.CommandPath())
+		}
+		for _, l := range strings.Split(strings.TrimSpace(c.Example), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.Contains(l, "armdeploy ") {
+				t.Errorf("%q: example line %q does not run armdeploy", c.CommandPath(), l)
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
