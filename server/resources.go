@@ -27,6 +27,9 @@ func resourceRef(c *call) (*state.ResourceID, error) {
 }
 
 func getResource(c *call) (*reply, error) {
+	if ref := collectionRef(c); ref != nil {
+		return listCollection(c, ref)
+	}
 	if _, err := resourceRef(c); err != nil {
 		return nil, err
 	}
@@ -35,6 +38,50 @@ func getResource(c *call) (*reply, error) {
 		return nil, err
 	}
 	return ok(arm.ResourceView(r, c.r.URL.Query().Get("$expand")))
+}
+
+// collectionRef is the resource id a GET of a collection (a path that
+// ends in a resource type: .../providers/Microsoft.Compute/galleries,
+// .../galleries/g/images) would have with a name appended; nil when the
+// path is no collection. az's list commands (sig list, sig image-definition
+// list, sig image-version list, vm list, ...) read these.
+func collectionRef(c *call) *state.ResourceID {
+	if find(c.low, "providers") < 0 {
+		return nil
+	}
+	if _, err := state.ParseResourceID(c.path()); err == nil {
+		return nil
+	}
+	ref, err := state.ParseResourceID(c.path() + "/x")
+	if err != nil || ref.SubscriptionID == "" || strings.HasPrefix(strings.ToLower(ref.Type), "microsoft.resources/") {
+		return nil
+	}
+	return ref
+}
+
+// listCollection is GET of a collection: the resources of ref's type under
+// its parent (in its group; in the whole subscription for a top-level type
+// under /subscriptions/{id}/providers), as their GETs return them, with
+// nextLink paging. A missing parent or group is a 404.
+func listCollection(c *call, ref *state.ResourceID) (*reply, error) {
+	if e := arm.CheckAPIVersion(ref.Type, c.apiVersion, ""); e != nil {
+		return nil, e
+	}
+	if ref.Parent != "" {
+		if _, err := c.s.opts.Service.GetResource(c.r.Context(), c.principal, ref.Parent); err != nil {
+			return nil, err
+		}
+	}
+	rs, err := c.s.opts.Service.ListResources(c.r.Context(), c.principal,
+		arm.ResourceFilter{SubscriptionID: ref.SubscriptionID, ResourceGroup: ref.ResourceGroup, Type: ref.Type, Parent: ref.Parent})
+	if err != nil {
+		return nil, err
+	}
+	views := make([]any, 0, len(rs))
+	for _, r := range rs {
+		views = append(views, arm.ResourceView(r, ""))
+	}
+	return page(c, views)
 }
 
 func headResource(c *call) (*reply, error) {
@@ -152,10 +199,10 @@ func listResources(c *call) (*reply, error) {
 	}
 	for k := range filter {
 		switch k {
-		case "resourcegroup", "resourcetype", "name", "location":
+		case "resourcegroup", "resourcetype", "name", "location", "tagname", "tagvalue":
 		default:
 			return nil, errorf(http.StatusBadRequest, "InvalidFilterInQueryString",
-				"The $filter field '%s' is not supported: use resourceGroup, resourceType, name or location.", k)
+				"The $filter field '%s' is not supported: use resourceGroup, resourceType, name, location, tagName or tagValue.", k)
 		}
 	}
 	rs, err := c.s.opts.Service.ListResources(c.r.Context(), c.principal, f)
@@ -172,9 +219,33 @@ func listResources(c *call) (*reply, error) {
 		if l, ok := filter["location"]; ok && !strings.EqualFold(r.Location, l) {
 			continue
 		}
+		if !tagsMatch(v["tags"], filter) {
+			continue
+		}
 		views = append(views, v)
 	}
 	return page(c, views)
+}
+
+// tagsMatch applies $filter's "tagName eq 'k'" (tag names match
+// case-insensitively) and "tagValue eq 'v'" (the value of that tag, as
+// is), what az resource list --tag k[=v] sends, to a resource's tags.
+func tagsMatch(tags any, filter map[string]string) bool {
+	name, byName := filter["tagname"]
+	value, byValue := filter["tagvalue"]
+	if !byName && !byValue {
+		return true
+	}
+	m, _ := tags.(map[string]any)
+	for k, v := range m {
+		if byName && !strings.EqualFold(k, name) {
+			continue
+		}
+		if s, _ := v.(string); !byValue || s == value {
+			return true
+		}
+	}
+	return false
 }
 
 // scopeBefore is the path before "/providers/Microsoft.Authorization/..."
