@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/armdeploy/armdeploy/state"
 )
@@ -46,9 +47,10 @@ type RoleDefinition struct {
 //go:embed data/builtin-roles.json
 var builtinRolesJSON []byte
 
-// builtinRoles are Azure's built-in roles by lower-case GUID, and
-// builtinRoleList the same roles sorted by name.
-var builtinRoles, builtinRoleList = func() (map[string]*RoleDefinition, []*RoleDefinition) {
+// builtinTable parses the table once, on first use (it is large: a CLI
+// run that reads no role does not pay for it): Azure's built-in roles by
+// lower-case GUID, and the same roles sorted by name.
+var builtinTable = sync.OnceValues(func() (map[string]*RoleDefinition, []*RoleDefinition) {
 	var table struct {
 		Roles []struct {
 			Name, RoleName, Description string
@@ -75,31 +77,49 @@ var builtinRoles, builtinRoleList = func() (map[string]*RoleDefinition, []*RoleD
 		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
 	return m, list
-}()
+})
 
-// RoleNames maps the built-in role ids to their names.
+// RoleNames maps the built-in role ids to their names. It reads only the
+// head of each line of the table ({"name":…,"roleName":…, one role a line,
+// as tools/genroles writes it), not the permissions.
 var RoleNames = func() map[string]string {
-	m := make(map[string]string, len(builtinRoles))
-	for id, r := range builtinRoles {
-		m[id] = r.Name
+	m := make(map[string]string, 1024)
+	for line := range strings.SplitSeq(string(builtinRolesJSON), "\n") {
+		if !strings.HasPrefix(line, `{"name":`) {
+			continue
+		}
+		i := strings.Index(line, `,"description":`)
+		if i < 0 {
+			i = strings.Index(line, `,"permissions":`)
+		}
+		var head struct{ Name, RoleName string }
+		if i < 0 || json.Unmarshal([]byte(line[:i]+"}"), &head) != nil {
+			panic("providers: data/builtin-roles.json: unexpected line " + line)
+		}
+		m[strings.ToLower(head.Name)] = head.RoleName
 	}
 	return m
 }()
 
 // BuiltinRoles returns every built-in role, sorted by name
 // case-insensitively. The roles are shared: callers must not modify them.
-func BuiltinRoles() []*RoleDefinition { return slices.Clone(builtinRoleList) }
+func BuiltinRoles() []*RoleDefinition {
+	_, list := builtinTable()
+	return slices.Clone(list)
+}
 
 // BuiltinRole returns a built-in role by GUID (with or without dashes,
 // any case).
 func BuiltinRole(guid string) (*RoleDefinition, bool) {
-	r, ok := builtinRoles[NormalizeGUID(guid)]
+	m, _ := builtinTable()
+	r, ok := m[NormalizeGUID(guid)]
 	return r, ok
 }
 
 // BuiltinRoleByName returns a built-in role by its name, ignoring case.
 func BuiltinRoleByName(name string) (*RoleDefinition, bool) {
-	for _, r := range builtinRoleList {
+	_, list := builtinTable()
+	for _, r := range list {
 		if strings.EqualFold(r.Name, name) {
 			return r, true
 		}
@@ -123,7 +143,7 @@ func NormalizeGUID(s string) string {
 // Microsoft.Authorization/roleDefinitions resource named by that GUID.
 func LookupRole(ctx context.Context, store state.Reader, roleDefinitionID string) (*RoleDefinition, bool) {
 	guid := roleGUID(roleDefinitionID)
-	if r, ok := builtinRoles[guid]; ok {
+	if r, ok := BuiltinRole(guid); ok {
 		return r, true
 	}
 	if store == nil {

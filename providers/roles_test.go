@@ -108,8 +108,14 @@ func TestBuiltinRoleTable(t *testing.T) {
 			}
 		})
 	}
+	if len(RoleNames) != len(BuiltinRoles()) {
+		t.Errorf("RoleNames has %d roles, the table %d", len(RoleNames), len(BuiltinRoles()))
+	}
 	seen := map[string]bool{}
 	for _, r := range BuiltinRoles() {
+		if RoleNames[r.GUID] != r.Name {
+			t.Errorf("RoleNames[%s] = %q, want %q", r.GUID, RoleNames[r.GUID], r.Name)
+		}
 		if _, err := uuid.Parse(r.GUID); err != nil || r.GUID != strings.ToLower(r.GUID) || r.Name == "" || len(r.Permissions) == 0 {
 			t.Errorf("bad entry %+v", r)
 		}

@@ -3,6 +3,7 @@ package schema
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // resourceType describes one resource type the package has a schema for: every API
@@ -210,8 +211,9 @@ var resourceTypes = []resourceType{
 // typeIndex maps the lower-cased type name to its registry entry. A
 // type's versions are the lists above together with every version the
 // REST API specifications table (apiversions.go) gives the type: a
-// version either source has is one ARM serves.
-var typeIndex = func() map[string]*resourceType {
+// version either source has is one ARM serves. Built on first use, so that
+// a run that checks no resource does not parse the table.
+var typeIndex = sync.OnceValue(func() map[string]*resourceType {
 	m := make(map[string]*resourceType, len(resourceTypes))
 	for i := range resourceTypes {
 		rt := &resourceTypes[i]
@@ -221,11 +223,11 @@ var typeIndex = func() map[string]*resourceType {
 		m[strings.ToLower(rt.Type)] = rt
 	}
 	return m
-}()
+})
 
 // lookupType finds a registered type, ignoring case.
 func lookupType(resourceType string) *resourceType {
-	return typeIndex[strings.ToLower(strings.TrimSpace(resourceType))]
+	return typeIndex()[strings.ToLower(strings.TrimSpace(resourceType))]
 }
 
 // schemaFor returns the schema reference for an API version of rt, and false when rt
