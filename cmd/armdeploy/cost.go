@@ -21,7 +21,7 @@ type costOptions struct {
 func newCostCmd(io *IOStreams) *cobra.Command {
 	opts := &costOptions{IO: io}
 	cmd := &cobra.Command{
-		Use:   "cost -g RG [-o text|json]",
+		Use:   "cost -g RG [-o text|json|yaml|tsv|table]",
 		Short: "Show what the image versions of a resource group are billed for",
 		Long: `Cost applies the Azure Compute Gallery billing model to the image versions stored
 in a resource group. The gallery service itself is free. Each version is billed

@@ -156,7 +156,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	}
 	if res.Preflight != nil {
 		if opts.Output != "text" {
-			err = emit(opts.IO.Out, opts.Output, map[string]any{"error": res.Preflight})
+			err = emitError(opts.IO.Out, opts.Output, map[string]any{"error": res.Preflight})
 		} else {
 			err = writePreflight(opts.IO.Err, res.Preflight)
 		}

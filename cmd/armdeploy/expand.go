@@ -49,7 +49,7 @@ func runExpand(ctx context.Context, opts *expandOptions) error {
 	}
 	if x.Failed() {
 		if opts.Output != "text" {
-			err = emit(opts.IO.Out, opts.Output, errorResponse(x.Diags))
+			err = emitError(opts.IO.Out, opts.Output, errorResponse(x.Diags))
 		} else {
 			err = diag.WriteText(opts.IO.Err, x.Diags, x.Sources)
 		}

@@ -104,6 +104,16 @@ func emit(w io.Writer, format string, v any) error {
 	return err
 }
 
+// emitError writes an ARM error document in an -o format. --query does
+// not apply to it: as in az, the query selects from a result, and an
+// error is not one.
+func emitError(w io.Writer, format string, v any) error {
+	if q, ok := w.(*queryWriter); ok {
+		w = q.Writer
+	}
+	return emit(w, format, v)
+}
+
 // emitItems writes one item as an object (single) or the items as an
 // array, each rendered by view, in an -o format.
 func emitItems[T, V any](w io.Writer, format string, items []T, single bool, view func(T) V) error {

@@ -61,7 +61,7 @@ func runValidate(ctx context.Context, opts *validateOptions) error {
 	failed := res.Failed()
 	if opts.Output != "text" {
 		if failed {
-			err = emit(opts.IO.Out, opts.Output, errorResponse(res.Diags))
+			err = emitError(opts.IO.Out, opts.Output, errorResponse(res.Diags))
 		} else {
 			err = emit(opts.IO.Out, opts.Output, res.Deployment)
 		}

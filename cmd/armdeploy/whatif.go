@@ -151,7 +151,7 @@ func runWhatIf(cmd *cobra.Command, opts *whatIfOptions) error {
 func reportInvalid(io *IOStreams, ds diag.Diagnostics, src templates.Sources, output string) error {
 	var err error
 	if output != "text" {
-		err = emit(io.Out, output, errorResponse(ds))
+		err = emitError(io.Out, output, errorResponse(ds))
 	} else {
 		err = diag.WriteText(io.Err, ds, src)
 		if err == nil {

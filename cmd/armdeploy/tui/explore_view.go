@@ -116,11 +116,16 @@ func (m *exploreModel) resourceLines(out []xline, s *screen, match func(...strin
 	nameW = min(nameW, max(12, w/3))
 	// The line: prefix 2, name, type, location 12, replication 16.
 	typeW := max(10, min(46, w-2-nameW-2-2-12-16))
+	names := make([]string, len(s.resources))
+	for i, r := range s.resources {
+		names[i] = r.Name
+	}
+	short := shortNames(names, nameW) // rows stay distinct when names are cut
 	for i, r := range s.resources {
 		if !match(r.Name, r.Type, r.ID, r.Location) {
 			continue
 		}
-		text := pad(r.Name, nameW) + "  " + t.dim.Render(padTail(r.Type, typeW)) + "  " + pad(r.Location, 12)
+		text := pad(short[i], nameW) + "  " + t.dim.Render(padTail(r.Type, typeW)) + "  " + pad(r.Location, 12)
 		if isImageVersion(r.Type) {
 			agg, reps := replication(r.Body)
 			done := 0
@@ -297,12 +302,17 @@ func (m *exploreModel) operationLines(out []xline, s *screen, match func(...stri
 	nameW = min(nameW, max(12, w/4))
 	// The line: prefix 2, mark 2, operation 6, gaps, status 9, duration 7.
 	typeW := max(10, w-2-2-6-2-nameW-2-2-9-2-7)
+	names := make([]string, len(s.ops))
 	for i, op := range s.ops {
-		name := nameFromID(op.ResourceID)
+		names[i] = nameFromID(op.ResourceID)
+	}
+	short := shortNames(names, nameW)
+	for i, op := range s.ops {
+		name := names[i]
 		if !match(name, op.ResourceID, op.ResourceType, op.Status, op.Operation) {
 			continue
 		}
-		text := t.statusMark(op.Status) + " " + pad(op.Operation, 6) + "  " + pad(name, nameW) + "  " +
+		text := t.statusMark(op.Status) + " " + pad(op.Operation, 6) + "  " + pad(short[i], nameW) + "  " +
 			t.dim.Render(padTail(op.ResourceType, typeW)) + "  " + pad(op.Status, 9) + "  " + padLeft(opDuration(op), 7)
 		out = append(out, xline{sel: true, ref: i, text: text})
 		e := parseError(op.Error)
