@@ -147,7 +147,7 @@ complete1 armdeploy compl
 	if err != nil {
 		t.Fatalf("bash completion: %v\n%s", err, out)
 	}
-	want := "what-if \n--mode \nComplete Incremental \njson table text tsv yaml \ncompletion \n"
+	want := "what-if \n--mode \nComplete Incremental \njson none table text tsv yaml \ncompletion \n"
 	if string(out) != want {
 		t.Errorf("bash completion printed\n%q\nwant\n%q", out, want)
 	}

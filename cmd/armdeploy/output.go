@@ -20,8 +20,9 @@ import (
 )
 
 // The output formats of -o, as az names them; "text" is armdeploy's human
-// view (az has none: its default is json).
-var outputFormats = []string{"text", "json", "yaml", "tsv", "table"}
+// view (az has none: its default is json), "none" prints no result (the
+// exit code tells).
+var outputFormats = []string{"text", "json", "yaml", "tsv", "table", "none"}
 
 func checkOutput(o string) error {
 	if slices.Contains(outputFormats, o) {
@@ -31,7 +32,7 @@ func checkOutput(o string) error {
 }
 
 // outputHelp is the help text of every -o flag.
-const outputHelp = "output format: text, json, yaml, tsv or table (az's formats; --query selects from the json)"
+const outputHelp = "output format: text, json, yaml, tsv, table or none (az's formats; --query selects from the json)"
 
 // queryWriter is stdout when --query is given: emit applies the query to
 // what it writes there. Text views write through it unchanged.
@@ -81,6 +82,8 @@ func emit(w io.Writer, format string, v any) error {
 		}
 	}
 	switch format {
+	case "none":
+		return nil
 	case "yaml":
 		out, err := templates.JSONToYAML(doc)
 		if err != nil {

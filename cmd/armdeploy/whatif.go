@@ -46,7 +46,14 @@ Create, Modify (with the property changes), NoChange, Deploy (when only the
 deployment can tell), and in Complete mode Delete (Ignore in Incremental mode)
 for resources the template does not name. It diffs against what the last
 deployment sent, not against what the provider filled in, so re-running an
-unchanged template shows NoChange everywhere.`,
+unchanged template shows NoChange everywhere.
+
+The target group must exist, as for az's what-if (ResourceGroupNotFound); with
+-l LOCATION a missing group is previewed as deploy -l would create it.
+
+Exit codes: 0 success, 1 error, 2 usage error. With --detailed-exit-code, as
+terraform plan -detailed-exitcode: 0 no changes, 2 changes, 1 any error
+(usage errors included).`,
 		Example: `  armdeploy what-if -g demo -f quickstarts/sig-create/azuredeploy.json -p galleryName=g1
   armdeploy what-if -g demo -f main.json --exclude-change-types NoChange Ignore --detailed-exit-code`,
 		RunE: func(cmd *cobra.Command, args []string) error {
