@@ -105,10 +105,10 @@ func TestInstallFromClone(t *testing.T) {
 }
 
 // TestCompletionScripts installs the binary and runs its completion:
-// bash's script completes a flag and its values (with the
-// bash-completion package's word splitter when installed, else a
-// stand-in); the zsh and fish scripts ask the binary too and run when the
-// shell is installed.
+// bash's and fish's scripts complete a command, a flag and its values
+// (bash with the bash-completion package's word splitter when installed,
+// else a stand-in); zsh's loads and registers its function. fish and zsh
+// run when they are installed.
 func TestCompletionScripts(t *testing.T) {
 	gobin := goTool(t)
 	root := gitOut(t, ".", "rev-parse", "--show-toplevel")
@@ -151,9 +151,25 @@ complete1 armdeploy compl
 	if string(out) != want {
 		t.Errorf("bash completion printed\n%q\nwant\n%q", out, want)
 	}
-	for _, sh := range []string{"zsh", "fish"} {
-		if _, err := exec.LookPath(sh); err != nil {
-			t.Logf("%s is not installed: its script was generated but not run", sh)
+	shells := []struct{ name, script, want string }{
+		{"fish", `armdeploy completion fish | source; complete -C "armdeploy deploy --mo"; complete -C "armdeploy deploy --mode "; complete -C "armdeploy what-"`,
+			"--mode\tIncremental or Complete\nComplete\nIncremental\nwhat-if\tPreview what a deployment would change, as az deployment group what-if does\n"},
+		// zsh completes only in an interactive line editor: check that the
+		// script loads under compinit and registers its function.
+		{"zsh", `autoload -U compinit; compinit -u; source <(armdeploy completion zsh); print -r -- $_comps[armdeploy]; whence -w _armdeploy`,
+			"_armdeploy\n_armdeploy: function\n"},
+	}
+	for _, sh := range shells {
+		exe, err := exec.LookPath(sh.name)
+		if err != nil {
+			t.Logf("%s is not installed: its script was generated but not run", sh.name)
+			continue
+		}
+		cmd := exec.Command(exe, "-c", sh.script)
+		cmd.Env = append(os.Environ(), "PATH="+path, "HOME="+t.TempDir())
+		out, err := cmd.CombinedOutput()
+		if err != nil || string(out) != sh.want {
+			t.Errorf("%s completion: %v; printed\n%q\nwant\n%q", sh.name, err, out, sh.want)
 		}
 	}
 }
