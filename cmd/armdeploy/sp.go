@@ -64,7 +64,7 @@ The object id is the principal that role assignments name.`,
 		},
 	}
 	create.Flags().StringVarP(&opts.Name, "name", "n", "", "the principal's display name (required)")
-	create.Flags().StringVar(&opts.Role, "role", "", "a role to grant: Owner, Contributor, Reader, User Access Administrator or a role definition GUID")
+	create.Flags().StringVar(&opts.Role, "role", "", "a role to grant: any built-in role's name (Owner, Contributor, Reader, Storage Blob Data Reader, ...) or a role definition GUID")
 	create.Flags().StringArrayVar(&opts.Scopes, "scopes", nil, "where to grant --role (default: the subscription)")
 	list := &cobra.Command{
 		Use:   "list",
@@ -130,7 +130,7 @@ func roleID(role string) (string, error) {
 	if _, err := uuid.Parse(role); err == nil {
 		return strings.ToLower(role), nil
 	}
-	return "", usagef("unknown role %q: use Owner, Contributor, Reader, User Access Administrator or a role definition GUID", role)
+	return "", usagef("unknown role %q: use a built-in role's name (Owner, Contributor, Reader, ...) or a role definition GUID", role)
 }
 
 func runSPCreate(ctx context.Context, opts *spOptions) error {
