@@ -188,11 +188,14 @@ func (m *deployModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		// A terminal that reflows wraps the last frame's lines when it
 		// narrows, and the renderer, which erases only the lines it drew,
-		// would leave the rest on the screen: a resize after the first
-		// size clears the screen and draws the frame anew.
-		resized := m.sized && (msg.Width != m.width || msg.Height != m.height)
+		// would leave the rest on the screen: a narrower terminal (after
+		// the first size) clears the screen and draws the frame anew. A
+		// wider or shorter one needs no clearing: the frame's lines were
+		// never wrapped, and the renderer erases what a shorter frame
+		// leaves below it.
+		narrower := m.sized && msg.Width < m.width
 		m.width, m.height, m.sized = msg.Width, msg.Height, true
-		if resized {
+		if narrower {
 			return m, tea.ClearScreen
 		}
 	case tickMsg:

@@ -99,16 +99,16 @@ func TestDeployViewNarrow(t *testing.T) {
 	}
 }
 
-// TestDeployResizeClears checks that the first size is taken as it is and
-// a later change of size clears the screen, so the redraw leaves no stray
-// lines of the old frame.
+// TestDeployResizeClears checks that the first size is taken as it is, a
+// wider or shorter terminal just redraws, and a narrower one clears the
+// screen first, so the redraw leaves no stray wrapped lines of the old
+// frame.
 func TestDeployResizeClears(t *testing.T) {
 	m := newTestDeploy(nil)
-	if _, cmd := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24}); cmd != nil {
-		t.Fatalf("the first size returned a command: %T", cmd())
-	}
-	if _, cmd := m.Update(tea.WindowSizeMsg{Width: 80, Height: 24}); cmd != nil {
-		t.Fatalf("the same size again returned a command: %T", cmd())
+	for _, sz := range []tea.WindowSizeMsg{{Width: 70, Height: 24}, {Width: 70, Height: 24}, {Width: 80, Height: 24}, {Width: 80, Height: 20}} {
+		if _, cmd := m.Update(sz); cmd != nil {
+			t.Fatalf("the size %dx%d returned a command: %T", sz.Width, sz.Height, cmd())
+		}
 	}
 	_, cmd := m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
 	if cmd == nil {
