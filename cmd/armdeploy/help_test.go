@@ -31,3 +31,19 @@ func TestEveryCommandHasExample(t *testing.T) {
 	}
 	walk(root)
 }
+
+// TestHelpExitCodes checks that --help documents the exit codes, with
+// what-if's --detailed-exit-code ones.
+func TestHelpExitCodes(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"what-if", "--help"}} {
+		code, out, _ := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("%q: exit %d", args, code)
+		}
+		for _, want := range []string{"Exit codes: 0 success, 1 error", "2 usage error", "--detailed-exit-code", "0 no changes", "2 changes", "usage errors included"} {
+			if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+				t.Errorf("%q does not say %q", args, want)
+			}
+		}
+	}
+}

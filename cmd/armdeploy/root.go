@@ -145,8 +145,8 @@ formats), and --query JMESPATH to select from the JSON, as in az.
 Exit codes: 0 success, 1 error (the template, a deployment or an operation
 failed), 2 usage error (a bad flag or argument), 130 canceled (Ctrl-C or
 SIGTERM). With what-if --detailed-exit-code, as terraform plan
--detailed-exitcode: 0 no changes, 1 any error (usage errors included),
-2 there are changes.`,
+-detailed-exitcode: 0 no changes, 2 changes, 1 any error (usage errors
+included).`,
 		Example: `  armdeploy deploy -g demo -l eastus -f quickstarts/sig-create/azuredeploy.json -p galleryName=gallery1
   armdeploy resource list -g demo --query "[].name" -o tsv
   armdeploy --version`,
