@@ -290,10 +290,12 @@ func TestPostgresManyProcesses(t *testing.T) {
 		}
 		// The span of the deployment's writes: from its first operation's
 		// start to its last one's end. The record's own times contain it
-		// (give or take a clock reading: durations are measured on the
-		// monotonic clock).
+		// (give or take clock readings: durations are measured on the
+		// monotonic clock, and a loaded 2-core machine takes tens of
+		// milliseconds between the readings). The overlap check below,
+		// on the operations' own spans, is the property under test.
 		sp := span{name: d.Name}
-		const slack = 10 * time.Millisecond
+		const slack = 500 * time.Millisecond
 		for _, op := range ops {
 			end := op.Started.Add(op.Duration)
 			if sp.start.IsZero() || op.Started.Before(sp.start) {
