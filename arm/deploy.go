@@ -158,7 +158,7 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 	if !out.Failed() {
 		x.eval.SetResolver(s.resolver(bg, req, true, nil))
 		x.eval.Resources() // nested deployments' outputs, now that everything exists
-		res.Outputs, res.OutputDiags = x.eval.Outputs()
+		res.Outputs, res.OutputDiags = x.eval.DeployedOutputs()
 	}
 	if err := s.recordNested(bg, x, out, rec); err != nil {
 		return err

@@ -37,7 +37,17 @@ func (s *Service) recordNested(ctx context.Context, x *Expansion, res *planner.A
 			Finished: op.Started.Add(op.Duration), TemplateHash: parent.TemplateHash}
 		if op.Status == "Succeeded" {
 			if o, ok := x.eval.NestedOutputs(r.ID); ok {
-				d.Outputs, _ = evaluator.Redact(o).MarshalJSON()
+				if name, expr, unknown := evaluator.FirstUnknown(o); unknown {
+					// An output armdeploy cannot compute offline fails
+					// the nested deployment rather than being stored as
+					// its expression text.
+					name, _, _ = strings.Cut(name, ".")
+					d.Status = "Failed"
+					d.Error = errorJSON(outputsFailed(diag.Diagnostics{{Severity: diag.Error, Target: "outputs." + name,
+						Message: fmt.Sprintf("the value of '[%s]' is known only to Azure and armdeploy cannot compute it offline", expr)}}))
+				} else {
+					d.Outputs, _ = evaluator.Redact(o).MarshalJSON()
+				}
 			}
 			d.OutputResources = nestedOutputResources(x, r.ID, status)
 		}
@@ -141,12 +151,32 @@ func deploymentError(res *planner.ApplyResult) json.RawMessage {
 
 // outputError is ARM's error for outputs that could not be evaluated.
 func outputError(ds diag.Diagnostics) json.RawMessage {
-	e := &Error{Code: "DeploymentOutputEvaluationFailed",
-		Message: "Unable to evaluate template outputs. Please see error details and deployment operations. Please see https://aka.ms/arm-common-errors for usage details."}
+	return errorJSON(outputsFailed(ds))
+}
+
+// outputsFailed is Azure's DeploymentOutputEvaluationFailed: the message
+// names the outputs that failed, each detail holds one of them, targeted
+// at the output's name, with the reason after "The template output 'x' is
+// not valid: " (Azure/azure-policy#1442, Azure/data-management-zone#286).
+func outputsFailed(ds diag.Diagnostics) *Error {
+	var names []string
+	var details []*Error
+	seen := map[string]bool{}
 	for _, d := range ds.Errors() {
-		e.Details = append(e.Details, &Error{Code: d.Code, Message: d.Message, Target: d.Target})
+		name := strings.TrimPrefix(d.Target, "outputs.")
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+		msg := d.Message
+		if prefix := "The template output '" + name + "' is not valid"; !strings.HasPrefix(msg, prefix) {
+			msg = prefix + ": " + msg + "."
+		}
+		details = append(details, &Error{Code: "DeploymentOutputEvaluationFailed", Target: name, Message: msg})
 	}
-	return errorJSON(e)
+	return &Error{Code: "DeploymentOutputEvaluationFailed",
+		Message: "Unable to evaluate template outputs: '" + strings.Join(names, ", ") + "'. Please see error details and deployment operations. Please see https://aka.ms/arm-common-errors for usage details.",
+		Details: details}
 }
 
 // errorJSON is an ARM error document, its members in sorted order as

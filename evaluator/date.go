@@ -210,9 +210,11 @@ func parseISODuration(s string) (isoDuration, bool) {
 	return d, any
 }
 
-// addTo adds the duration as .NET does: years and months first (clamping
-// the day to the end of the month), then the exact remainder. It reports
-// false when a step leaves .NET's range of dates (years 1 to 9999).
+// addTo adds the duration as Azure does: ARM reads the duration as a
+// .NET TimeSpan (XmlConvert), which has no calendar, so a year is 365 days
+// and a month 30 days (P1M from 2020-01-31 is 2020-03-01, P1Y from
+// 2020-01-01 is 2020-12-31). It reports false when the result leaves .NET's
+// range of dates (years 1 to 9999).
 func (d isoDuration) addTo(t time.Time) (time.Time, bool) {
 	sign := 1.0
 	if d.neg {
@@ -220,15 +222,14 @@ func (d isoDuration) addTo(t time.Time) (time.Time, bool) {
 	}
 	// Checked in float64 first: no component can then overflow an int or
 	// a time.Duration.
-	months := sign * (12*float64(d.years) + float64(d.months))
-	exact := sign * (86400*float64(d.days) + 3600*float64(d.hours) + 60*float64(d.minutes) + d.seconds)
-	if math.Abs(months) > 12*maxYear || math.Abs(exact) > 366*86400*maxYear || math.IsNaN(exact) {
+	days := sign * (365*float64(d.years) + 30*float64(d.months) + float64(d.days))
+	exact := sign * (3600*float64(d.hours) + 60*float64(d.minutes) + d.seconds)
+	days += math.Trunc(exact / 86400)
+	exact = math.Mod(exact, 86400)
+	if math.Abs(days) > 366*maxYear || math.IsNaN(exact) || math.IsNaN(days) {
 		return time.Time{}, false
 	}
-	t = addMonths(t, int(months))
-	if !inDateRange(t) {
-		return time.Time{}, false
-	}
+	t = t.AddDate(0, 0, int(days))
 	whole := math.Trunc(exact)
 	t = t.Add(time.Duration(whole)*time.Second + time.Duration((exact-whole)*float64(time.Second)))
 	return t, inDateRange(t)
@@ -239,23 +240,3 @@ const maxYear = 9999
 
 // inDateRange reports whether t is within .NET's DateTime range.
 func inDateRange(t time.Time) bool { y := t.Year(); return y >= 1 && y <= maxYear }
-
-func addMonths(t time.Time, months int) time.Time {
-	if months == 0 {
-		return t
-	}
-	y, m, day := t.Date()
-	total := int(m) - 1 + months
-	y += total / 12
-	mm := total % 12
-	if mm < 0 {
-		mm += 12
-		y--
-	}
-	last := time.Date(y, time.Month(mm+2), 0, 0, 0, 0, 0, time.UTC).Day()
-	if day > last {
-		day = last
-	}
-	h, mi, s := t.Clock()
-	return time.Date(y, time.Month(mm+1), day, h, mi, s, t.Nanosecond(), time.UTC)
-}

@@ -30,7 +30,7 @@ func (r nestedResolver) Reference(nameOrID, apiVersion string, full bool) (Value
 		}
 		if ok {
 			if full {
-				return UnknownValue(fmt.Sprintf("reference('%s', '%s', 'Full')", nameOrID, apiVersion)), nil
+				return fullDeployment(v, nameOrID, apiVersion), nil
 			}
 			return v, nil
 		}
@@ -203,6 +203,13 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, to place) []*Re
 	}
 	result := NewObject(1)
 	result.Set("outputs", ObjectValue(outputs))
+	// The deployments nested deeper are recorded too (NestedOutputs), by
+	// their ids.
+	for k, v := range child.deployments {
+		if strings.HasPrefix(k, "/") {
+			e.deployments[k] = v
+		}
+	}
 	e.deployments[strings.ToLower(res.Name)] = ObjectValue(result)
 	e.deployments[strings.ToLower(res.ID)] = ObjectValue(result)
 	if r.SymbolicName != "" {

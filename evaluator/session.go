@@ -111,6 +111,11 @@ func (s *Session) invoke(site *callSite, raw []any) (Value, error) {
 			flags |= flagSecure
 			if !fn.shallow {
 				flags |= v.flags()
+			} else if v.Unsecure().IsUnknown() {
+				// A secure parameter known only at deploy time (a
+				// listKeys() result passed to a nested deployment) is
+				// unknown even to a function that looks only at the top.
+				flags |= flagUnknown
 			}
 		default:
 			if !fn.shallow {

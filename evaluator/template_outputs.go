@@ -97,6 +97,33 @@ func (e *Template) Outputs() ([]OutputValue, diag.Diagnostics) {
 	return out, ds
 }
 
+// DeployedOutputs evaluates the outputs once every resource of the
+// deployment exists, as Azure does when the deployment ends: a value that
+// is still unknown then (a function armdeploy cannot answer offline) is an
+// error of its output, never expression text in the record.
+func (e *Template) DeployedOutputs() ([]OutputValue, diag.Diagnostics) {
+	out, ds := e.Outputs()
+	kept := out[:0]
+	for _, ov := range out {
+		if _, expr, ok := FirstUnknown(ov.Value); ok {
+			var at *templates.Node
+			for _, o := range e.T.Outputs {
+				if o.Name == ov.Name {
+					if at = o.Value; at == nil {
+						at = o.TypeSpec.Node
+					}
+				}
+			}
+			d := Diagnostic(&nodeError{n: at, msg: fmt.Sprintf("The template output '%s' is not valid: the value of '[%s]' is known only to Azure and armdeploy cannot compute it offline.", ov.Name, expr)})
+			d.Target = "outputs." + ov.Name
+			ds = append(ds, d)
+			continue
+		}
+		kept = append(kept, ov)
+	}
+	return kept, ds
+}
+
 func (e *Template) output(o *templates.Output) (Value, bool, error) {
 	if o.Condition != nil {
 		c, err := e.eval(o.Condition, siteOutput)

@@ -271,7 +271,7 @@ func (p *jsonParser) value(depth int) Value {
 		return p.array(depth)
 	case c == '"' || c == '\'':
 		return String(p.str())
-	case c == '-' || (c >= '0' && c <= '9'):
+	case c == '-' || c == '.' || (c >= '0' && c <= '9'):
 		return p.number()
 	default:
 		word := p.ident()
@@ -280,7 +280,9 @@ func (p *jsonParser) value(depth int) Value {
 			return True
 		case "false":
 			return False
-		case "null":
+		case "null", "undefined":
+			// Newtonsoft reads undefined as JavaScript's undefined, which
+			// ARM's values treat as null.
 			return Null
 		}
 		p.fail("unexpected character %q", c)
@@ -467,19 +469,36 @@ func (p *jsonParser) unicodeEscape() rune {
 	return r
 }
 
+// number reads a number as Newtonsoft's JsonTextReader does: besides
+// JSON's numbers it accepts a leading or trailing decimal point (".25",
+// "-.5", "1."), hexadecimal integers ("0x1F") and, for a leading zero
+// followed by digits, octal integers ("010" is 8).
 func (p *jsonParser) number() Value {
 	start := p.i
 	if p.s[p.i] == '-' {
 		p.i++
 	}
 	digits := p.i
+	if p.i+1 < len(p.s) && p.s[p.i] == '0' && (p.s[p.i+1] == 'x' || p.s[p.i+1] == 'X') {
+		p.i += 2
+		hexStart := p.i
+		for p.i < len(p.s) && isHexDigit(p.s[p.i]) {
+			p.i++
+		}
+		n, err := strconv.ParseInt(p.s[hexStart:p.i], 16, 64)
+		if err != nil {
+			p.fail("invalid number %q", p.s[start:p.i])
+			return Null
+		}
+		if p.s[start] == '-' {
+			n = -n
+		}
+		return Int(n)
+	}
 	for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
 		p.i++
 	}
-	if p.i == digits {
-		p.fail("invalid number")
-		return Null
-	}
+	intDigits := p.i - digits
 	isFloat := false
 	if p.i < len(p.s) && p.s[p.i] == '.' {
 		isFloat = true
@@ -487,6 +506,10 @@ func (p *jsonParser) number() Value {
 		for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
 			p.i++
 		}
+	}
+	if p.i-digits == 0 || p.i-digits == 1 && isFloat {
+		p.fail("invalid number")
+		return Null
 	}
 	if p.i < len(p.s) && (p.s[p.i] == 'e' || p.s[p.i] == 'E') {
 		isFloat = true
@@ -500,8 +523,15 @@ func (p *jsonParser) number() Value {
 	}
 	text := p.s[start:p.i]
 	if !isFloat {
-		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+		base := 10
+		if intDigits > 1 && p.s[digits] == '0' {
+			base = 8
+		}
+		if n, err := strconv.ParseInt(text, base, 64); err == nil {
 			return Int(n)
+		} else if base == 8 {
+			p.fail("invalid number %q", text)
+			return Null
 		}
 	}
 	f, err := strconv.ParseFloat(text, 64)
@@ -510,4 +540,8 @@ func (p *jsonParser) number() Value {
 		return Null
 	}
 	return Float(f)
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

@@ -345,6 +345,11 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 			return false, err
 		}
 	}
+	if e := unresolved(r, payload); e != nil {
+		w.record(v, start)
+		w.finish(v, "Failed", e, start)
+		return false, nil
+	}
 	if e := w.authorizePut(ctx, r, payload); e != nil {
 		w.record(v, start)
 		w.finish(v, "Failed", e, start)
@@ -379,6 +384,18 @@ func (w *walker) record(v int, start time.Time) {
 	if op := w.ops[v]; op != nil {
 		op.Duration = w.opts.Now().Sub(start)
 	}
+}
+
+// unresolved refuses a body that still holds a value known only at deploy
+// time once everything it depends on exists: Azure knows every value at
+// the PUT, and storing the expression text in its place would be a lie.
+func unresolved(r *evaluator.Resource, payload evaluator.Value) *providers.Error {
+	path, expr, ok := evaluator.FirstUnknown(payload)
+	if !ok {
+		return nil
+	}
+	return &providers.Error{Code: "InvalidTemplate", Target: path,
+		Message: fmt.Sprintf("Unable to evaluate the template resource '%s' at its deployment: the value of '%s' ('[%s]') is known only to Azure and armdeploy cannot compute it offline.", r.Name, path, expr)}
 }
 
 // refreshed re-expands the template now that the resource's dependencies

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/providers"
+	"github.com/armdeploy/armdeploy/schema"
 	"github.com/armdeploy/armdeploy/state"
 )
 
@@ -52,6 +55,11 @@ var _ evaluator.Resolver = (*Resolver)(nil)
 // stored resource.
 func (r *Resolver) Reference(nameOrID, apiVersion string, full bool) (evaluator.Value, error) {
 	if !strings.HasPrefix(nameOrID, "/") {
+		// A name the template does not declare (declared names reach
+		// here as ids).
+		if r.Strict {
+			return evaluator.Null, fmt.Errorf("The template reference '%s' is not valid: could not find template resource or resource copy with this name. Please see https://aka.ms/arm-template-expressions/#reference for usage details.", nameOrID)
+		}
 		return evaluator.UnknownValue(fmt.Sprintf("reference('%s')", nameOrID)), nil
 	}
 	if r.Pending != nil && r.Pending(nameOrID) {
@@ -123,25 +131,131 @@ func notFound(id string) error {
 	return &NotFoundError{Message: fmt.Sprintf("The Resource '%s/%s' under resource group '%s' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix", typ, name, group)}
 }
 
-// List answers list*() calls: the simulated providers have no list
-// actions, so the answer is unknown.
+// List answers list*() calls of a stored resource with the deterministic
+// keys, secrets and URLs of [listAnswer]; a resource this deployment still
+// has to write is unknown, one that is neither stored nor pending is
+// unknown while planning and ARM's ResourceNotFound when deploying. A few
+// children exist without being declared, because Azure makes them with
+// their parent (a namespace's RootManageSharedAccessKey, a site's
+// publishing credentials and host keys, a workflow's triggers): those
+// answer once the parent is stored.
 func (r *Resolver) List(action, resourceID, apiVersion string, body evaluator.Value) (evaluator.Value, error) {
-	if strings.HasPrefix(resourceID, "/") {
-		if err := r.authorize(r.context(), providers.Action("", resourceID)+action+"/action", resourceID); err != nil {
-			return evaluator.Null, err
+	unknown := evaluator.UnknownValue(fmt.Sprintf("%s('%s', '%s')", action, resourceID, apiVersion))
+	if !strings.HasPrefix(resourceID, "/") {
+		return unknown, nil
+	}
+	ctx := r.context()
+	if err := r.authorize(ctx, providers.Action("", resourceID)+action+"/action", resourceID); err != nil {
+		return evaluator.Null, err
+	}
+	if r.Pending != nil && r.Pending(resourceID) {
+		return unknown, nil
+	}
+	s, err := r.Store.Resource(ctx, resourceID)
+	if err == nil {
+		return listAnswer(action, resourceID, s, s.Created), nil
+	} else if !errors.Is(err, state.ErrNotFound) {
+		return evaluator.Null, err
+	}
+	if implicitChild(resourceID) {
+		for _, a := range ancestors(resourceID) {
+			if r.Pending != nil && r.Pending(a) {
+				return unknown, nil
+			}
+			if p, err := r.Store.Resource(ctx, a); err == nil {
+				return listAnswer(action, resourceID, nil, p.Created), nil
+			}
 		}
 	}
-	return evaluator.UnknownValue(fmt.Sprintf("%s('%s', '%s')", action, resourceID, apiVersion)), nil
+	if !r.Strict {
+		return unknown, nil
+	}
+	return evaluator.Null, notFound(resourceID)
 }
 
-// Providers answers providers(): unknown offline.
+// implicitChild reports whether a resource id names a child that Azure
+// creates with its parent.
+func implicitChild(id string) bool {
+	typ, names := typeAndNames(id)
+	lt := strings.ToLower(typ)
+	switch {
+	case strings.HasSuffix(lt, "/authorizationrules"):
+		return len(names) > 0 && strings.EqualFold(names[len(names)-1], "RootManageSharedAccessKey") ||
+			strings.HasPrefix(lt, "microsoft.notificationhubs/") && strings.EqualFold(names[len(names)-1], "DefaultFullSharedAccessSignature")
+	case lt == "microsoft.web/sites/config", lt == "microsoft.web/sites/slots/config", lt == "microsoft.web/sites/host",
+		lt == "microsoft.web/sites/functions", strings.HasPrefix(lt, "microsoft.logic/workflows/"):
+		return true
+	}
+	return false
+}
+
+// Providers answers providers(namespace, type) from the api-version
+// tables: {resourceType, locations, apiVersions}, newest version first,
+// every public region; without a type, the namespace with all its types.
+// A type no table knows is ARM's InvalidResourceType error.
 func (r *Resolver) Providers(namespace, resourceType string) (evaluator.Value, error) {
-	return evaluator.UnknownResolver{}.Providers(namespace, resourceType)
+	entry := func(t string) (evaluator.Value, bool) {
+		vs := schema.SupportedAPIVersions(t)
+		if len(vs) == 0 {
+			vs = schema.SpecAPIVersions(t)
+		}
+		if len(vs) == 0 {
+			return evaluator.Null, false
+		}
+		vs = slices.Clone(vs)
+		sort.Sort(sort.Reverse(sort.StringSlice(vs)))
+		versions := make([]evaluator.Value, len(vs))
+		for i, v := range vs {
+			versions[i] = evaluator.String(v)
+		}
+		var locations []evaluator.Value
+		for _, g := range providers.Regions() {
+			locations = append(locations, evaluator.String(g.DisplayName))
+		}
+		_, rest, _ := strings.Cut(t, "/")
+		o := evaluator.NewObject(3)
+		o.Set("resourceType", evaluator.String(rest))
+		o.Set("locations", evaluator.Array(locations))
+		o.Set("apiVersions", evaluator.Array(versions))
+		return evaluator.ObjectValue(o), true
+	}
+	if resourceType != "" {
+		if v, ok := entry(namespace + "/" + resourceType); ok {
+			return v, nil
+		}
+		return evaluator.Null, fmt.Errorf("The resource type '%s' could not be found in the namespace '%s'.", resourceType, namespace)
+	}
+	var types []evaluator.Value
+	prefix := strings.ToLower(namespace) + "/"
+	for _, t := range schema.SpecTypes() {
+		if strings.HasPrefix(strings.ToLower(t), prefix) {
+			if v, ok := entry(t); ok {
+				types = append(types, v)
+			}
+		}
+	}
+	if len(types) == 0 {
+		return evaluator.Null, fmt.Errorf("The resource namespace '%s' is invalid.", namespace)
+	}
+	o := evaluator.NewObject(3)
+	o.Set("namespace", evaluator.String(namespace))
+	o.Set("registrationState", evaluator.String("Registered"))
+	o.Set("resourceTypes", evaluator.Array(types))
+	return evaluator.ObjectValue(o), nil
 }
 
-// PickZones answers pickZones(): unknown offline.
+// PickZones answers pickZones() from the region table: a zonal type in a
+// zoned region gets logical zones, anything else none.
 func (r *Resolver) PickZones(namespace, resourceType, location string, count, offset int64) (evaluator.Value, error) {
-	return evaluator.UnknownResolver{}.PickZones(namespace, resourceType, location, count, offset)
+	zones, err := providers.PickZones(namespace, resourceType, location, count, offset)
+	if err != nil {
+		return evaluator.Null, err
+	}
+	out := make([]evaluator.Value, len(zones))
+	for i, z := range zones {
+		out[i] = evaluator.String(z)
+	}
+	return evaluator.Array(out), nil
 }
 
 var _ evaluator.GroupResolver = (*Resolver)(nil)
