@@ -133,6 +133,8 @@ func (x *Expansion) evaluate(d evaluator.Deployment, s *Service, resolver evalua
 
 		ArtifactsRoot: l.artifactsRoot,
 		NoLocalLinks:  l.noLocalLinks,
+		ArtifactsMap:  l.artifactsMap,
+		TemplateSpec:  s.templateSpecReader(d.DeployerObjectID),
 	})
 	var ds diag.Diagnostics
 	ds = append(ds, e.CheckValues()...)

@@ -4,8 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/schema"
 	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
@@ -26,8 +32,15 @@ type Template struct {
 	Parameters []string
 	// ParametersJSON is a parameters object {name: {value}} (REST).
 	ParametersJSON []byte
-	// LinkURI is deployment().properties.templateLink.uri.
+	// LinkURI is deployment().properties.templateLink.uri (az's
+	// --template-uri): relative links resolve against it. With File
+	// empty the template is read from it, through ArtifactsMap; with
+	// File set, File is the template published at LinkURI, so the URIs
+	// beside LinkURI are the files beside File (inside the link root).
 	LinkURI string
+	// ArtifactsMap maps linked-template URIs to local folders
+	// (--artifacts-map PREFIX=DIR).
+	ArtifactsMap []evaluator.ArtifactMapping
 	// ArtifactsRoot is the folder local template links must resolve
 	// inside; "" means the folder of File.
 	ArtifactsRoot string
@@ -54,6 +67,9 @@ type Loaded struct {
 	// Template).
 	artifactsRoot string
 	noLocalLinks  bool
+	// artifactsMap is the request's mapping with the template's own
+	// folder added for its LinkURI.
+	artifactsMap []evaluator.ArtifactMapping
 }
 
 // load reads the template and every parameter argument and runs the checks
@@ -70,7 +86,27 @@ func load(t *Template) (*Loaded, error) {
 	}
 	var src *templates.Source
 	var ds diag.Diagnostics
-	if t.Content != nil {
+	if t.File == "" && t.Content == nil && t.LinkURI != "" {
+		dir, rel, ok := evaluator.ResolveArtifact(t.ArtifactsMap, t.LinkURI)
+		if !ok {
+			return nil, &Error{Code: evaluator.CodeInvalidContentLink, Status: 400, BadRequest: true,
+				Message: fmt.Sprintf("Unable to download deployment content from '%s'. armdeploy reads templates offline: map the URI to a local folder with --artifacts-map PREFIX=DIR.", withoutQuery(t.LinkURI))}
+		}
+		var err error
+		t.File = filepath.Join(dir, rel)
+		src, ds, err = templates.ReadFileIn(dir, rel, t.File)
+		var le *templates.LinkError
+		if errors.As(err, &le) {
+			return nil, &Error{Code: evaluator.CodeInvalidContentLink, Status: 400, BadRequest: true,
+				Message: fmt.Sprintf("Unable to download deployment content from '%s'. %s in the folder --artifacts-map maps it to.", withoutQuery(t.LinkURI), upperFirst(le.Error()))}
+		} else if err != nil {
+			return nil, err
+		}
+		if t.ArtifactsRoot == "" {
+			// relativePath links of the template stay inside its mapping.
+			l.artifactsRoot = dir
+		}
+	} else if t.Content != nil {
 		src, ds = templates.Parse(t.File, t.Content)
 	} else {
 		var err error
@@ -83,6 +119,7 @@ func load(t *Template) (*Loaded, error) {
 			return nil, err
 		}
 	}
+	l.artifactsMap = append(slices.Clone(t.ArtifactsMap), ownMapping(t, l.artifactsRoot)...)
 	order := []string{t.File}
 	l.Diags = append(l.Diags, ds...)
 	l.Sources.Add(src)
@@ -134,4 +171,60 @@ func (l *Loaded) add(ds diag.Diagnostics) {
 	}
 	l.Diags = l.Diags.Dedup()
 	l.Diags.SortByFiles(l.order)
+}
+
+// ownMapping maps the folder of a template's LinkURI to the link root
+// (the template file's folder, or the --artifacts-root folder that holds
+// it), so that URIs beside the template's own are the files beside it.
+// A template sent without a folder (NoLocalLinks) has none.
+func ownMapping(t *Template, root string) []evaluator.ArtifactMapping {
+	if t.LinkURI == "" || t.File == "" || t.NoLocalLinks {
+		return nil
+	}
+	u, err := url.Parse(t.LinkURI)
+	if err != nil || u.Scheme == "" {
+		return nil
+	}
+	u.RawQuery, u.Fragment = "", ""
+	u.Path = path.Dir(u.Path)
+	fileDir := filepath.Dir(t.File)
+	if root == "" {
+		root = fileDir
+	}
+	rel, err := filepath.Rel(absDir(root), absDir(fileDir))
+	if err != nil || !filepath.IsLocal(rel) && rel != "." {
+		return nil
+	}
+	if rel != "." {
+		// the URI's folder ends with the file's path inside the root
+		up := "/" + filepath.ToSlash(rel)
+		if !strings.HasSuffix(strings.ToLower(u.Path), strings.ToLower(up)) {
+			root = fileDir
+		} else {
+			u.Path = u.Path[:len(u.Path)-len(up)]
+		}
+	}
+	return []evaluator.ArtifactMapping{{Prefix: strings.TrimSuffix(u.String(), "/") + "/", Dir: root}}
+}
+
+func absDir(d string) string {
+	if a, err := filepath.Abs(d); err == nil {
+		return a
+	}
+	return d
+}
+
+// withoutQuery is a URI without its query string (a SAS token).
+func withoutQuery(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

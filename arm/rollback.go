@@ -40,7 +40,7 @@ func (s *Service) rollback(ctx context.Context, req *DeploymentRequest, failed *
 	again.Name = d.Name
 	again.Template = Template{File: filepath.Join(filepath.Dir(req.Template.File), d.TemplateName), Content: d.Template,
 		ParametersJSON: rollbackParameters(d.Parameters),
-		ArtifactsRoot:  req.Template.ArtifactsRoot, NoLocalLinks: req.Template.NoLocalLinks}
+		ArtifactsRoot:  req.Template.ArtifactsRoot, NoLocalLinks: req.Template.NoLocalLinks, ArtifactsMap: req.Template.ArtifactsMap}
 	again.Apply.RollbackOnError = false
 	again.Apply.OnStart = nil
 	res, err := s.CreateOrUpdate(ctx, &again)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -70,6 +71,9 @@ func leaseScope(sc Scope) string { return lower(sc.ID()) }
 func (s *Service) normalize(ctx context.Context, req *DeploymentRequest, mustExist bool, action string) error {
 	if req.Name == "" {
 		base := filepath.Base(req.Template.File)
+		if req.Template.File == "" {
+			base = path.Base(withoutQuery(req.Template.LinkURI))
+		}
 		req.Name = strings.TrimSuffix(base, filepath.Ext(base))
 	}
 	if len(req.Name) > 64 {

@@ -77,6 +77,9 @@ type Deployment struct {
 	Parameters Value
 	// TemplateLinkURI is the URI of a linked template; empty for local files.
 	TemplateLinkURI string
+	// TemplateLinkID is the template spec version a deployment came from
+	// (templateLink.id); empty otherwise.
+	TemplateLinkID string
 	// DeployerObjectID and DeployerUPN describe the caller for deployer().
 	DeployerObjectID string
 	DeployerUPN      string

@@ -72,6 +72,8 @@ func deploymentImpl(c Call, _ []Value) (Value, error) {
 	props := NewObject(7)
 	if d.TemplateLinkURI != "" {
 		props.Set("templateLink", objectOf("uri", String(d.TemplateLinkURI)))
+	} else if d.TemplateLinkID != "" {
+		props.Set("templateLink", objectOf("id", String(d.TemplateLinkID)))
 	}
 	tmpl := d.Template
 	if tmpl.IsNull() {

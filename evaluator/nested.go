@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -13,7 +14,9 @@ import (
 const MaxNestingDepth = 50
 
 // CodeLinkedTemplateUnsupported is the warning code of a nested deployment
-// whose template is a URI or a template spec, which armdeploy does not fetch.
+// whose template link is not known before the deployment runs (it depends
+// on a resource the deployment creates): its resources are expanded when
+// it is deployed.
 const CodeLinkedTemplateUnsupported = "LinkedTemplateUnsupported"
 
 // nestedResolver answers reference() to a nested deployment of this
@@ -256,6 +259,13 @@ func (x *expansion) childDeployment(res *Resource, inner *templates.Template, to
 	}
 	d.Parameters = ObjectValue(params)
 	d.TemplateLinkURI = childLinkURI(parent.TemplateLinkURI, res)
+	d.TemplateLinkID = ""
+	if props, _ := res.Fields.Get("properties"); d.TemplateLinkURI == "" {
+		link, _ := props.Get("templateLink")
+		if id, ok := link.Get("id"); ok {
+			d.TemplateLinkID, _ = id.AsString()
+		}
+	}
 	return d
 }
 
@@ -337,8 +347,12 @@ func (x *expansion) groupInfo(sub, group string) *groupInfo {
 	}}
 }
 
-// nestedTemplate reads the inline template or the local linked template of
-// a deployment.
+// nestedTemplate reads the inline template or the linked template of a
+// deployment: a local file (relativePath), a URI through the artifacts
+// map, or a template spec version (id). A link that cannot be read is an
+// error; only a link not known before the deployment runs (it depends on
+// a resource the deployment creates) is left for the deployment, with a
+// warning.
 func (x *expansion) nestedTemplate(res *Resource, r *templates.Resource, props *templates.Node) (*templates.Template, bool) {
 	if tn := props.Field("template"); tn != nil {
 		t, ds := templates.NewTemplateAt(r.Node.Source(), tn.Value, r.Pointer+templates.Pointer("properties", tn.Key))
@@ -354,35 +368,110 @@ func (x *expansion) nestedTemplate(res *Resource, r *templates.Resource, props *
 		x.fail(r, err)
 		return nil, false
 	}
+	target := templates.PathOf(r.Pointer + "/properties/templateLink")
+	failLink := func(code, msg string) (*templates.Template, bool) {
+		x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Error, Code: code, Range: link.Range(), Target: target, Message: msg})
+		return nil, false
+	}
 	rel, _ := lv.Get("relativePath")
+	uv, _ := lv.Get("uri")
+	idv, _ := lv.Get("id")
+	if lv.IsUnknown() || rel.IsUnknown() || uv.IsUnknown() || idv.IsUnknown() {
+		x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Warning, Code: CodeLinkedTemplateUnsupported, Range: link.Range(), Target: target,
+			Message: fmt.Sprintf("The template link of the nested deployment '%s' is not known until resources of this deployment exist; its resources are expanded when it is deployed.", res.Name)})
+		return nil, false
+	}
 	path, _ := rel.AsString()
-	if refused := x.refusedLink(res, lv, path); refused != "" {
-		x.fail(r, &nodeError{n: link, msg: refused})
-		return nil, false
-	}
-	if path == "" || strings.Contains(path, "://") {
-		what := "a URI"
-		if id, ok := lv.Get("id"); ok && !id.IsNull() && path == "" {
-			what = "a template spec"
+	uri, _ := uv.AsString()
+	id, _ := idv.AsString()
+	origin := x.e.origin(r.Node.Source())
+	var src *templates.Source
+	var shown string // the link as messages name it
+	switch {
+	case path == "" && uri == "" && id != "":
+		spec, unknown, err := x.loadSpec(id)
+		var le *linkError
+		switch {
+		case errors.As(err, &le):
+			return failLink(le.code, le.msg)
+		case err != nil:
+			x.fail(r, &nodeError{n: link, err: err, msg: err.Error()})
+			return nil, false
+		case unknown:
+			x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Warning, Code: CodeLinkedTemplateUnsupported, Range: link.Range(), Target: target,
+				Message: fmt.Sprintf("The template spec '%s' of the nested deployment '%s' is created by this deployment; its resources are expanded when it is deployed.", id, res.Name)})
+			return nil, false
 		}
-		x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Warning, Code: CodeLinkedTemplateUnsupported, Range: link.Range(),
-			Target:  templates.PathOf(r.Pointer + "/properties/templateLink"),
-			Message: fmt.Sprintf("The nested deployment '%s' links its template by %s, which armdeploy does not fetch offline; its resources are not expanded. Use templateLink.relativePath to a local file.", res.Name, what)})
-		return nil, false
-	}
-	src, ds, err := x.readLink(r, path)
-	if err != nil {
-		x.fail(r, &nodeError{n: link, msg: fmt.Sprintf("The linked template '%s' of deployment '%s' %v", path, res.Name, err)})
-		return nil, false
+		src, shown = spec.main, id
+	case path == "" && uri == "":
+		return failLink(CodeInvalidDeployment, fmt.Sprintf("The template link of the nested deployment '%s' has no 'uri', 'id' or 'relativePath'.", res.Name))
+	case path != "" && origin.spec != nil:
+		if refused := x.refusedLink(res, lv, path); refused != "" {
+			return failLink(templates.CodeInvalidTemplate, refused)
+		}
+		s, ok := x.linkedInSpec(origin.spec, origin.specPath, path)
+		if !ok {
+			return failLink(CodeInvalidTemplateSpec, fmt.Sprintf("The linked template '%s' of deployment '%s' is not in the template spec '%s'; it holds %s.",
+				path, res.Name, origin.spec.id, quotedList(specPaths(origin.spec))))
+		}
+		src, shown = s, path
+	case path != "" && !strings.Contains(path, "://"):
+		if refused := x.refusedLink(res, lv, path); refused != "" {
+			x.fail(r, &nodeError{n: link, msg: refused})
+			return nil, false
+		}
+		resolved := ""
+		if origin.uri != "" {
+			resolved, _ = resolveRelative(origin.uri, path)
+		}
+		if _, found, _ := resolveArtifact(x.e.opts.ArtifactsMap, resolved); resolved != "" && (found || !origin.local) {
+			s, code, msg := x.readMapped(resolved)
+			if s == nil {
+				return failLink(code, msg)
+			}
+			src, shown = s, path
+			break
+		}
+		if !origin.local {
+			return failLink(CodeInvalidContentLink, contentLinkError(path, "It is a relativePath under a template that has no URI"))
+		}
+		s, ds, err := x.readLink(r, path)
+		if err != nil {
+			x.fail(r, &nodeError{n: link, msg: fmt.Sprintf("The linked template '%s' of deployment '%s' %v", path, res.Name, err)})
+			return nil, false
+		}
+		x.ds = append(x.ds, ds...)
+		if s != nil {
+			x.e.links().origins[s] = linkOrigin{uri: resolved, local: true}
+		}
+		src, shown = s, path
+	default:
+		if path != "" {
+			uri = path // a relativePath that is a URI
+		}
+		if isFileURI(path) {
+			x.fail(r, &nodeError{n: link, msg: x.refusedLink(res, lv, path)})
+			return nil, false
+		}
+		if isFileURI(uri) {
+			if _, found, _ := resolveArtifact(x.e.opts.ArtifactsMap, uri); !found {
+				x.fail(r, &nodeError{n: link, msg: x.refusedLink(res, lv, path)})
+				return nil, false
+			}
+		}
+		s, code, msg := x.readMapped(uri)
+		if s == nil {
+			return failLink(code, msg)
+		}
+		src, shown = s, withoutQuery(uri)
 	}
 	if src != nil && !x.e.opts.Budget.alloc(4*int64(len(src.Text))) {
 		x.fail(r, &nodeError{n: link, msg: x.e.opts.Budget.bytesMessage()})
 		return nil, false
 	}
-	if x.e.opts.Sources != nil {
+	if x.e.opts.Sources != nil && src != nil {
 		x.e.opts.Sources.Add(src)
 	}
-	x.ds = append(x.ds, ds...)
 	if src == nil || src.Root == nil {
 		return nil, false
 	}
@@ -390,11 +479,22 @@ func (x *expansion) nestedTemplate(res *Resource, r *templates.Resource, props *
 	x.ds = append(x.ds, ds...)
 	if want, ok := lv.Get("contentVersion"); ok {
 		if w, _ := want.AsString(); w != "" && w != t.ContentVersion {
-			x.fail(r, &nodeError{n: link, msg: fmt.Sprintf("The content version '%s' of the linked template '%s' does not match the requested content version '%s'.", t.ContentVersion, path, w)})
+			x.fail(r, &nodeError{n: link, msg: fmt.Sprintf("The content version '%s' of the linked template '%s' does not match the requested content version '%s'.", t.ContentVersion, shown, w)})
 			return nil, false
 		}
 	}
 	return t, !ds.HasErrors()
+}
+
+func quotedList(items []string) string {
+	if len(items) == 0 {
+		return "no linked templates"
+	}
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = "'" + s + "'"
+	}
+	return strings.Join(q, ", ")
 }
 
 // nestedParameters evaluates the parameters a deployment passes to an

@@ -27,6 +27,17 @@ type Options struct {
 	// NoLocalLinks refuses every local template link (for a template with
 	// no folder of its own, such as one a network client sent).
 	NoLocalLinks bool
+	// ArtifactsMap maps linked-template URIs (templateLink.uri, and
+	// relativePath under a template read from a URI) to local folders;
+	// a URI no mapping holds is an InvalidContentLink error.
+	ArtifactsMap []ArtifactMapping
+	// TemplateSpec reads a template spec version (templateLink.id) by id:
+	// its full body, or ErrTemplateSpecNotFound. nil reads it with the
+	// Resolver.
+	TemplateSpec func(id string) (Value, error)
+	// links records where each linked source came from (shared by the
+	// nested templates).
+	links *linkTable
 	// Sources collects the files that nested deployments load
 	// (templateLink.relativePath), so that diagnostics can show them; nil
 	// means they are not collected.

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/armdeploy/armdeploy/arm"
+	"github.com/armdeploy/armdeploy/evaluator"
 )
 
 // deploymentFlags are the flags every template command shares, named as in
@@ -29,6 +30,12 @@ type deploymentFlags struct {
 	// ArtifactsRoot is --artifacts-root: the folder local template links
 	// must stay inside (default: the template file's folder).
 	ArtifactsRoot string
+	// TemplateURI and ArtifactsMapArgs are --template-uri and
+	// --artifacts-map (see links.go).
+	TemplateURI      string
+	ArtifactsMapArgs []string
+	linkURI          string
+	artifactsMap     []evaluator.ArtifactMapping
 	// level is the scope the command deploys at: "group" (the default),
 	// "sub", "mg" or "tenant".
 	level         string
@@ -60,6 +67,8 @@ func (f *deploymentFlags) register(cmd *cobra.Command) {
 	fl.StringVarP(&f.Name, "name", "n", "", "the deployment name (default: the template file's base name)")
 	fl.StringVar(&f.ArtifactsRoot, "artifacts-root", "",
 		"the folder linked templates (templateLink.relativePath) must stay inside (default: the template file's folder)")
+	fl.StringVarP(&f.TemplateURI, "template-uri", "u", "", templateURIHelp)
+	fl.StringArrayVar(&f.ArtifactsMapArgs, "artifacts-map", nil, artifactsMapHelp)
 }
 
 // registerValidationLevel adds validate's and what-if's
@@ -88,8 +97,11 @@ func (f *deploymentFlags) check(cmd *cobra.Command, args []string) error {
 			return usagef("the management group is required: -m/--management-group-id")
 		}
 	}
-	if f.TemplateFile == "" {
-		return usagef("the template file is required: -f/--template-file")
+	if err := f.checkLinks(); err != nil {
+		return err
+	}
+	if f.TemplateFile == "" && f.linkURI == "" {
+		return usagef("the template file is required: -f/--template-file (or --template-uri)")
 	}
 	if err := checkOutput(f.Output); err != nil {
 		return err
@@ -159,7 +171,8 @@ func scopeAt(level, subscription, group, managementGroup string) arm.Scope {
 // request is the arm request the flags describe.
 func (f *deploymentFlags) request(io *IOStreams) *arm.DeploymentRequest {
 	return &arm.DeploymentRequest{Scope: f.scope(), Name: f.Name, Location: f.Location, Principal: io.Principal, ValidationLevel: f.ValidationLevel,
-		Template:          arm.Template{File: f.TemplateFile, Parameters: f.Parameters, ArtifactsRoot: f.ArtifactsRoot},
+		Template: arm.Template{File: f.TemplateFile, Parameters: f.Parameters, ArtifactsRoot: f.ArtifactsRoot,
+			LinkURI: f.linkURI, ArtifactsMap: f.artifactsMap},
 		ScopeFromTemplate: f.level == "auto" && f.ResourceGroup == "" && f.ManagementGroup == ""}
 }
 

@@ -115,7 +115,7 @@ func TestUpstreamQuickstartsValidate(t *testing.T) {
 	for _, f := range templatesIn(t, root, ".json") {
 		rel, _ := filepath.Rel(root, f[0])
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
-			args := []string{"validate", "-g", "rg1", "-f", f[0]}
+			args := []string{"validate", "-g", "rg1", "-f", f[0], "--artifacts-map", galleryPrefix + "=" + filepath.Join("testdata", "artifacts")}
 			if f[1] != "" {
 				args = append(args, "-p", "@"+harnessParameters(t, f[1]))
 			}
@@ -154,4 +154,39 @@ func prefixed(flag string, values []string) []string {
 		out = append(out, flag, v)
 	}
 	return out
+}
+
+// galleryPrefix is where the quickstart gallery's templates link their
+// modules from; testdata/artifacts holds the modules the upstream
+// quickstarts link (copied from the gallery).
+const galleryPrefix = "https://raw.githubusercontent.com/Azure/azure-quickstart-templates/master/"
+
+// TestUpstreamLinkedModule: the sig-image-definition-create prerequisite
+// links the gallery's module by URI. With --artifacts-map it deploys, the
+// module's gallery included; without, every preflight command fails
+// naming the URI and the flag.
+func TestUpstreamLinkedModule(t *testing.T) {
+	prereq, err := filepath.Abs(filepath.Join(sharedDir(t), "quickstarts", "sig-image-definition-create", "prereqs", "prereq.azuredeploy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifacts, _ := filepath.Abs(filepath.Join("testdata", "artifacts"))
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("ARMDEPLOY_STATE", filepath.Join(dir, "state.db"))
+	uri := galleryPrefix + "modules/Microsoft.Compute/galleries/create/1.0/azuredeploy.json"
+	for _, cmd := range []string{"validate", "what-if", "deploy"} {
+		code, _, stderr := runCLI(t, cmd, "-g", "rg-sig", "-l", "eastus", "-f", prereq)
+		if code != 1 || !strings.Contains(stderr, "InvalidContentLink") || !strings.Contains(stderr, uri) || !strings.Contains(stderr, "--artifacts-map") {
+			t.Errorf("%s without --artifacts-map: exit %d, want 1 naming the URI and the flag\n%s", cmd, code, stderr)
+		}
+	}
+	code, _, stderr := runCLI(t, "deploy", "-g", "rg-sig", "-l", "eastus", "-f", prereq, "--artifacts-map", galleryPrefix+"="+artifacts)
+	if code != 0 {
+		t.Fatalf("deploy with --artifacts-map: exit %d\n%s", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "resource", "list", "-g", "rg-sig", "-o", "tsv", "--query", "[].type")
+	if code != 0 || !strings.Contains(out, "Microsoft.Compute/galleries") {
+		t.Errorf("the module's gallery is not deployed: exit %d\n%s%s", code, out, stderr)
+	}
 }
