@@ -45,6 +45,7 @@ func (s *Service) context(req *DeploymentRequest, l *Loaded) evaluator.Deploymen
 		Location:         req.Location,
 		Mode:             "Incremental",
 		TemplateLinkURI:  req.Template.LinkURI,
+		TemplateLinkID:   req.Template.SpecID,
 		DeployerObjectID: req.Principal,
 	}
 	if sc.ResourceGroup != "" {
@@ -88,6 +89,9 @@ func (s *Service) Expand(ctx context.Context, req *DeploymentRequest) (*Expansio
 // expand loads the template and, when the checks before evaluation pass,
 // evaluates it with resolver answering reference().
 func (s *Service) expand(ctx context.Context, req *DeploymentRequest, resolver evaluator.Resolver) (*Expansion, error) {
+	if err := s.loadSpecTemplate(req); err != nil {
+		return nil, err
+	}
 	l, err := load(&req.Template)
 	if err != nil {
 		return nil, err

@@ -41,6 +41,10 @@ type Template struct {
 	// ArtifactsMap maps linked-template URIs to local folders
 	// (--artifacts-map PREFIX=DIR).
 	ArtifactsMap []evaluator.ArtifactMapping
+	// SpecID is a template spec version to deploy (az's --template-spec):
+	// the template is its mainTemplate, its relativePath links are the
+	// version's linkedTemplates.
+	SpecID string
 	// ArtifactsRoot is the folder local template links must resolve
 	// inside; "" means the folder of File.
 	ArtifactsRoot string
@@ -89,15 +93,15 @@ func load(t *Template) (*Loaded, error) {
 	if t.File == "" && t.Content == nil && t.LinkURI != "" {
 		dir, rel, ok := evaluator.ResolveArtifact(t.ArtifactsMap, t.LinkURI)
 		if !ok {
-			return nil, &Error{Code: evaluator.CodeInvalidContentLink, Status: 400, BadRequest: true,
-				Message: fmt.Sprintf("Unable to download deployment content from '%s'. armdeploy reads templates offline: map the URI to a local folder with --artifacts-map PREFIX=DIR.", withoutQuery(t.LinkURI))}
+			return nil, &Error{Code: evaluator.CodeInvalidContentLink, Status: 400,
+				Message: evaluator.UnmappedLinkMessage(t.LinkURI)}
 		}
 		var err error
 		t.File = filepath.Join(dir, rel)
 		src, ds, err = templates.ReadFileIn(dir, rel, t.File)
 		var le *templates.LinkError
 		if errors.As(err, &le) {
-			return nil, &Error{Code: evaluator.CodeInvalidContentLink, Status: 400, BadRequest: true,
+			return nil, &Error{Code: evaluator.CodeInvalidContentLink, Status: 400,
 				Message: fmt.Sprintf("Unable to download deployment content from '%s'. %s in the folder --artifacts-map maps it to.", withoutQuery(t.LinkURI), upperFirst(le.Error()))}
 		} else if err != nil {
 			return nil, err

@@ -71,7 +71,10 @@ func leaseScope(sc Scope) string { return lower(sc.ID()) }
 func (s *Service) normalize(ctx context.Context, req *DeploymentRequest, mustExist bool, action string) error {
 	if req.Name == "" {
 		base := filepath.Base(req.Template.File)
-		if req.Template.File == "" {
+		switch {
+		case req.Template.SpecID != "" && req.Template.Content == nil:
+			base = specNameOf(req.Template.SpecID)
+		case req.Template.File == "":
 			base = path.Base(withoutQuery(req.Template.LinkURI))
 		}
 		req.Name = strings.TrimSuffix(base, filepath.Ext(base))

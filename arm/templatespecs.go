@@ -1,6 +1,7 @@
 package arm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -247,4 +248,59 @@ func (s *Service) DeleteTemplateSpec(ctx context.Context, principal, subscriptio
 		}
 	}
 	return s.DeleteResource(ctx, principal, id)
+}
+
+// loadSpecTemplate makes a request for a template spec version
+// (Template.SpecID) a request for its main template, read from the store
+// as the principal may read it.
+func (s *Service) loadSpecTemplate(req *DeploymentRequest) error {
+	id := req.Template.SpecID
+	if id == "" || req.Template.Content != nil {
+		return nil
+	}
+	body, err := s.templateSpecReader(req.Principal)(id)
+	if errors.Is(err, evaluator.ErrTemplateSpecNotFound) {
+		return &Error{Code: evaluator.CodeInvalidTemplateSpec, Status: 400,
+			Message: fmt.Sprintf("Unable to retrieve the template content from the resource ID '%s'. Please see https://aka.ms/arm-deploy for usage details.", id)}
+	} else if err != nil {
+		return err
+	}
+	props, _ := body.Get("properties")
+	main, ok := props.Get("mainTemplate")
+	if !ok {
+		return &Error{Code: evaluator.CodeInvalidTemplateSpec, Status: 400,
+			Message: fmt.Sprintf("The template spec version '%s' has no mainTemplate.", id)}
+	}
+	data, _ := main.MarshalJSON()
+	var indented bytes.Buffer
+	if json.Indent(&indented, data, "", "  ") == nil {
+		data = indented.Bytes()
+	}
+	req.Template.Content = data
+	req.Template.File = specFileName(id)
+	req.Template.NoLocalLinks = true // its links are the spec's
+	return nil
+}
+
+// specFileName names a template spec version's main template in messages:
+// templateSpecs/NAME/versions/VERSION/mainTemplate.json.
+func specFileName(id string) string {
+	segs := strings.Split(strings.Trim(id, "/"), "/")
+	for i := range segs {
+		if strings.EqualFold(segs[i], "templateSpecs") && i+1 < len(segs) {
+			return path.Join(append([]string{"templateSpecs"}, append(segs[i+1:], "mainTemplate.json")...)...)
+		}
+	}
+	return "mainTemplate.json"
+}
+
+// specNameOf is the template spec's name in a version id ("" for none).
+func specNameOf(id string) string {
+	segs := strings.Split(strings.Trim(id, "/"), "/")
+	for i := range segs {
+		if strings.EqualFold(segs[i], "templateSpecs") && i+1 < len(segs) {
+			return segs[i+1]
+		}
+	}
+	return ""
 }

@@ -226,7 +226,55 @@ func (e *Template) origin(src *templates.Source) linkOrigin {
 	for root.parent != nil {
 		root = root.parent
 	}
+	if id := root.opts.Deployment.TemplateLinkID; id != "" && root.opts.Deployment.TemplateLinkURI == "" {
+		// the root template is a template spec version's (--template-spec)
+		if spec, err := e.rootSpec(id); err == nil {
+			return linkOrigin{spec: spec}
+		}
+	}
 	return linkOrigin{uri: root.opts.Deployment.TemplateLinkURI, local: true}
+}
+
+// rootSpec is the template spec version the root template came from.
+func (e *Template) rootSpec(id string) (*templateSpec, error) {
+	t := e.links()
+	if s, ok := t.specs[strings.ToLower(id)]; ok {
+		return s, nil
+	}
+	if e.opts.TemplateSpec == nil {
+		return nil, specError(id)
+	}
+	body, err := e.opts.TemplateSpec(id)
+	if err != nil {
+		return nil, err
+	}
+	return t.addSpec(id, body)
+}
+
+// addSpec records the template spec version id of body (its stored
+// resource).
+func (t *linkTable) addSpec(id string, body Value) (*templateSpec, error) {
+	props, _ := body.Get("properties")
+	main, ok := props.Get("mainTemplate")
+	if !ok || main.Kind() != KindObject {
+		return nil, specError(id)
+	}
+	spec := &templateSpec{id: id, name: specName(id), linked: map[string]Value{}, sources: map[string]*templates.Source{}}
+	spec.main = specSource(spec.name+"/mainTemplate.json", main)
+	if lts, ok := props.Get("linkedTemplates"); ok {
+		items, _ := lts.AsArray()
+		for _, it := range items {
+			p, _ := it.Get("path")
+			ps, _ := p.AsString()
+			tv, ok := it.Get("template")
+			if ps != "" && ok {
+				spec.linked[specKey(ps)] = tv
+			}
+		}
+	}
+	t.specs[strings.ToLower(id)] = spec
+	t.origins[spec.main] = linkOrigin{spec: spec}
+	return spec, nil
 }
 
 // resolveRelative resolves a relativePath against a URI as Azure does
@@ -316,8 +364,7 @@ var ErrTemplateSpecNotFound = errors.New("template spec version not found")
 // cannot be known before the deployment runs (it is created by it).
 func (x *expansion) loadSpec(id string) (spec *templateSpec, unknown bool, err error) {
 	t := x.e.links()
-	key := strings.ToLower(id)
-	if s, ok := t.specs[key]; ok {
+	if s, ok := t.specs[strings.ToLower(id)]; ok {
 		return s, false, nil
 	}
 	var body Value
@@ -340,27 +387,8 @@ func (x *expansion) loadSpec(id string) (spec *templateSpec, unknown bool, err e
 	if body.IsUnknown() {
 		return nil, true, nil
 	}
-	props, _ := body.Get("properties")
-	main, ok := props.Get("mainTemplate")
-	if !ok || main.Kind() != KindObject {
-		return nil, false, specError(id)
-	}
-	spec = &templateSpec{id: id, name: specName(id), linked: map[string]Value{}, sources: map[string]*templates.Source{}}
-	spec.main = specSource(spec.name+"/mainTemplate.json", main)
-	if lts, ok := props.Get("linkedTemplates"); ok {
-		items, _ := lts.AsArray()
-		for _, it := range items {
-			p, _ := it.Get("path")
-			ps, _ := p.AsString()
-			tv, ok := it.Get("template")
-			if ps != "" && ok {
-				spec.linked[specKey(ps)] = tv
-			}
-		}
-	}
-	t.specs[key] = spec
-	t.origins[spec.main] = linkOrigin{spec: spec}
-	return spec, false, nil
+	spec, err = t.addSpec(id, body)
+	return spec, false, err
 }
 
 // declares reports whether this template declares the resource id (a
@@ -444,3 +472,7 @@ func specPaths(spec *templateSpec) []string {
 	sort.Strings(out)
 	return out
 }
+
+// UnmappedLinkMessage is the InvalidContentLink message of a URI that no
+// artifacts mapping holds, naming the --artifacts-map that would map it.
+func UnmappedLinkMessage(uri string) string { return contentLinkError(uri, mapHint(uri)) }

@@ -33,6 +33,7 @@ type deploymentFlags struct {
 	// TemplateURI and ArtifactsMapArgs are --template-uri and
 	// --artifacts-map (see links.go).
 	TemplateURI      string
+	TemplateSpec     string
 	ArtifactsMapArgs []string
 	linkURI          string
 	artifactsMap     []evaluator.ArtifactMapping
@@ -69,6 +70,7 @@ func (f *deploymentFlags) register(cmd *cobra.Command) {
 		"the folder linked templates (templateLink.relativePath) must stay inside (default: the template file's folder)")
 	fl.StringVarP(&f.TemplateURI, "template-uri", "u", "", templateURIHelp)
 	fl.StringArrayVar(&f.ArtifactsMapArgs, "artifacts-map", nil, artifactsMapHelp)
+	fl.StringVarP(&f.TemplateSpec, "template-spec", "s", "", templateSpecHelp)
 }
 
 // registerValidationLevel adds validate's and what-if's
@@ -100,8 +102,8 @@ func (f *deploymentFlags) check(cmd *cobra.Command, args []string) error {
 	if err := f.checkLinks(); err != nil {
 		return err
 	}
-	if f.TemplateFile == "" && f.linkURI == "" {
-		return usagef("the template file is required: -f/--template-file (or --template-uri)")
+	if f.TemplateFile == "" && f.linkURI == "" && f.TemplateSpec == "" {
+		return usagef("the template file is required: -f/--template-file (or --template-uri, --template-spec)")
 	}
 	if err := checkOutput(f.Output); err != nil {
 		return err
@@ -172,7 +174,7 @@ func scopeAt(level, subscription, group, managementGroup string) arm.Scope {
 func (f *deploymentFlags) request(io *IOStreams) *arm.DeploymentRequest {
 	return &arm.DeploymentRequest{Scope: f.scope(), Name: f.Name, Location: f.Location, Principal: io.Principal, ValidationLevel: f.ValidationLevel,
 		Template: arm.Template{File: f.TemplateFile, Parameters: f.Parameters, ArtifactsRoot: f.ArtifactsRoot,
-			LinkURI: f.linkURI, ArtifactsMap: f.artifactsMap},
+			LinkURI: f.linkURI, ArtifactsMap: f.artifactsMap, SpecID: f.TemplateSpec},
 		ScopeFromTemplate: f.level == "auto" && f.ResourceGroup == "" && f.ManagementGroup == ""}
 }
 

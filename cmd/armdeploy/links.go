@@ -87,6 +87,9 @@ func (f *deploymentFlags) checkLinks() error {
 		maps = append(maps, m)
 	}
 	f.artifactsMap = maps
+	if f.TemplateSpec != "" && (f.TemplateFile != "" || f.TemplateURI != "") {
+		return usagef("use one of -f/--template-file, --template-uri and --template-spec")
+	}
 	u := f.TemplateURI
 	if u == "" {
 		return nil
@@ -129,6 +132,7 @@ func (f *deploymentFlags) checkLinks() error {
 const (
 	templateURIHelp = "the template's URI, as az's: https://… (read through --artifacts-map unless -f gives the file), file:// or a path; " +
 		"deployment().properties.templateLink.uri is this URI, so _artifactsLocation and relative links resolve against it"
+	templateSpecHelp = "the id of a template spec version to deploy (as az's): its main template, with the templates it links packed in it"
 	artifactsMapHelp = "PREFIX=DIR: read linked templates under the https URI PREFIX from the folder DIR (repeat; also artifacts-map in .armdeploy/config.yaml); " +
 		"query strings (SAS tokens) are ignored"
 )
