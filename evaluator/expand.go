@@ -217,7 +217,13 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 			return
 		}
 		if b, isBool := c.AsBool(); isBool && !b {
+			// Azure evaluates no more of it than its id needs (type,
+			// apiVersion, name, scope), and the condition does not
+			// cascade to the resources declared inside it.
 			x.skipped = append(x.skipped, res)
+			for _, c := range r.Children {
+				x.declared(c, res)
+			}
 			return
 		} else if !isBool && !c.IsUnknown() {
 			x.fail(r, &nodeError{n: r.Condition, msg: fmt.Sprintf("The condition of resource '%s' must be a boolean; it evaluated to a value of type '%s'.", name, c.Kind())})
@@ -675,5 +681,26 @@ func matchesRef(r *Resource, ref string) bool {
 	case strings.EqualFold(ref, r.Name):
 		return true
 	}
-	return strings.EqualFold(ref, r.Type+"/"+r.Name)
+	if strings.EqualFold(ref, r.Type+"/"+r.Name) {
+		return true
+	}
+	// The relative id, types and names interleaved:
+	// "Microsoft.Network/virtualNetworks/vnet/subnets/s" for a subnet
+	// (a grandchild's "Ns/t1/n1/t2/n2/t3/n3" likewise).
+	return strings.Contains(r.Name, "/") && strings.EqualFold(strings.TrimPrefix(ref, "providers/"), relativeID(r.Type, r.Name))
+}
+
+// relativeID interleaves a full type and name: "Ns/t1/n1/t2/n2".
+func relativeID(typ, name string) string {
+	segs := strings.Split(typ, "/")
+	names := strings.Split(name, "/")
+	if len(segs) != len(names)+1 {
+		return typ + "/" + name
+	}
+	var b strings.Builder
+	b.WriteString(segs[0])
+	for i, n := range names {
+		b.WriteString("/" + segs[i+1] + "/" + n)
+	}
+	return b.String()
 }

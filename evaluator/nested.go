@@ -66,6 +66,9 @@ func (r nestedResolver) List(action, resourceID, apiVersion string, body Value) 
 	if err != nil {
 		return Null, err
 	}
+	if id, ok := r.e.targets[strings.ToLower(resourceID)]; ok {
+		resourceID = id // listKeys('name', ...) of a resource of this template
+	}
 	return b.List(action, resourceID, apiVersion, body)
 }
 

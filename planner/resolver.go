@@ -142,6 +142,11 @@ func notFound(id string) error {
 func (r *Resolver) List(action, resourceID, apiVersion string, body evaluator.Value) (evaluator.Value, error) {
 	unknown := evaluator.UnknownValue(fmt.Sprintf("%s('%s', '%s')", action, resourceID, apiVersion))
 	if !strings.HasPrefix(resourceID, "/") {
+		// A name the template does not declare (declared names reach
+		// here as ids).
+		if r.Strict {
+			return evaluator.Null, fmt.Errorf("The template reference '%s' is not valid: could not find template resource or resource copy with this name. Please see https://aka.ms/arm-template-expressions/#reference for usage details.", resourceID)
+		}
 		return unknown, nil
 	}
 	ctx := r.context()
