@@ -129,7 +129,10 @@ func resolveArtifact(maps []ArtifactMapping, uri string) (hit mapped, found, bad
 		}
 		match := true
 		for i, s := range psegs {
-			if s != segs[i] {
+			// A prefix's path matches in any case (GitHub's owner and
+			// repository names, as raw.githubusercontent.com serves
+			// them); the rest names files, as the file system does.
+			if !strings.EqualFold(s, segs[i]) {
 				match = false
 				break
 			}

@@ -267,11 +267,16 @@ func TestGallerySweepLinked(t *testing.T) {
 			full++
 		case onlyLinkErrors(stderr):
 			unresolved++
+			cause := "template spec"
 			for _, l := range strings.Split(stderr, "\n") {
 				if i := strings.Index(l, "InvalidContentLink: "); i >= 0 {
-					causes[linkCause(l[i:])]++
+					cause = linkCause(l[i:])
 					break
 				}
+			}
+			causes[cause]++
+			if os.Getenv("ARMDEPLOY_SWEEP_VERBOSE") != "" {
+				t.Logf("unresolved: %s\n%s", rel, errorLines(stderr, 1))
 			}
 		default:
 			other++
