@@ -62,6 +62,22 @@ deployment whose templateLink.id names the version deploys it with its links.`,
 			if opts.TemplateFile == "" {
 				return usagef("the template file is required: -f/--template-file")
 			}
+			if !opts.Yes {
+				// az asks before it replaces a version
+				id := arm.TemplateSpecID(opts.Subscription, opts.ResourceGroup, opts.Name, opts.Version)
+				exists := opts.withService(cmd.Context(), true, func(svc *arm.Service) error {
+					_, err := svc.GetResource(cmd.Context(), opts.IO.Principal, id)
+					return err
+				}) == nil
+				if exists {
+					fmt.Fprintf(opts.IO.Err, "This will override template spec %s version %s. Proceed? (y/n): ", opts.Name, opts.Version)
+					answer, _ := bufio.NewReader(opts.IO.In).ReadString('\n')
+					if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+						fmt.Fprintln(opts.IO.Err)
+						return errors.New("the template spec version was not replaced: answer y, or pass --yes")
+					}
+				}
+			}
 			return opts.withService(cmd.Context(), false, func(svc *arm.Service) error {
 				r, err := svc.CreateTemplateSpec(cmd.Context(), arm.TemplateSpecRequest{Principal: opts.IO.Principal,
 					SubscriptionID: opts.Subscription, ResourceGroup: opts.ResourceGroup, Name: opts.Name, Version: opts.Version,
@@ -80,6 +96,7 @@ deployment whose templateLink.id names the version deploys it with its links.`,
 	create.Flags().StringVarP(&opts.Description, "description", "d", "", "the template spec's description")
 	create.Flags().StringVar(&opts.VersionDescription, "version-description", "", "the version's description")
 	create.Flags().StringVar(&opts.DisplayName, "display-name", "", "the template spec's display name")
+	create.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "replace an existing version without asking")
 
 	show := &cobra.Command{
 		Use:   "show -n NAME -g RG [-v VERSION] | --template-spec ID",
