@@ -219,6 +219,9 @@ func (s *Service) newRecord(req *DeploymentRequest, x *Expansion) *state.Deploym
 		TemplateHash: templateHash(x.Template), Parameters: parametersJSON(x), Mode: req.Mode,
 		Status: "Running", CorrelationID: s.newID(), Started: s.opts.Now(),
 		Template: x.Template.Source.Text, TemplateName: filepath.Base(req.Template.File)}
+	if sc.ResourceGroup == "" {
+		rec.Location = req.Location // ARM keeps a sub, mg or tenant deployment's location
+	}
 	return rec
 }
 

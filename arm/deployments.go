@@ -77,7 +77,7 @@ func deploymentView(d *state.Deployment, now time.Time) *Deployment {
 	if timestamp.IsZero() {
 		timestamp = d.Started
 	}
-	out := &Deployment{ID: DeploymentID(d.Scope(), d.Name), Name: d.Name, Type: "Microsoft.Resources/deployments",
+	out := &Deployment{ID: DeploymentID(d.Scope(), d.Name), Name: d.Name, Type: "Microsoft.Resources/deployments", Location: d.Location,
 		Properties: DeploymentProperties{ProvisioningState: d.Status, Mode: d.Mode, Timestamp: FormatTime(timestamp),
 			Duration: FormatDuration(end.Sub(d.Started)), Parameters: rawOrNil(d.Parameters), Outputs: rawOrNil(d.Outputs),
 			OutputResources: make([]ResourceReference, 0, len(d.OutputResources)), CorrelationID: d.CorrelationID,

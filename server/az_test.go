@@ -151,6 +151,11 @@ func TestAzSequence(t *testing.T) {
 	if status, _, body := e.do("GET", "/subscriptions/"+sub+"/resourcegroups/rg-from-sub"+api, tok, ""); status != 200 || !strings.Contains(body, "westus2") {
 		t.Errorf("the group the sub deployment made: %d %s", status, body)
 	}
+	// az prints the deployment's location, which ARM keeps for a
+	// subscription deployment.
+	if status, _, body := e.do("GET", subDep+api, tok, ""); status != 200 || !strings.Contains(body, `"location":"westus2"`) {
+		t.Errorf("sub deployment GET: %d %s", status, body)
+	}
 	// group delete: 202 + Location, then 200; the group is gone.
 	status, h, _ = e.do("DELETE", g+api, tok, "")
 	if status != 202 || !strings.Contains(h.Get("Location"), "/subscriptions/"+sub+"/operationresults/") {

@@ -97,6 +97,7 @@ type exportDeployment struct {
 	Error           json.RawMessage `json:"error,omitempty"`
 	Template        string          `json:"template,omitempty"`
 	TemplateName    string          `json:"templateName,omitempty"`
+	Location        string          `json:"location,omitempty"`
 	// CancelRequested is a cancel request of a running deployment not
 	// yet seen by its process.
 	CancelRequested bool              `json:"cancelRequested,omitempty"`
@@ -279,7 +280,7 @@ func exportOfDeployment(d *Deployment, cancel bool, ops []*Operation) exportDepl
 		Scope: d.Scope().Level(), TemplateHash: d.TemplateHash, Mode: d.Mode, Status: d.Status,
 		CorrelationID: d.CorrelationID, Started: formatTime(d.Started), Finished: formatTime(d.Finished),
 		Parameters: d.Parameters, Outputs: d.Outputs, OutputResources: d.OutputResources, Error: d.Error,
-		Template: string(d.Template), TemplateName: d.TemplateName, CancelRequested: cancel}
+		Template: string(d.Template), TemplateName: d.TemplateName, Location: d.Location, CancelRequested: cancel}
 	for _, op := range ops {
 		ed.Operations = append(ed.Operations, exportOperation{Sequence: op.Sequence, OperationID: op.OperationID,
 			ResourceID: op.ResourceID, ResourceType: op.ResourceType, ProvisioningOperation: op.ProvisioningOperation,
@@ -526,11 +527,11 @@ func insertDeployment(ctx context.Context, tx *sql.Tx, d *exportDeployment) erro
 	}
 	sub, rg := scope.key()
 	res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, cancel_requested, `+deploymentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sub, rg, lower(d.Name), d.CancelRequested && d.Status == StatusRunning, d.SubscriptionID, d.ResourceGroup, d.Name,
 		scope.Level(), d.TemplateHash, compactJSON(d.Parameters), d.Mode, d.Status, compactJSON(d.Outputs), outRes,
 		compactJSON(d.Error), d.CorrelationID, toNanos(started), toNanos(finished), nullIfEmpty(d.Template), d.TemplateName,
-		d.ManagementGroup)
+		d.ManagementGroup, d.Location)
 	if err != nil {
 		return err
 	}

@@ -184,6 +184,9 @@ CREATE TABLE async_operations (
 );
 CREATE INDEX async_operations_by_updated ON async_operations (updated);
 `,
+	// 6: the location of a subscription, management-group or tenant
+	// deployment, which ARM returns with it.
+	`ALTER TABLE deployments ADD COLUMN location TEXT NOT NULL DEFAULT '';`,
 }
 
 // SchemaVersion returns the schema version this build writes: the number

@@ -92,6 +92,10 @@ type Deployment struct {
 	CorrelationID string
 	Started       time.Time
 	Finished      time.Time
+	// Location is where a subscription, management-group or tenant
+	// deployment's metadata lives (az deployment sub create -l); empty at
+	// resource-group scope, where ARM shows none.
+	Location string
 }
 
 // Scope returns the scope whose history holds the deployment; its

@@ -198,7 +198,7 @@ func (set *importSet) tables() []importTable {
 		{"deployments", []string{"seq", "sub_key", "group_key", "name_key", "cancel_requested", "subscription_id",
 			"resource_group", "name", "scope", "template_hash", "parameters", "mode", "status", "outputs",
 			"output_resources", "error", "correlation_id", "started", "finished", "template", "template_name",
-			"management_group"}, set.deployments},
+			"management_group", "location"}, set.deployments},
 		{"operations", []string{"deployment", "sequence", "operation_id", "resource_id", "resource_type",
 			"provisioning_operation", "status", "started", "duration", "error"}, set.operations},
 		{"role_assignments", []string{"key", "id", "scope_key", "scope", "principal_id", "role_definition_id",
@@ -293,7 +293,7 @@ func importDeployment(set *importSet, seq int64, d *exportDeployment) error {
 	set.deployments = append(set.deployments, []any{seq, sub, rg, lower(d.Name), d.CancelRequested && d.Status == StatusRunning,
 		d.SubscriptionID, d.ResourceGroup, d.Name, scope.Level(), d.TemplateHash, compactJSON(d.Parameters), d.Mode,
 		d.Status, compactJSON(d.Outputs), outRes, compactJSON(d.Error), d.CorrelationID, toNanos(started),
-		toNanos(finished), nullIfEmpty(d.Template), d.TemplateName, d.ManagementGroup})
+		toNanos(finished), nullIfEmpty(d.Template), d.TemplateName, d.ManagementGroup, d.Location})
 	for _, op := range d.Operations {
 		opStarted, err := parseTime(fmt.Sprintf("operation %d", op.Sequence), op.Started)
 		if err != nil {

@@ -184,6 +184,9 @@ CREATE TABLE async_operations (
 );
 CREATE INDEX async_operations_by_updated ON async_operations (updated);
 `,
+	// 6: the location of a subscription, management-group or tenant
+	// deployment.
+	`ALTER TABLE deployments ADD COLUMN location TEXT COLLATE "C" NOT NULL DEFAULT '';`,
 }
 
 // PostgresMigrations returns the number of PostgreSQL migration steps; it

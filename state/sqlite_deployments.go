@@ -35,7 +35,7 @@ const StatusRunning = "Running"
 
 const deploymentColumns = `subscription_id, resource_group, name, scope, template_hash, parameters, mode,
 	status, outputs, output_resources, error, correlation_id, started, finished, template, template_name,
-	management_group`
+	management_group, location`
 
 func scanDeployment(row rowScanner) (*Deployment, error) {
 	var d Deployment
@@ -44,7 +44,7 @@ func scanDeployment(row rowScanner) (*Deployment, error) {
 	var started, finished int64
 	if err := row.Scan(&d.SubscriptionID, &d.ResourceGroup, &d.Name, &level, &d.TemplateHash, &params, &d.Mode,
 		&d.Status, &outputs, &outRes, &derr, &d.CorrelationID, &started, &finished, &tmpl, &tmplName,
-		&d.ManagementGroup); err != nil {
+		&d.ManagementGroup, &d.Location); err != nil {
 		return nil, err
 	}
 	if tmpl.Valid {
@@ -163,21 +163,21 @@ func (s *SQLiteStore) PutDeployment(ctx context.Context, d *Deployment) error {
 			if _, err := tx.ExecContext(ctx, `UPDATE deployments SET subscription_id = ?, resource_group = ?,
 				management_group = ?, name = ?, scope = ?, template_hash = ?, parameters = ?, mode = ?, status = ?,
 				outputs = ?, output_resources = ?, error = ?, correlation_id = ?, started = ?, finished = ?,
-				template = ?, template_name = ?,
+				template = ?, template_name = ?, location = ?,
 				cancel_requested = CASE WHEN ? = 'Running' THEN cancel_requested ELSE 0 END
 				WHERE seq = ?`,
 				d.SubscriptionID, d.ResourceGroup, d.ManagementGroup, d.Name, scope.Level(), d.TemplateHash,
 				jsonArg(d.Parameters), d.Mode, d.Status, jsonArg(d.Outputs), outRes, jsonArg(d.Error), d.CorrelationID,
-				toNanos(d.Started), toNanos(d.Finished), textArg(d.Template), d.TemplateName, d.Status, seq); err != nil {
+				toNanos(d.Started), toNanos(d.Finished), textArg(d.Template), d.TemplateName, d.Location, d.Status, seq); err != nil {
 				return err
 			}
 		} else {
 			res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, `+deploymentColumns+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				sub, rg, name, d.SubscriptionID, d.ResourceGroup, d.Name, scope.Level(), d.TemplateHash,
 				jsonArg(d.Parameters), d.Mode, d.Status, jsonArg(d.Outputs), outRes, jsonArg(d.Error),
 				d.CorrelationID, toNanos(d.Started), toNanos(d.Finished), textArg(d.Template), d.TemplateName,
-				d.ManagementGroup)
+				d.ManagementGroup, d.Location)
 			if err != nil {
 				return err
 			}

@@ -34,7 +34,7 @@ func populate(t *testing.T, s state.Store) {
 		deployment(sub1, "zz", "first", t0),
 		deployment(sub1, "zz", "tie", t0),
 		deployment(sub1, "AA", "x", t0),
-		{SubscriptionID: sub1, Name: "subscription-level", Status: "Running", Started: t0},
+		{SubscriptionID: sub1, Name: "subscription-level", Status: "Running", Started: t0, Location: "westeurope"},
 		deploymentAt(mgScope, "mg-dep", t0),
 		deploymentAt(tenantScope, "tenant-dep", t0),
 		{ManagementGroup: mgScope.ManagementGroup, Name: "mg-running", Status: "Running", Started: t0},
@@ -88,6 +88,9 @@ func testExportRoundTrip(t *testing.T, open opener) {
 		if len(ops) != 2 || ops[1].Status != "Failed" || ops[0].Duration != 1500*time.Millisecond {
 			t.Errorf("Operations after import: %+v", ops)
 		}
+	}
+	if d, err := s2.Deployment(ctx(t), state.Scope{SubscriptionID: sub1}, "subscription-level"); err != nil || d.Location != "westeurope" {
+		t.Errorf("a subscription deployment's location after import: %+v, %v", d, err)
 	}
 	// Deployments at the other scopes, their operations and a cancel
 	// request come back.

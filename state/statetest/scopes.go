@@ -60,6 +60,9 @@ func testDeploymentScopes(t *testing.T, open opener) {
 	for i, sc := range allScopes {
 		d := deploymentAt(sc.scope, "dep", t0.Add(time.Duration(i)*time.Hour))
 		d.CorrelationID = "c-" + sc.name
+		if sc.scope.ResourceGroup == "" {
+			d.Location = "loc-" + sc.name
+		}
 		must(t, s.PutDeployment(ctx(t), d))
 	}
 	for i, sc := range allScopes {
@@ -69,6 +72,9 @@ func testDeploymentScopes(t *testing.T, open opener) {
 			}
 			got, err := s.Deployment(ctx(t), upper(sc.scope), "DEP")
 			must(t, err)
+			if want := map[bool]string{true: "loc-" + sc.name}[sc.scope.ResourceGroup == ""]; got.Location != want {
+				t.Errorf("Deployment at %s: location %q, want %q", sc.scope.ID(), got.Location, want)
+			}
 			if got.Scope() != sc.scope || got.CorrelationID != "c-"+sc.name ||
 				!got.Started.Equal(t0.Add(time.Duration(i)*time.Hour)) {
 				t.Errorf("Deployment at %s: scope %+v, correlation %s, started %v", sc.scope.ID(), got.Scope(),
