@@ -3,11 +3,12 @@ package arm
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -263,7 +264,8 @@ func (s *Service) newID() string {
 
 func templateHash(t *templates.Template) string {
 	sum := sha256.Sum256(t.Source.Text)
-	return hex.EncodeToString(sum[:8])
+	// ARM gives a 64-bit hash in decimal ("templateHash": "1503614551333918392").
+	return strconv.FormatUint(binary.BigEndian.Uint64(sum[:8]), 10)
 }
 
 // normalizeLocation turns "East US" into "eastus", as ARM stores it.
