@@ -4,8 +4,6 @@ import (
 	"context"
 	"maps"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // generic serves every type without a provider of its own: it stores the
@@ -18,7 +16,7 @@ type genericProvider struct{}
 func (genericProvider) Types() []string { return nil }
 
 func (genericProvider) Put(_ context.Context, r *Request) (*Result, error) {
-	body := maps.Clone(r.Body)
+	body, _ := deepCopy(r.Body).(map[string]any) // the fills write into nested objects
 	if body == nil {
 		body = map[string]any{}
 	}
@@ -44,32 +42,18 @@ func (genericProvider) ReadOnly(string) []string {
 
 func (genericProvider) Immutable(string) []string { return nil }
 
-// fillWellKnown adds the read-only values templates most often read back
-// with reference() from types that have no provider of their own: managed
-// identities' ids and storage accounts' endpoints. Ids are derived from the
-// resource id, so they are stable across deployments.
+// fillWellKnown adds the read-only values templates read back with
+// reference() from types that have no provider of their own: those of the
+// table (see fillReadOnly) and a system-assigned identity's principal.
+// Ids are derived from the resource id, so they are stable across
+// deployments.
 func fillWellKnown(r *Request, body, props map[string]any) {
-	stableID := func(kind string) string {
-		return uuid.NewSHA1(uuid.NameSpaceURL, []byte(strings.ToLower(r.ID)+"#"+kind)).String()
-	}
-	switch strings.ToLower(r.Type) {
-	case "microsoft.managedidentity/userassignedidentities":
-		props["principalId"] = stableID("principal")
-		props["clientId"] = stableID("client")
-		props["tenantId"] = r.tenant()
-	case "microsoft.storage/storageaccounts":
-		name := lastSegment(r.Name)
-		endpoints := map[string]any{}
-		for _, svc := range []string{"blob", "queue", "table", "file", "web", "dfs"} {
-			endpoints[svc] = "https://" + name + "." + svc + ".core.windows.net/"
-		}
-		props["primaryEndpoints"] = endpoints
-	}
+	fillReadOnly(r, body)
 	if id, ok := body["identity"].(map[string]any); ok {
 		if t, _ := id["type"].(string); strings.Contains(strings.ToLower(t), "systemassigned") {
 			id = maps.Clone(id)
-			id["principalId"] = stableID("system-identity")
-			id["tenantId"] = r.tenant()
+			setDefault(id, "principalId", derivedGUID(r.ID, "system-identity"))
+			setDefault(id, "tenantId", r.tenant())
 			body["identity"] = id
 		}
 	}
