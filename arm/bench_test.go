@@ -2,6 +2,7 @@ package arm
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -36,6 +37,66 @@ func BenchmarkWhatIf800(b *testing.B) {
 		return &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rg"}, Location: "eastus", CreateGroup: true, Template: Template{File: file}}
 	}
 	if _, err := s.CreateOrUpdate(b.Context(), req()); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.WhatIf(b.Context(), req()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// templateExplicit is ../shared/perf/gen.py's big-explicit.json: n storage
+// accounts and n blob containers written out, each container depending on
+// its account through resourceId().
+func templateExplicit(n int) string {
+	var b strings.Builder
+	b.WriteString(`{` + rgSchema + `, "parameters": {"env": {"type": "string", "defaultValue": "perf"}}, "resources": [`)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2022-09-01",
+		  "name": "[concat('st', uniqueString(resourceGroup().id, '%[1]d'))]", "location": "[resourceGroup().location]",
+		  "sku": {"name": "Standard_LRS"}, "kind": "StorageV2", "tags": {"index": "[string(%[1]d)]", "env": "[parameters('env')]"},
+		  "properties": {"minimumTlsVersion": "TLS1_2", "supportsHttpsTrafficOnly": true}},
+		 {"type": "Microsoft.Storage/storageAccounts/blobServices/containers", "apiVersion": "2022-09-01",
+		  "name": "[concat('st', uniqueString(resourceGroup().id, '%[1]d'), '/default/data%[1]d')]",
+		  "dependsOn": ["[resourceId('Microsoft.Storage/storageAccounts', concat('st', uniqueString(resourceGroup().id, '%[1]d')))]"],
+		  "properties": {"publicAccess": "None", "metadata": {"owner": "[toUpper(parameters('env'))]"}}}`, i)
+	}
+	b.WriteString(`]}`)
+	return b.String()
+}
+
+// BenchmarkWhatIfExplicit800 is a what-if of the written-out 800 (400
+// accounts, 400 dependent containers) into an empty group, as perf/ratios.sh
+// measures it through the CLI.
+func BenchmarkWhatIfExplicit800(b *testing.B) {
+	s, dir := newService(b)
+	file := writeFile(b, dir, "t.json", templateExplicit(400))
+	b.ResetTimer()
+	for range b.N {
+		res, err := s.WhatIf(b.Context(), &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rg"}, Location: "eastus", CreateGroup: true, Template: Template{File: file}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(res.Result.Properties.Changes); n != 800 {
+			b.Fatalf("%d changes, want 800", n)
+		}
+	}
+}
+
+// BenchmarkWhatIfExplicit800Deployed is the same what-if against a group
+// that already holds the 800 (all NoChange).
+func BenchmarkWhatIfExplicit800Deployed(b *testing.B) {
+	s, dir := newService(b)
+	file := writeFile(b, dir, "t.json", templateExplicit(400))
+	req := func() *DeploymentRequest {
+		return &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rg"}, Location: "eastus", CreateGroup: true, Template: Template{File: file}}
+	}
+	if res, err := s.CreateOrUpdate(b.Context(), req()); err != nil || res.Status() != "Succeeded" {
 		b.Fatal(err)
 	}
 	b.ResetTimer()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -176,7 +177,8 @@ func matches(f state.ResourceFilter, r *state.Resource) bool {
 	return (f.SubscriptionID == "" || strings.EqualFold(f.SubscriptionID, r.SubscriptionID)) &&
 		(f.ResourceGroup == "" || strings.EqualFold(f.ResourceGroup, r.ResourceGroup)) &&
 		(f.Type == "" || strings.EqualFold(f.Type, r.Type)) &&
-		(f.Parent == "" || strings.EqualFold(f.Parent, r.Parent))
+		(f.Parent == "" || strings.EqualFold(f.Parent, r.Parent)) &&
+		(len(f.IDs) == 0 || slices.ContainsFunc(f.IDs, func(id string) bool { return strings.EqualFold(id, r.ID) }))
 }
 
 // sortResources orders resources by lower-cased id, as the store lists them.

@@ -2,7 +2,9 @@ package evaluator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
@@ -105,6 +107,9 @@ type expansion struct {
 	e   *Template
 	out []*Resource
 	ds  diag.Diagnostics
+	// index answers lookup, built on its first call (x.out is complete
+	// by then).
+	index *refIndex
 	// loops are the declared copy-loop and symbolic names, lower-cased: a
 	// dependency on a loop of zero instances is no dependency.
 	loops map[string]bool
@@ -636,10 +641,19 @@ func (x *expansion) resolveDependencies() {
 }
 
 func (x *expansion) lookup(ref string) ([]string, bool) {
+	if x.index == nil {
+		x.index = newRefIndex(x.out)
+	}
 	var ids []string
-	for _, r := range x.out {
-		if matchesRef(r, ref) {
-			ids = append(ids, r.ID)
+	if pos, ok := x.index.match(ref); ok {
+		for _, i := range pos {
+			ids = append(ids, x.out[i].ID)
+		}
+	} else {
+		for _, r := range x.out {
+			if matchesRef(r, ref) {
+				ids = append(ids, r.ID)
+			}
 		}
 	}
 	if alt := x.e.atManagementGroup(ref); len(ids) == 0 && alt != "" {
@@ -648,9 +662,15 @@ func (x *expansion) lookup(ref string) ([]string, bool) {
 	if len(ids) == 0 && !strings.Contains(ref, "/") {
 		// A child declared inside its parent may be named by its own
 		// (last) name segment, when that is unambiguous.
-		for _, r := range x.out {
-			if r.Decl.Parent != nil && strings.EqualFold(ref, r.Name[strings.LastIndexByte(r.Name, '/')+1:]) {
-				ids = append(ids, r.ID)
+		if pos, ok := x.index.matchLast(ref); ok {
+			for _, i := range pos {
+				ids = append(ids, x.out[i].ID)
+			}
+		} else {
+			for _, r := range x.out {
+				if r.Decl.Parent != nil && strings.EqualFold(ref, lastName(r.Name)) {
+					ids = append(ids, r.ID)
+				}
 			}
 		}
 		if len(ids) > 1 {
@@ -658,6 +678,118 @@ func (x *expansion) lookup(ref string) ([]string, bool) {
 		}
 	}
 	return ids, len(ids) > 0
+}
+
+// lastName is a name's last segment: "data0" of "st1/default/data0".
+func lastName(name string) string { return name[strings.LastIndexByte(name, '/')+1:] }
+
+// refIndex finds the resources a dependsOn, reference() or list*() entry
+// names without scanning them all: each key matchesRef compares (the id,
+// the symbolic name, the copy loop, the name, type/name and the relative
+// id) maps, lower-cased, to the positions in out of the resources that
+// have it, ascending. For ASCII text strings.EqualFold is equality of the
+// lower-cased strings; resources with a key that is not ASCII are kept
+// aside and compared one by one, and a ref that is not ASCII is not
+// answered here (the caller scans), so the index finds what the scan
+// finds, in the same order.
+type refIndex struct {
+	out    []*Resource
+	byID   map[string][]int // refs starting with "/"
+	byName map[string][]int // every other ref
+	byRel  map[string][]int // relative ids, compared with the ref without "providers/"
+	byLast map[string][]int // last name segments of children declared inside a parent
+	others []int            // resources with a key that is not ASCII
+}
+
+func newRefIndex(out []*Resource) *refIndex {
+	ix := &refIndex{out: out, byID: map[string][]int{}, byName: map[string][]int{}, byRel: map[string][]int{}, byLast: map[string][]int{}}
+	add := func(m map[string][]int, k string, i int) {
+		k = strings.ToLower(k)
+		if p := m[k]; len(p) == 0 || p[len(p)-1] != i {
+			m[k] = append(p, i)
+		}
+	}
+	for i, r := range out {
+		if !isASCII(r.ID) || !isASCII(r.Decl.SymbolicName) || !isASCII(r.CopyLoop) || !isASCII(r.Name) || !isASCII(r.Type) {
+			ix.others = append(ix.others, i)
+			continue
+		}
+		add(ix.byID, r.ID, i)
+		if r.Decl.SymbolicName != "" {
+			add(ix.byName, r.Decl.SymbolicName, i)
+		}
+		if r.CopyLoop != "" {
+			add(ix.byName, r.CopyLoop, i)
+		}
+		add(ix.byName, r.Name, i)
+		add(ix.byName, r.Type+"/"+r.Name, i)
+		if strings.Contains(r.Name, "/") {
+			add(ix.byRel, relativeID(r.Type, r.Name), i)
+		}
+		if r.Decl.Parent != nil {
+			add(ix.byLast, lastName(r.Name), i)
+		}
+	}
+	return ix
+}
+
+// match returns the positions of the resources matchesRef(r, ref) holds
+// for, ascending; false when ref is not ASCII.
+func (ix *refIndex) match(ref string) ([]int, bool) {
+	if !isASCII(ref) {
+		return nil, false
+	}
+	var sets [][]int
+	if strings.HasPrefix(ref, "/") {
+		sets = [][]int{ix.byID[strings.ToLower(ref)]}
+	} else {
+		sets = [][]int{ix.byName[strings.ToLower(ref)], ix.byRel[strings.ToLower(strings.TrimPrefix(ref, "providers/"))]}
+	}
+	var aside []int
+	for _, i := range ix.others {
+		if matchesRef(ix.out[i], ref) {
+			aside = append(aside, i)
+		}
+	}
+	return union(append(sets, aside)), true
+}
+
+// matchLast returns the positions of the children declared inside a
+// parent whose last name segment is ref, ascending; false when ref is not
+// ASCII.
+func (ix *refIndex) matchLast(ref string) ([]int, bool) {
+	if !isASCII(ref) {
+		return nil, false
+	}
+	var aside []int
+	for _, i := range ix.others {
+		if r := ix.out[i]; r.Decl.Parent != nil && strings.EqualFold(ref, lastName(r.Name)) {
+			aside = append(aside, i)
+		}
+	}
+	return union([][]int{ix.byLast[strings.ToLower(ref)], aside}), true
+}
+
+// union joins ascending position lists, ascending and without repeats.
+func union(sets [][]int) []int {
+	var pos []int
+	for _, s := range sets {
+		pos = append(pos, s...)
+	}
+	if len(pos) < 2 {
+		return pos
+	}
+	slices.Sort(pos)
+	return slices.Compact(pos)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func (x *expansion) isSkipped(ref string) bool {

@@ -141,6 +141,10 @@ func deployable(r *evaluator.Resource) bool {
 // as NoEffect: they cannot be compared before the deployment runs.
 func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, opts WhatIfOptions) (*WhatIfResult, error) {
 	res := &WhatIfResult{Status: "Succeeded"}
+	current, err := currents(ctx, rs, store)
+	if err != nil {
+		return nil, err
+	}
 	named := map[string]bool{}
 	for _, r := range rs {
 		if r.Unsupported != "" {
@@ -155,7 +159,7 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 			continue // deployed twice (parent and nested template): shown once
 		}
 		named[key] = true
-		c, diags, err := change(ctx, r, store, opts)
+		c, diags, err := change(ctx, r, store, current, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -186,16 +190,59 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 	return res, nil
 }
 
-func change(ctx context.Context, r *evaluator.Resource, store state.Reader, opts WhatIfOptions) (Change, []Diagnostic, error) {
+// whatIfBatch is how many ids one store query of currents reads.
+const whatIfBatch = 500
+
+// currents reads the stored resources rs name, by lower-cased id, in a
+// query per whatIfBatch ids instead of one per resource: what [Current]
+// would return for each (nil when absent), but for groups and ids only the
+// deployment can tell, which change leaves to Current.
+func currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader) (map[string]*state.Resource, error) {
+	if store == nil {
+		return nil, nil
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, r := range rs {
+		k := strings.ToLower(r.ID)
+		if r.Unsupported != "" || !deployable(r) || strings.Contains(r.ID, "[") || seen[k] || isGroup(r) {
+			continue
+		}
+		seen[k] = true
+		ids = append(ids, r.ID)
+	}
+	out := make(map[string]*state.Resource, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), whatIfBatch)
+		stored, err := store.Resources(ctx, state.ResourceFilter{IDs: ids[:n]})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range stored {
+			if k := strings.ToLower(s.ID); seen[k] {
+				out[k] = s
+			}
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+func change(ctx context.Context, r *evaluator.Resource, store state.Reader, currents map[string]*state.Resource, opts WhatIfOptions) (Change, []Diagnostic, error) {
 	after := evaluator.Redact(Payload(r))
 	c := Change{ResourceID: r.ID, After: &after}
 	if strings.Contains(r.ID, "[") {
 		c.ChangeType = Deploy // the id itself is only known at deploy time
 		return c, nil, nil
 	}
-	current, err := Current(ctx, store, r)
-	if err != nil {
-		return c, nil, err
+	var current *state.Resource
+	if currents != nil && !isGroup(r) {
+		current = currents[strings.ToLower(r.ID)]
+	} else {
+		var err error
+		if current, err = Current(ctx, store, r); err != nil {
+			return c, nil, err
+		}
 	}
 	if current == nil {
 		c.ChangeType = Create

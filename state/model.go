@@ -213,6 +213,9 @@ type ResourceFilter struct {
 	ResourceGroup  string // case-insensitive
 	Type           string // case-insensitive, full type
 	Parent         string // id of the parent, case-insensitive
+	// IDs, when not empty, keep only the resources with these ids
+	// (case-insensitive): a batch of Resource reads in one query.
+	IDs []string
 }
 
 // Reader is the read side of a store: what providers and read-only commands

@@ -75,6 +75,14 @@ func (f ResourceFilter) resourceQuery(columns string, placeholder func(n int) st
 			where = append(where, c.col+" = "+placeholder(len(args)))
 		}
 	}
+	if len(f.IDs) > 0 {
+		var in []string
+		for _, id := range f.IDs {
+			args = append(args, lower(id))
+			in = append(in, placeholder(len(args)))
+		}
+		where = append(where, "key IN ("+strings.Join(in, ", ")+")")
+	}
 	q := `SELECT ` + columns + ` FROM resources`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")

@@ -3,6 +3,7 @@ package statetest
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -126,6 +127,11 @@ func testResourceList(t *testing.T, open opener) {
 		{"parent", state.ResourceFilter{Parent: galleryID(sub1, "RG1", "ZETA")}, []string{
 			galleryID(sub1, "rg1", "zeta") + "/images/Def1", galleryID(sub1, "rg1", "zeta") + "/images/def2"}},
 		{"nothing", state.ResourceFilter{ResourceGroup: "rg9"}, nil},
+		{"ids, any case, some absent", state.ResourceFilter{IDs: []string{
+			strings.ToUpper(galleryID(sub2, "rg1", "gamma")), galleryID(sub1, "rg1", "alpha"), galleryID(sub1, "rg1", "missing")}}, []string{
+			galleryID(sub1, "RG1", "Alpha"), galleryID(sub2, "rg1", "gamma")}},
+		{"ids and group", state.ResourceFilter{ResourceGroup: "rg2", IDs: []string{galleryID(sub1, "rg1", "zeta"), galleryID(sub1, "rg2", "beta")}}, []string{
+			galleryID(sub1, "rg2", "beta")}},
 	}
 	for _, tc := range cases {
 		got, err := s.Resources(ctx(t), tc.f)
