@@ -2,6 +2,7 @@ package arm
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/armdeploy/armdeploy/planner"
 )
@@ -24,7 +25,11 @@ func (s *Service) WhatIf(ctx context.Context, req *DeploymentRequest) (*WhatIfRe
 	if err := s.normalize(ctx, req, true, actionDeploymentsWhatIf); err != nil {
 		return nil, err
 	}
-	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, nil))
+	// asked records whether the evaluation consulted the resolver about a
+	// stored resource (every such read asks Pending first): when it did
+	// not, evaluating again with other resources pending gives the same.
+	var asked atomic.Bool
+	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, func(string) bool { asked.Store(true); return false }))
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +42,7 @@ func (s *Service) WhatIf(ctx context.Context, req *DeploymentRequest) (*WhatIfRe
 			return nil, err
 		}
 	}
-	out.Result, err = s.whatIf(ctx, req, x)
+	out.Result, err = s.whatIf(ctx, req, x, asked.Load)
 	return out, err
 }
 
@@ -45,7 +50,9 @@ func (s *Service) WhatIf(ctx context.Context, req *DeploymentRequest) (*WhatIfRe
 // the deployment creates or modifies cannot be answered from the store
 // (the value is about to change), so the template is evaluated again with
 // those resources unknown until the set of changed resources settles.
-func (s *Service) whatIf(ctx context.Context, req *DeploymentRequest, x *Expansion) (*planner.WhatIfResult, error) {
+// When asked reports that the evaluation read nothing from the store, the
+// first comparison stands: no value depends on what is pending.
+func (s *Service) whatIf(ctx context.Context, req *DeploymentRequest, x *Expansion, asked func() bool) (*planner.WhatIfResult, error) {
 	opts := planner.WhatIfOptions{Complete: req.Mode == "Complete", IDsOnly: req.WhatIf.IDsOnly,
 		SubscriptionID: req.Scope.SubscriptionID, ResourceGroup: req.Scope.ResourceGroup}
 	res, err := planner.WhatIf(ctx, x.Resources, s.reader, opts)
@@ -56,7 +63,7 @@ func (s *Service) whatIf(ctx context.Context, req *DeploymentRequest, x *Expansi
 				changing[lower(c.ResourceID)] = true
 			}
 		}
-		if len(changing) == 0 {
+		if len(changing) == 0 || !asked() {
 			break
 		}
 		x.eval.SetResolver(s.resolver(ctx, req, false, func(id string) bool { return changing[lower(id)] }))

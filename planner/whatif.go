@@ -184,10 +184,25 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 			res.Properties.Changes = append(res.Properties.Changes, c)
 		}
 	}
-	sort.SliceStable(res.Properties.Changes, func(i, j int) bool {
-		return strings.ToLower(res.Properties.Changes[i].ResourceID) < strings.ToLower(res.Properties.Changes[j].ResourceID)
-	})
+	sortChanges(res.Properties.Changes)
 	return res, nil
+}
+
+// sortChanges orders changes by lower-cased resource id, stably, lowering
+// each id once.
+func sortChanges(cs []Change) {
+	type keyed struct {
+		key string
+		c   Change
+	}
+	ks := make([]keyed, len(cs))
+	for i, c := range cs {
+		ks[i] = keyed{strings.ToLower(c.ResourceID), c}
+	}
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].key < ks[j].key })
+	for i := range ks {
+		cs[i] = ks[i].c
+	}
 }
 
 // whatIfBatch is how many ids one store query of currents reads.
