@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -177,13 +178,15 @@ func (x *expander) value(v any) (any, bool) {
 //	{name}          the resource's own name, lower-cased (DNS names are)
 //	{Name}          the resource's own name as given
 //	{parent}        the parent's name, lower-cased (a child's DNS names)
+//	{fqdn}          a DNS record set's FQDN: name.zone. ("@" is the zone's apex)
 //	{location}      the normalized location ("eastus")
 //	{id} {subscription} {resourceGroup} {tenant}
 //	{guid:K}        a GUID derived from the resource id and K (SHA-1, RFC 4122 v5)
-//	{hex:K:N}       N lower-case hex digits derived from the id and K
+//	{hex:K:N}       N lower-case hex digits derived from the id and K ({HEX:K:N} upper-case)
 //	{digits:K:N}    N decimal digits derived from the id and K
 //	{hexof:P:K:N}   as {hex:K:N}, derived from the id the body holds at P
 //	{ip}            the simulator's public IP address of the resource
+//	{now:D}         the request's time plus the Go duration D, RFC 3339 in UTC
 //	{prop:P}        the body's string at the dotted path P; "a|b" tries a then b
 func (x *expander) expand(s string) (any, bool) {
 	if !strings.Contains(s, "{") {
@@ -251,6 +254,15 @@ func (x *expander) placeholder(p string) (string, bool) {
 		return "", false
 	case "tenant":
 		return r.tenant(), true
+	case "fqdn": // a DNS record set's: "www.contoso.com.", the apex "@" is "contoso.com."
+		if len(segs) < 2 {
+			return "", false
+		}
+		zone := strings.ToLower(segs[len(segs)-2])
+		if segs[len(segs)-1] == "@" {
+			return zone + ".", true
+		}
+		return strings.ToLower(segs[len(segs)-1]) + "." + zone + ".", true
 	case "ip":
 		return simulatedPublicIP(r.ID), true
 	}
@@ -258,12 +270,22 @@ func (x *expander) placeholder(p string) (string, bool) {
 	switch kind {
 	case "guid":
 		return derivedGUID(r.ID, arg), true
-	case "hex", "digits":
+	case "hex", "HEX", "digits":
 		k, n, ok := kindWidth(arg)
 		if !ok {
 			return "", false
 		}
-		return derivedChars(r.ID, k, n, kind == "digits"), true
+		v := derivedChars(r.ID, k, n, kind == "digits")
+		if kind == "HEX" {
+			v = strings.ToUpper(v)
+		}
+		return v, true
+	case "now":
+		d, err := time.ParseDuration(arg)
+		if err != nil || r.Now.IsZero() {
+			return "", false
+		}
+		return r.Now.Add(d).UTC().Format(time.RFC3339), true
 	case "hexof":
 		path, rest, _ := strings.Cut(arg, ":")
 		src, ok := x.prop(path)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 const roGroup = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
@@ -24,7 +25,8 @@ func putGeneric(t *testing.T, typ, name string, body map[string]any) map[string]
 		id += "/" + tsegs[i+1] + "/" + segs[i]
 	}
 	res, err := For(typ).Put(context.Background(), &Request{ID: id, Type: typ, Name: name,
-		SubscriptionID: "00000000-0000-0000-0000-000000000000", ResourceGroup: "rg", Body: body})
+		SubscriptionID: "00000000-0000-0000-0000-000000000000", ResourceGroup: "rg", Body: body,
+		Now: time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +121,23 @@ func TestFillReadOnly(t *testing.T) {
 		{"front door endpoint host name", "Microsoft.Cdn/profiles/afdEndpoints", "prof/ep1",
 			map[string]any{"location": "global"},
 			map[string]any{"properties.hostName": "ep1-" + derivedChars(roGroup+"Microsoft.Cdn/profiles/prof/afdEndpoints/ep1", "hostName", 16, false) + ".z01.azurefd.net"}},
+		{"dns record set fqdn", "Microsoft.Network/dnsZones/CNAME", "contoso.com/www",
+			map[string]any{"properties": map[string]any{"TTL": 3600}},
+			map[string]any{"properties.fqdn": "www.contoso.com."}},
+		{"dns apex record set fqdn", "Microsoft.Network/dnsZones/A", "contoso.com/@",
+			map[string]any{"properties": map[string]any{"TTL": 3600}},
+			map[string]any{"properties.fqdn": "contoso.com."}},
+		{"web certificate thumbprint", "Microsoft.Web/certificates", "cert1",
+			map[string]any{"location": "eastus", "properties": map[string]any{"canonicalName": "www.contoso.com"}},
+			map[string]any{"properties.thumbprint": strings.ToUpper(derivedChars(roGroup+"Microsoft.Web/certificates/cert1", "thumbprint", 40, false)),
+				"properties.subjectName": "www.contoso.com"}},
+		{"front door custom domain validation, expiring in 7 days", "Microsoft.Cdn/profiles/customDomains", "prof/www-contoso-com",
+			map[string]any{"properties": map[string]any{"hostName": "www.contoso.com"}},
+			map[string]any{"properties.validationProperties.expirationDate": "2026-12-03T08:00:00Z"}},
+		{"service fabric cluster endpoint", "Microsoft.ServiceFabric/clusters", "sf1",
+			map[string]any{"location": "eastus"},
+			map[string]any{"properties.clusterEndpoint": "https://eastus.servicefabric.azure.com/runtime/clusters/" +
+				derivedGUID(roGroup+"Microsoft.ServiceFabric/clusters/sf1", "clusterId")}},
 		{"system-assigned identity", "Microsoft.Web/sites", "app2",
 			map[string]any{"location": "eastus", "identity": map[string]any{"type": "SystemAssigned"}},
 			map[string]any{"identity.principalId": derivedGUID(roGroup+"Microsoft.Web/sites/app2", "system-identity"),
