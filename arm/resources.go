@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
@@ -92,10 +93,20 @@ func resourceNotFound(ref *state.ResourceID) *Error {
 		"For more details please go to https://aka.ms/ARMResourceNotFoundFix", path, where)
 }
 
-// PutResource is PUT {resource id}?api-version=...: body (ARM's resource
-// JSON: location, tags, sku, properties ...) goes to the type's provider
-// and what it returns is stored, outside any deployment.
-func (s *Service) PutResource(ctx context.Context, principal, id, apiVersion string, body json.RawMessage) (*state.Resource, error) {
+// preparedPut is a resource PUT authorised and computed by its provider,
+// not yet committed.
+type preparedPut struct {
+	ref     *state.ResourceID
+	r       *evaluator.Resource
+	current *state.Resource
+	payload evaluator.Value
+	result  *providers.Result
+	now     time.Time
+}
+
+// preparePut authorises a PUT of id and has the type's provider check and
+// compute the body, against the stored resource if there is one.
+func (s *Service) preparePut(ctx context.Context, principal, id, apiVersion string, body json.RawMessage) (*preparedPut, error) {
 	ref, r, err := s.resourceRequest(ctx, principal, "write", id, apiVersion, body)
 	if err != nil {
 		return nil, err
@@ -104,16 +115,27 @@ func (s *Service) PutResource(ctx context.Context, principal, id, apiVersion str
 	if err != nil {
 		return nil, err
 	}
-	now := s.opts.Now()
-	payload := planner.Payload(r)
-	result, err := planner.Put(ctx, r, payload, current, s.store, now, s.opts.Tenant)
+	p := &preparedPut{ref: ref, r: r, current: current, payload: planner.Payload(r), now: s.opts.Now()}
+	p.result, err = planner.Put(ctx, r, p.payload, current, s.store, p.now, s.opts.Tenant)
 	var pe *providers.Error
 	if errors.As(err, &pe) {
 		return nil, fromProvider(pe)
 	} else if err != nil {
 		return nil, err
 	}
-	if err := planner.Commit(ctx, s.store, r, payload, result, current, "", now, s.opts.Now()); err != nil {
+	return p, nil
+}
+
+// PutResource is PUT {resource id}?api-version=...: body (ARM's resource
+// JSON: location, tags, sku, properties ...) goes to the type's provider
+// and what it returns is stored, outside any deployment.
+func (s *Service) PutResource(ctx context.Context, principal, id, apiVersion string, body json.RawMessage) (*state.Resource, error) {
+	p, err := s.preparePut(ctx, principal, id, apiVersion, body)
+	if err != nil {
+		return nil, err
+	}
+	ref := p.ref
+	if err := planner.Commit(ctx, s.store, p.r, p.payload, p.result, p.current, "", p.now, s.opts.Now()); err != nil {
 		return nil, err
 	}
 	if planner.IsGroupID(id) {

@@ -3,7 +3,6 @@ package arm
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -41,23 +40,11 @@ type ResourcePut struct {
 // final body is committed when it ends. A PUT with nothing to replicate
 // (or sim.Sleep nil) is [Service.PutResource].
 func (s *Service) StartPutResource(ctx context.Context, principal, id, apiVersion string, body json.RawMessage, sim Simulation) (*ResourcePut, error) {
-	_, r, err := s.resourceRequest(ctx, principal, "write", id, apiVersion, body)
+	p, err := s.preparePut(ctx, principal, id, apiVersion, body)
 	if err != nil {
 		return nil, err
 	}
-	current, err := planner.Current(ctx, s.store, r)
-	if err != nil {
-		return nil, err
-	}
-	now := s.opts.Now()
-	payload := planner.Payload(r)
-	result, err := planner.Put(ctx, r, payload, current, s.store, now, s.opts.Tenant)
-	var pe *providers.Error
-	if errors.As(err, &pe) {
-		return nil, fromProvider(pe)
-	} else if err != nil {
-		return nil, err
-	}
+	r, current, payload, result, now := p.r, p.current, p.payload, p.result, p.now
 	done := make(chan struct{})
 	out := &ResourcePut{Created: current == nil, Done: done}
 	if len(result.Replication) == 0 || sim.Sleep == nil || planner.IsGroupID(id) {
