@@ -360,6 +360,56 @@ func orEmpty(xs []string) []string {
 	return xs
 }
 
+// ResourceMatch narrows a resource listing as ARM's $filter does beyond
+// the store's keys: by name and location (case-insensitive), by a tag's
+// name (case-insensitive) and by that tag's value (as is), what az
+// resource list --tag k[=v] sends. An unset field matches everything.
+type ResourceMatch struct {
+	Name, Location, TagName, TagValue         string
+	ByName, ByLocation, ByTagName, ByTagValue bool
+}
+
+// matches reports whether a resource with this view (GenericResourceView)
+// and location is selected.
+func (m ResourceMatch) matches(view map[string]any, location string) bool {
+	if name, _ := view["name"].(string); m.ByName && !strings.EqualFold(name, m.Name) {
+		return false
+	}
+	if m.ByLocation && !strings.EqualFold(location, m.Location) {
+		return false
+	}
+	if !m.ByTagName && !m.ByTagValue {
+		return true
+	}
+	tags, _ := view["tags"].(map[string]any)
+	for k, v := range tags {
+		if m.ByTagName && !strings.EqualFold(k, m.TagName) {
+			continue
+		}
+		if s, _ := v.(string); !m.ByTagValue || s == m.TagValue {
+			return true
+		}
+	}
+	return false
+}
+
+// ListResourceViews is a resource listing as ARM's REST API returns it:
+// the resources f and m select that the principal may read, as
+// GenericResourceView shows them with expand.
+func (s *Service) ListResourceViews(ctx context.Context, principal string, f ResourceFilter, m ResourceMatch, expand string) ([]map[string]any, error) {
+	rs, err := s.ListResources(ctx, principal, f)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]map[string]any, 0, len(rs))
+	for _, r := range rs {
+		if v := GenericResourceView(r, expand); m.matches(v, r.Location) {
+			views = append(views, v)
+		}
+	}
+	return views, nil
+}
+
 // GenericResourceView is a stored resource as ARM's resource lists
 // return it (GenericResourceExpanded): id, name, type, location and the
 // top-level fields its body has; expand ($expand) may add createdTime,

@@ -205,47 +205,16 @@ func listResources(c *call) (*reply, error) {
 				"The $filter field '%s' is not supported: use resourceGroup, resourceType, name, location, tagName or tagValue.", k)
 		}
 	}
-	rs, err := c.s.opts.Service.ListResources(c.r.Context(), c.principal, f)
+	m := arm.ResourceMatch{}
+	m.Name, m.ByName = filter["name"]
+	m.Location, m.ByLocation = filter["location"]
+	m.TagName, m.ByTagName = filter["tagname"]
+	m.TagValue, m.ByTagValue = filter["tagvalue"]
+	views, err := c.s.opts.Service.ListResourceViews(c.r.Context(), c.principal, f, m, q.Get("$expand"))
 	if err != nil {
 		return nil, err
 	}
-	expand := q.Get("$expand")
-	views := make([]map[string]any, 0, len(rs))
-	for _, r := range rs {
-		v := arm.GenericResourceView(r, expand)
-		if n, ok := filter["name"]; ok && !strings.EqualFold(v["name"].(string), n) {
-			continue
-		}
-		if l, ok := filter["location"]; ok && !strings.EqualFold(r.Location, l) {
-			continue
-		}
-		if !tagsMatch(v["tags"], filter) {
-			continue
-		}
-		views = append(views, v)
-	}
 	return page(c, views)
-}
-
-// tagsMatch applies $filter's "tagName eq 'k'" (tag names match
-// case-insensitively) and "tagValue eq 'v'" (the value of that tag, as
-// is), what az resource list --tag k[=v] sends, to a resource's tags.
-func tagsMatch(tags any, filter map[string]string) bool {
-	name, byName := filter["tagname"]
-	value, byValue := filter["tagvalue"]
-	if !byName && !byValue {
-		return true
-	}
-	m, _ := tags.(map[string]any)
-	for k, v := range m {
-		if byName && !strings.EqualFold(k, name) {
-			continue
-		}
-		if s, _ := v.(string); !byValue || s == value {
-			return true
-		}
-	}
-	return false
 }
 
 // scopeBefore is the path before "/providers/Microsoft.Authorization/..."
