@@ -507,14 +507,17 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-func insertDeployment(ctx context.Context, tx *sql.Tx, d *exportDeployment) error {
+// deploymentRow is an exported deployment as the values of the columns
+// sub_key, group_key, name_key, cancel_requested and deploymentColumns, in
+// that order, for either store's import.
+func deploymentRow(d *exportDeployment) ([]any, error) {
 	started, err := parseTime("started", d.Started)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	finished, err := parseTime("finished", d.Finished)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var outRes any
 	if d.OutputResources != nil {
@@ -523,15 +526,41 @@ func insertDeployment(ctx context.Context, tx *sql.Tx, d *exportDeployment) erro
 	}
 	scope := Scope{ManagementGroup: d.ManagementGroup, SubscriptionID: d.SubscriptionID, ResourceGroup: d.ResourceGroup}
 	if err := scope.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	sub, rg := scope.key()
-	res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, cancel_requested, `+deploymentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		sub, rg, lower(d.Name), d.CancelRequested && d.Status == StatusRunning, d.SubscriptionID, d.ResourceGroup, d.Name,
+	return []any{sub, rg, lower(d.Name), d.CancelRequested && d.Status == StatusRunning, d.SubscriptionID, d.ResourceGroup, d.Name,
 		scope.Level(), d.TemplateHash, compactJSON(d.Parameters), d.Mode, d.Status, compactJSON(d.Outputs), outRes,
 		compactJSON(d.Error), d.CorrelationID, toNanos(started), toNanos(finished), nullIfEmpty(d.Template), d.TemplateName,
-		d.ManagementGroup, d.Location)
+		d.ManagementGroup, d.Location}, nil
+}
+
+// operationRows are an exported deployment's operations as the values of
+// the operations table's columns, the deployment's seq first.
+func operationRows(seq int64, d *exportDeployment) ([][]any, error) {
+	var rows [][]any
+	for _, op := range d.Operations {
+		opStarted, err := parseTime(fmt.Sprintf("operation %d", op.Sequence), op.Started)
+		if err != nil {
+			return nil, err
+		}
+		dur, err := time.ParseDuration(op.Duration)
+		if err != nil {
+			return nil, fmt.Errorf("operation %d: duration: %w", op.Sequence, err)
+		}
+		rows = append(rows, []any{seq, int64(op.Sequence), op.OperationID, op.ResourceID,
+			op.ResourceType, op.ProvisioningOperation, op.Status, toNanos(opStarted), int64(dur), compactJSON(op.Error)})
+	}
+	return rows, nil
+}
+
+func insertDeployment(ctx context.Context, tx *sql.Tx, d *exportDeployment) error {
+	row, err := deploymentRow(d)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, cancel_requested, `+deploymentColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row...)
 	if err != nil {
 		return err
 	}
@@ -539,20 +568,15 @@ func insertDeployment(ctx context.Context, tx *sql.Tx, d *exportDeployment) erro
 	if err != nil {
 		return err
 	}
-	for _, op := range d.Operations {
-		opStarted, err := parseTime(fmt.Sprintf("operation %d", op.Sequence), op.Started)
-		if err != nil {
-			return err
-		}
-		dur, err := time.ParseDuration(op.Duration)
-		if err != nil {
-			return fmt.Errorf("operation %d: duration: %w", op.Sequence, err)
-		}
+	ops, err := operationRows(seq, d)
+	if err != nil {
+		return err
+	}
+	for _, op := range ops {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO operations (deployment, sequence, operation_id, resource_id,
 			resource_type, provisioning_operation, status, started, duration, error)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, seq, op.Sequence, op.OperationID, op.ResourceID, op.ResourceType,
-			op.ProvisioningOperation, op.Status, toNanos(opStarted), int64(dur), compactJSON(op.Error)); err != nil {
-			return fmt.Errorf("operation %d: %w", op.Sequence, err)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, op...); err != nil {
+			return fmt.Errorf("operation %d: %w", op[1], err)
 		}
 	}
 	return nil

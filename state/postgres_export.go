@@ -272,39 +272,15 @@ func importRows(doc *exportDoc) (*importSet, error) {
 }
 
 func importDeployment(set *importSet, seq int64, d *exportDeployment) error {
-	started, err := parseTime("started", d.Started)
+	row, err := deploymentRow(d)
 	if err != nil {
 		return err
 	}
-	finished, err := parseTime("finished", d.Finished)
+	set.deployments = append(set.deployments, append([]any{seq}, row...))
+	ops, err := operationRows(seq, d)
 	if err != nil {
 		return err
 	}
-	var outRes any
-	if d.OutputResources != nil {
-		b, _ := json.Marshal(d.OutputResources)
-		outRes = string(b)
-	}
-	scope := Scope{ManagementGroup: d.ManagementGroup, SubscriptionID: d.SubscriptionID, ResourceGroup: d.ResourceGroup}
-	if err := scope.Validate(); err != nil {
-		return err
-	}
-	sub, rg := scope.key()
-	set.deployments = append(set.deployments, []any{seq, sub, rg, lower(d.Name), d.CancelRequested && d.Status == StatusRunning,
-		d.SubscriptionID, d.ResourceGroup, d.Name, scope.Level(), d.TemplateHash, compactJSON(d.Parameters), d.Mode,
-		d.Status, compactJSON(d.Outputs), outRes, compactJSON(d.Error), d.CorrelationID, toNanos(started),
-		toNanos(finished), nullIfEmpty(d.Template), d.TemplateName, d.ManagementGroup, d.Location})
-	for _, op := range d.Operations {
-		opStarted, err := parseTime(fmt.Sprintf("operation %d", op.Sequence), op.Started)
-		if err != nil {
-			return err
-		}
-		dur, err := time.ParseDuration(op.Duration)
-		if err != nil {
-			return fmt.Errorf("operation %d: duration: %w", op.Sequence, err)
-		}
-		set.operations = append(set.operations, []any{seq, int64(op.Sequence), op.OperationID, op.ResourceID,
-			op.ResourceType, op.ProvisioningOperation, op.Status, toNanos(opStarted), int64(dur), compactJSON(op.Error)})
-	}
+	set.operations = append(set.operations, ops...)
 	return nil
 }
