@@ -2,7 +2,6 @@ package state
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -41,24 +40,12 @@ func (s *PostgresStore) Groups(ctx context.Context, subscription string) ([]*Res
 // PutGroup is [SQLiteStore.PutGroup]: creates or replaces a group, a zero
 // Created keeping the stored time, and records its subscription.
 func (s *PostgresStore) PutGroup(ctx context.Context, g *ResourceGroup) error {
-	if g.SubscriptionID == "" || g.Name == "" {
-		return errors.New("put resource group: the subscription and the name are required")
-	}
-	var tags any
-	if len(g.Tags) > 0 {
-		b, err := json.Marshal(g.Tags)
-		if err != nil {
-			return err
-		}
-		tags = string(b)
-	}
-	keepCreated := g.Created.IsZero()
-	created := g.Created
-	if keepCreated {
-		created = s.now()
+	tags, created, keepCreated, err := g.putPrelude(s.now())
+	if err != nil {
+		return err
 	}
 	// One statement: the group and, if new, its subscription.
-	_, err := s.exec(ctx, `WITH g AS (
+	_, err = s.exec(ctx, `WITH g AS (
 			INSERT INTO resource_groups (sub_key, name_key, `+groupColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (sub_key, name_key) DO UPDATE SET subscription_id = excluded.subscription_id,

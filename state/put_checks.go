@@ -37,6 +37,28 @@ func (d *Deployment) putPrelude() (outRes any, err error) {
 	return string(b), nil
 }
 
+// putPrelude checks a group about to be written and returns its tags as
+// the JSON text the stores keep (nil for none) and its creation time: now
+// for a zero Created, which keepCreated reports (a stored group keeps its
+// own).
+func (g *ResourceGroup) putPrelude(now time.Time) (tags any, created time.Time, keepCreated bool, err error) {
+	if g.SubscriptionID == "" || g.Name == "" {
+		return nil, created, false, errors.New("put resource group: the subscription and the name are required")
+	}
+	if len(g.Tags) > 0 {
+		b, err := json.Marshal(g.Tags)
+		if err != nil {
+			return nil, created, false, err
+		}
+		tags = string(b)
+	}
+	created, keepCreated = g.Created, g.Created.IsZero()
+	if keepCreated {
+		created = now
+	}
+	return tags, created, keepCreated, nil
+}
+
 // putTimes checks an async operation about to be written and returns its
 // creation and update times (a zero Updated is now; a zero Created is
 // Updated).

@@ -64,24 +64,12 @@ func (s *SQLiteStore) Groups(ctx context.Context, subscription string) ([]*Resou
 // creation time (or now for a new group). The group's subscription is
 // recorded, created when the group was, if the store does not know it yet.
 func (s *SQLiteStore) PutGroup(ctx context.Context, g *ResourceGroup) error {
-	if g.SubscriptionID == "" || g.Name == "" {
-		return errors.New("put resource group: the subscription and the name are required")
-	}
-	var tags any
-	if len(g.Tags) > 0 {
-		b, err := json.Marshal(g.Tags)
-		if err != nil {
-			return err
-		}
-		tags = string(b)
-	}
-	keepCreated := g.Created.IsZero()
-	created := g.Created
 	now := s.now()
-	if keepCreated {
-		created = now
+	tags, created, keepCreated, err := g.putPrelude(now)
+	if err != nil {
+		return err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO resource_groups (sub_key, name_key, `+groupColumns+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (sub_key, name_key) DO UPDATE SET subscription_id = excluded.subscription_id,
