@@ -28,21 +28,11 @@ func scanAssignment(row rowScanner) (*RoleAssignment, error) {
 // PutRoleAssignment creates or replaces an assignment. An empty Scope is
 // taken from the id; a zero Created means now.
 func (s *PostgresStore) PutRoleAssignment(ctx context.Context, a *RoleAssignment) error {
-	if a.ID == "" {
-		return errors.New("put role assignment: no id")
+	scope, created, err := a.putPrelude(s.now())
+	if err != nil {
+		return err
 	}
-	scope := a.Scope
-	if scope == "" {
-		scope = scopeOfAssignment(a.ID)
-	}
-	if scope == "" {
-		return fmt.Errorf("put role assignment %s: no scope", a.ID)
-	}
-	created := a.Created
-	if created.IsZero() {
-		created = s.now()
-	}
-	_, err := s.exec(ctx, `INSERT INTO role_assignments (key, id, scope_key, scope, principal_id,
+	_, err = s.exec(ctx, `INSERT INTO role_assignments (key, id, scope_key, scope, principal_id,
 			role_definition_id, created) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (key) DO UPDATE SET id = excluded.id, scope_key = excluded.scope_key, scope = excluded.scope,
 			principal_id = excluded.principal_id, role_definition_id = excluded.role_definition_id,

@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -57,6 +58,25 @@ func (g *ResourceGroup) putPrelude(now time.Time) (tags any, created time.Time, 
 		created = now
 	}
 	return tags, created, keepCreated, nil
+}
+
+// putPrelude checks a role assignment about to be written and returns its
+// scope (from the id when Scope is empty) and creation time (now when
+// zero).
+func (a *RoleAssignment) putPrelude(now time.Time) (scope string, created time.Time, err error) {
+	if a.ID == "" {
+		return "", created, errors.New("put role assignment: no id")
+	}
+	if scope = a.Scope; scope == "" {
+		scope = scopeOfAssignment(a.ID)
+	}
+	if scope == "" {
+		return "", created, fmt.Errorf("put role assignment %s: no scope", a.ID)
+	}
+	if created = a.Created; created.IsZero() {
+		created = now
+	}
+	return scope, created, nil
 }
 
 // putTimes checks an async operation about to be written and returns its

@@ -3,8 +3,6 @@ package state
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -90,19 +88,9 @@ func queryAssignments(ctx context.Context, tx *sql.Tx, q string, args ...any) ([
 // PutRoleAssignment creates or replaces an assignment. An empty Scope is
 // taken from the id; a zero Created means now.
 func (s *SQLiteStore) PutRoleAssignment(ctx context.Context, a *RoleAssignment) error {
-	if a.ID == "" {
-		return errors.New("put role assignment: no id")
-	}
-	scope := a.Scope
-	if scope == "" {
-		scope = scopeOfAssignment(a.ID)
-	}
-	if scope == "" {
-		return fmt.Errorf("put role assignment %s: no scope", a.ID)
-	}
-	created := a.Created
-	if created.IsZero() {
-		created = s.now()
+	scope, created, err := a.putPrelude(s.now())
+	if err != nil {
+		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO role_assignments (key, id, scope_key, scope, principal_id,
