@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -23,18 +22,7 @@ func TestCorpusDeploy(t *testing.T) {
 	}
 	root := filepath.Join(sharedDir(t), "corpus")
 	gallery, _ := filepath.Abs(root)
-	var files [][2]string
-	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && d.Name() == "azuredeploy.json" {
-			params := filepath.Join(filepath.Dir(path), "azuredeploy.parameters.json")
-			if _, err := os.Stat(params); err != nil {
-				params = ""
-			}
-			files = append(files, [2]string{path, params})
-		}
-		return err
-	})
-	sort.Slice(files, func(i, j int) bool { return files[i][0] < files[j][0] })
+	files := corpusTemplates(root)
 	var validated, deployed, clean, secondClean int
 	var failures []string
 	for _, f := range files {

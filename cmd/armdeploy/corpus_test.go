@@ -105,18 +105,7 @@ func TestCorpusExpand(t *testing.T) {
 		gallery = root
 	}
 	gallery, _ = filepath.Abs(gallery)
-	var files [][2]string
-	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && d.Name() == "azuredeploy.json" {
-			params := filepath.Join(filepath.Dir(path), "azuredeploy.parameters.json")
-			if _, err := os.Stat(params); err != nil {
-				params = ""
-			}
-			files = append(files, [2]string{path, params})
-		}
-		return err
-	})
-	sort.Slice(files, func(i, j int) bool { return files[i][0] < files[j][0] })
+	files := corpusTemplates(root)
 	var failed, unresolved []string
 	linked, linkedFull := 0, 0
 	for _, f := range files {
@@ -303,4 +292,22 @@ func linkCause(msg string) string {
 		return "outside the gallery's prefix"
 	}
 	return "other"
+}
+
+// corpusTemplates lists every azuredeploy.json below root with its
+// azuredeploy.parameters.json ("" when it has none), sorted by path.
+func corpusTemplates(root string) [][2]string {
+	var files [][2]string
+	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err == nil && d.Name() == "azuredeploy.json" {
+			params := filepath.Join(filepath.Dir(path), "azuredeploy.parameters.json")
+			if _, err := os.Stat(params); err != nil {
+				params = ""
+			}
+			files = append(files, [2]string{path, params})
+		}
+		return err
+	})
+	sort.Slice(files, func(i, j int) bool { return files[i][0] < files[j][0] })
+	return files
 }
