@@ -34,3 +34,7 @@ func (emptyStore) Operations(context.Context, state.Scope, string) ([]*state.Ope
 func (emptyStore) RoleAssignments(context.Context, string) ([]*state.RoleAssignment, error) {
 	return nil, nil
 }
+func (emptyStore) Feature(context.Context, string, string, string) (*state.FeatureRegistration, error) {
+	return nil, state.ErrNotFound
+}
+func (emptyStore) MemberOf(context.Context, string) ([]string, error) { return nil, nil }

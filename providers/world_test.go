@@ -91,6 +91,11 @@ func (m *memStore) RoleAssignments(_ context.Context, scope string) ([]*state.Ro
 	return out, nil
 }
 
+func (m *memStore) Feature(context.Context, string, string, string) (*state.FeatureRegistration, error) {
+	return nil, state.ErrNotFound
+}
+func (m *memStore) MemberOf(context.Context, string) ([]string, error) { return nil, nil }
+
 func (m *memStore) put(r *state.Resource) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

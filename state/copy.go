@@ -14,6 +14,7 @@ type CopyReport struct {
 	Tenants, Subscriptions, ResourceGroups, Resources int
 	Deployments, Operations, RoleAssignments          int
 	ServicePrincipals                                 int
+	Features, ADGroups, GroupMembers                  int
 	// SHA256 is the checksum of the export document, the same for both
 	// stores.
 	SHA256 string
@@ -23,8 +24,9 @@ type CopyReport struct {
 
 // Copy copies the whole store from into to, which must be empty: the
 // export document (tenants, subscriptions, groups, resources, deployments
-// with their operations, role assignments, the lineage) and the service
-// principals. It then checks the copy: to's export must be the same
+// with their operations, role assignments, the lineage), the service
+// principals and the directory (feature registrations, groups and their
+// members). It then checks the copy: to's export must be the same
 // document, byte for byte (so the same SHA-256), and hold the same number
 // of records of each kind as from's, and the principals must read back the
 // same. Leases (they belong to running processes) and the records of the
@@ -80,6 +82,9 @@ func Copy(ctx context.Context, from, to Store) (*CopyReport, error) {
 		}
 	}
 	want.ServicePrincipals = len(principals)
+	if want.Features, want.ADGroups, want.GroupMembers, err = copyDirectory(ctx, from, to); err != nil {
+		return nil, err
+	}
 	want.SHA256 = hex.EncodeToString(srcSum[:])
 	want.Bytes = src.Len()
 	return want, nil

@@ -187,6 +187,38 @@ CREATE INDEX async_operations_by_updated ON async_operations (updated);
 	// 6: the location of a subscription, management-group or tenant
 	// deployment, which ARM returns with it.
 	`ALTER TABLE deployments ADD COLUMN location TEXT NOT NULL DEFAULT '';`,
+	// 7: the directory: preview-feature registrations per subscription
+	// (Microsoft.Features, keyed by subscription/namespace/name
+	// lower-cased) and Azure AD groups with their members (object ids).
+	`
+CREATE TABLE features (
+	key             TEXT PRIMARY KEY,
+	sub_key         TEXT NOT NULL,
+	subscription_id TEXT NOT NULL,
+	namespace       TEXT NOT NULL,
+	name            TEXT NOT NULL,
+	state           TEXT NOT NULL,
+	updated         INTEGER NOT NULL
+);
+CREATE INDEX features_by_subscription ON features (sub_key, key);
+
+CREATE TABLE ad_groups (
+	key          TEXT PRIMARY KEY,
+	object_id    TEXT NOT NULL,
+	tenant_id    TEXT NOT NULL,
+	name_key     TEXT NOT NULL UNIQUE,
+	display_name TEXT NOT NULL,
+	created      INTEGER NOT NULL
+);
+
+CREATE TABLE ad_group_members (
+	group_key  TEXT NOT NULL,
+	member_key TEXT NOT NULL,
+	member_id  TEXT NOT NULL,
+	PRIMARY KEY (group_key, member_key)
+);
+CREATE INDEX ad_group_members_by_member ON ad_group_members (member_key);
+`,
 }
 
 // SchemaVersion returns the schema version this build writes: the number

@@ -234,6 +234,13 @@ type Reader interface {
 	// RoleAssignments lists the assignments at scope and at every scope
 	// above it (the ones that apply there).
 	RoleAssignments(ctx context.Context, scope string) ([]*RoleAssignment, error)
+	// Feature returns a feature's registration in a subscription
+	// (namespace and name case-insensitive), or an error wrapping
+	// ErrNotFound when it was never registered there.
+	Feature(ctx context.Context, subscription, namespace, name string) (*FeatureRegistration, error)
+	// MemberOf lists the object ids of the Azure AD groups member (an
+	// object id) belongs to directly, sorted.
+	MemberOf(ctx context.Context, member string) ([]string, error)
 }
 
 // Store is the whole store. Each method is one transaction. Implementations
@@ -298,6 +305,21 @@ type Store interface {
 	// AsyncOperation returns an operation by id (case-insensitive), or an
 	// error wrapping ErrNotFound.
 	AsyncOperation(ctx context.Context, id string) (*AsyncOperation, error)
+	// PutFeature creates or replaces a feature's registration in its
+	// subscription; Features lists a subscription's (every
+	// subscription's for ""), sorted by subscription, namespace and name.
+	PutFeature(ctx context.Context, f *FeatureRegistration) error
+	Features(ctx context.Context, subscription string) ([]*FeatureRegistration, error)
+	// CreateADGroup records a new group (a taken object id or name is an
+	// error wrapping ErrExists); ADGroups lists them by name.
+	CreateADGroup(ctx context.Context, g *ADGroup) error
+	ADGroups(ctx context.Context) ([]*ADGroup, error)
+	// AddGroupMember and RemoveGroupMember change a group's members (object
+	// ids; a group or member that does not exist is an error wrapping
+	// ErrNotFound); GroupMembers lists them, sorted.
+	AddGroupMember(ctx context.Context, group, member string) error
+	RemoveGroupMember(ctx context.Context, group, member string) error
+	GroupMembers(ctx context.Context, group string) ([]string, error)
 	// Export writes the whole store as JSON in a stable order; Import
 	// reads such a document into an empty store.
 	Export(ctx context.Context, w io.Writer) error

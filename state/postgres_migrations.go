@@ -187,6 +187,36 @@ CREATE INDEX async_operations_by_updated ON async_operations (updated);
 	// 6: the location of a subscription, management-group or tenant
 	// deployment.
 	`ALTER TABLE deployments ADD COLUMN location TEXT COLLATE "C" NOT NULL DEFAULT '';`,
+	// 7: feature registrations and Azure AD groups with their members.
+	`
+CREATE TABLE features (
+	key             TEXT COLLATE "C" PRIMARY KEY,
+	sub_key         TEXT COLLATE "C" NOT NULL,
+	subscription_id TEXT COLLATE "C" NOT NULL,
+	namespace       TEXT COLLATE "C" NOT NULL,
+	name            TEXT COLLATE "C" NOT NULL,
+	state           TEXT COLLATE "C" NOT NULL,
+	updated         BIGINT NOT NULL
+);
+CREATE INDEX features_by_subscription ON features (sub_key, key);
+
+CREATE TABLE ad_groups (
+	key          TEXT COLLATE "C" PRIMARY KEY,
+	object_id    TEXT COLLATE "C" NOT NULL,
+	tenant_id    TEXT COLLATE "C" NOT NULL,
+	name_key     TEXT COLLATE "C" NOT NULL UNIQUE,
+	display_name TEXT COLLATE "C" NOT NULL,
+	created      BIGINT NOT NULL
+);
+
+CREATE TABLE ad_group_members (
+	group_key  TEXT COLLATE "C" NOT NULL,
+	member_key TEXT COLLATE "C" NOT NULL,
+	member_id  TEXT COLLATE "C" NOT NULL,
+	PRIMARY KEY (group_key, member_key)
+);
+CREATE INDEX ad_group_members_by_member ON ad_group_members (member_key);
+`,
 }
 
 // PostgresMigrations returns the number of PostgreSQL migration steps; it

@@ -80,6 +80,8 @@ func Run(t *testing.T, open func(t *testing.T) state.Store) {
 		{"ServicePrincipal/CreateGetList", testPrincipalCreateGetList},
 		{"ServicePrincipal/Unique", testPrincipalUnique},
 		{"ServicePrincipal/Delete", testPrincipalDelete},
+		{"Directory/Features", testFeatures},
+		{"Directory/ADGroups", testADGroups},
 		{"AsyncOperation/PutGet", testAsyncOperation},
 		{"AsyncOperation/Expiry", testAsyncOperationExpiry},
 	}
