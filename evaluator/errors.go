@@ -77,6 +77,9 @@ type Error struct {
 	Range      syntax.Range // within Expression
 	Expression string       // the JSON string value, including its brackets
 	Err        error        // the underlying error of ErrExternal, if any
+	// origin is the parameter or variable whose failure this is, once an
+	// expression reading that value has seen it (see derivedError).
+	origin *derivedError
 }
 
 // Error returns the ARM message.

@@ -116,11 +116,17 @@ type expansion struct {
 	// skipped are declarations whose condition was false, by symbolic name,
 	// name and type/name: dependencies on them are dropped.
 	skipped []*Resource
+	// failed are declarations that could not be evaluated (reported): a
+	// dependency that may name one of them is not a second error.
+	failed []*templates.Resource
 }
 
 func (x *expansion) fail(r *templates.Resource, err error) {
+	x.failed = append(x.failed, r)
 	d := Diagnostic(err)
-	d.Target = templates.PathOf(r.Pointer)
+	if !Derived(err) {
+		d.Target = templates.PathOf(r.Pointer)
+	}
 	x.ds = append(x.ds, d)
 }
 
@@ -606,8 +612,8 @@ func (x *expansion) resolveDependencies() {
 		for _, d := range r.dependsOn {
 			ids, found := x.lookup(d)
 			if !found {
-				if x.isSkipped(d) || x.loops[strings.ToLower(d)] {
-					continue // a false condition, or a loop of no instances
+				if x.isSkipped(d) || x.loops[strings.ToLower(d)] || x.mayBeFailed(d) {
+					continue // a false condition, a loop of no instances, or a resource already reported
 				}
 				x.ds = append(x.ds, diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
 					Range: r.Decl.Node.Get("dependsOn").Range(), Target: templates.PathOf(r.Decl.Pointer + "/dependsOn"),
@@ -638,6 +644,34 @@ func (x *expansion) resolveDependencies() {
 			}
 		}
 	}
+}
+
+// mayBeFailed reports whether a dependency that matches no resource may
+// name a declaration that failed to evaluate: its name is not known, so a
+// reference by a bare name, or by an id or type/name of its type, follows
+// from that failure (reported at its place) rather than being one more.
+func (x *expansion) mayBeFailed(ref string) bool {
+	for _, r := range x.failed {
+		t := r.FullType
+		if t == "" {
+			t = r.Type
+		}
+		lref := strings.ToLower("/" + ref + "/")
+		if r.SymbolicName != "" && strings.EqualFold(ref, r.SymbolicName) {
+			return true
+		}
+		if n := r.Name; n != nil && n.Kind == templates.String && !templates.IsExpression(n.Str) {
+			// A literal name: only a reference ending in it.
+			if !strings.HasSuffix(lref, "/"+strings.ToLower(n.Str)+"/") {
+				continue
+			}
+		}
+		leaf := strings.ToLower(t[strings.LastIndex(t, "/")+1:])
+		if !strings.Contains(ref, "/") || leaf != "" && strings.Contains(lref, "/"+leaf+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 func (x *expansion) lookup(ref string) ([]string, bool) {

@@ -224,14 +224,14 @@ func (e *Template) Parameter(name string) (Value, error) {
 	}
 	switch s.state {
 	case 2:
-		return s.val, s.err
+		return s.val, derive(s.err, "parameters."+p.Name)
 	case 1:
 		return Null, fmt.Errorf("%w: the default value of parameter '%s' depends on itself", ErrCycle, p.Name)
 	}
 	s.state = 1
 	s.val, s.err = e.parameterValue(p)
 	s.state = 2
-	return s.val, s.err
+	return s.val, derive(s.err, "parameters."+p.Name)
 }
 
 func (e *Template) parameterValue(p *templates.Parameter) (Value, error) {
@@ -317,7 +317,7 @@ func (e *Template) Variable(name string) (Value, error) {
 	}
 	switch s.state {
 	case 2:
-		return s.val, s.err
+		return s.val, derive(s.err, "variables."+v.Name)
 	case 1:
 		i := 0
 		for i < len(e.varStack) && !strings.EqualFold(e.varStack[i], v.Name) {
@@ -338,7 +338,54 @@ func (e *Template) Variable(name string) (Value, error) {
 	e.loops = saved
 	e.varStack = e.varStack[:len(e.varStack)-1]
 	s.state = 2
-	return s.val, s.err
+	return s.val, derive(s.err, "variables."+v.Name)
+}
+
+// derivedError is the failure of a parameter or variable as its users
+// see it: each use fails for the value's sake, and the value's own error
+// (at its own place) is the one reported, once, so that one mistake is not
+// repeated at every expression that reads the value.
+type derivedError struct {
+	err    error
+	target string // "parameters.x" or "variables.x"
+}
+
+func (d *derivedError) Error() string { return d.err.Error() }
+
+func (d *derivedError) Unwrap() error { return d.err }
+
+func derive(err error, target string) error {
+	if err == nil {
+		return nil
+	}
+	d := &derivedError{err: err, target: target}
+	// The expression engine hands a function's *Error on by itself, without
+	// what wraps it: the error remembers the value it failed in.
+	var ee *Error
+	if errors.As(err, &ee) && ee.origin == nil {
+		ee.origin = d
+	}
+	return d
+}
+
+// rootCause returns the error of the value an error derives from (the
+// innermost parameter or variable that failed) and that value's target;
+// an error that derives from none is returned as it is.
+func rootCause(err error) (error, string) {
+	target := ""
+	for range 64 { // values nest far less deep; a bound keeps a bug from looping
+		var d *derivedError
+		var ee *Error
+		switch {
+		case errors.As(err, &d):
+		case errors.As(err, &ee) && ee.origin != nil && ee.origin.err != err:
+			d = ee.origin
+		default:
+			return err, target
+		}
+		err, target = d.err, d.target
+	}
+	return err, target
 }
 
 // cycleError reports variables that depend on each other.

@@ -32,7 +32,26 @@ func (e *nodeError) Unwrap() error { return e.err }
 // Diagnostic turns an evaluation error into a positioned diagnostic: the
 // failing call inside the expression where the evaluator knows it, else the
 // value that failed.
+//
+// An error that derives from a failed parameter or variable is reported as
+// that value's own error, at its place, with its target: one mistake is one
+// diagnostic, however many expressions read the value.
 func Diagnostic(err error) diag.Diagnostic {
+	err, target := rootCause(err)
+	d := diagnostic(err)
+	d.Target = target
+	return d
+}
+
+// Derived reports whether err is the failure of a parameter or variable
+// seen from an expression that reads it (Diagnostic reports the root).
+func Derived(err error) bool {
+	var d *derivedError
+	var ee *Error
+	return errors.As(err, &d) || errors.As(err, &ee) && ee.origin != nil
+}
+
+func diagnostic(err error) diag.Diagnostic {
 	d := diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate, Message: err.Error()}
 	var ne *nodeError
 	if errors.As(err, &ne) {

@@ -45,7 +45,9 @@ func (e *Template) CheckValues() diag.Diagnostics {
 			return
 		}
 		seen[key] = true
-		d.Target = target
+		if !Derived(err) || d.Target == "" {
+			d.Target = target
+		}
 		ds = append(ds, d)
 	}
 	for _, p := range e.T.Parameters {
@@ -81,7 +83,9 @@ func (e *Template) Outputs() ([]OutputValue, diag.Diagnostics) {
 		v, ok, err := e.output(o)
 		if err != nil {
 			d := Diagnostic(err)
-			d.Target = "outputs." + o.Name
+			if !Derived(err) {
+				d.Target = "outputs." + o.Name
+			}
 			ds = append(ds, d)
 			continue
 		}
