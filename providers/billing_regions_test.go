@@ -50,7 +50,7 @@ func TestCost(t *testing.T) {
 
 func TestRegions(t *testing.T) {
 	for in, want := range map[string]bool{"eastus": true, "East US": true, "EastUS": true, " west europe ": true, "Australia Central 2": true,
-		"eastus2euap": false, "global": false, "europe": false, "usgovvirginia": false, "chinaeast": false, "": false, "mars": false} {
+		"eastus2euap": true, "UK South 2": true, "global": false, "europe": false, "usgovvirginia": false, "chinaeast": false, "": false, "mars": false} {
 		if got := ValidLocation(in); got != want {
 			t.Errorf("ValidLocation(%q) = %v, want %v", in, got, want)
 		}

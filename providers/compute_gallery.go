@@ -117,7 +117,7 @@ func (galleryProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	}
 	// 3 location (gallery-rp.md §12, §8 LocationNotAvailableForResourceType),
 	// 4 same name in another location (gallery-rp.md §3.4)
-	loc, e := resolveLocation(body, typeGallery)
+	loc, e := resolveAllowedLocation(ctx, r, body, typeGallery)
 	if e != nil {
 		return nil, e
 	}

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -48,8 +49,8 @@ func TestGalleryRules(t *testing.T) {
 		"The provided resource name gallery. has these invalid trailing characters: .. The name can not end with characters: .", "")
 	add("unknown location", g(`{"location":"mars","properties":{}}`, "gal"), nil,
 		"LocationNotAvailableForResourceType", locationMsg("mars", typeGallery), "location")
-	add("canary location", g(`{"location":"eastus2euap","properties":{}}`, "gal"), nil,
-		"LocationNotAvailableForResourceType", locationMsg("eastus2euap", typeGallery), "")
+	add("canary location, not allow-listed", g(`{"location":"eastus2euap","properties":{}}`, "gal"), nil,
+		"LocationNotAvailableForResourceType", checkRegionAccess(context.Background(), nil, "", "eastus2euap", "").Message, "location")
 	add("logical location", g(`{"location":"europe","properties":{}}`, "gal"), nil,
 		"LocationNotAvailableForResourceType", locationMsg("europe", typeGallery), "")
 	add("no location", g(`{"properties":{}}`, "gal"), nil,

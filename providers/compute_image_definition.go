@@ -134,7 +134,7 @@ func (imageDefinitionProvider) Put(ctx context.Context, r *Request) (*Result, er
 	}
 	// 4 location (gallery-rp.md §12), same name in another location
 	// (gallery-rp.md §3.4, §4.3)
-	loc, e := resolveLocation(body, typeImageDefinition)
+	loc, e := resolveAllowedLocation(ctx, r, body, typeImageDefinition)
 	if e != nil {
 		return nil, e
 	}

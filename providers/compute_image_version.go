@@ -219,7 +219,7 @@ func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error
 	}
 	// 4 location (gallery-rp.md §12), same name in another location
 	// (gallery-rp.md §3.4)
-	loc, e := resolveLocation(body, typeImageVersion)
+	loc, e := resolveAllowedLocation(ctx, r, body, typeImageVersion)
 	if e != nil {
 		return nil, e
 	}
@@ -241,6 +241,10 @@ func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error
 		if !ValidLocation(n) {
 			e := errLocationNotAvailable(n, typeImageVersion)
 			e.Target = fmt.Sprintf("galleryImageVersion.properties.publishingProfile.targetRegions[%d].name", i)
+			return nil, e
+		}
+		if e := checkRegionAccess(ctx, r.Store, id.SubscriptionID, n,
+			fmt.Sprintf("galleryImageVersion.properties.publishingProfile.targetRegions[%d].name", i)); e != nil {
 			return nil, e
 		}
 		names = append(names, n)

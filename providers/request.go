@@ -41,7 +41,7 @@ func begin(ctx context.Context, r *Request, resourceType string) (id *state.Reso
 		return nil, nil, nil, "", err
 	}
 	body, props = newBody(r)
-	loc, e := resolveLocation(body, resourceType)
+	loc, e := resolveAllowedLocation(ctx, r, body, resourceType)
 	if e != nil {
 		return nil, nil, nil, "", e
 	}
