@@ -395,8 +395,12 @@ func Action(verb, resourceID string) string {
 // matrix). A role grants the action when one of its permission blocks
 // matches it in actions and not in notActions (built-in roles carry
 // Azure's own lists; custom roles are read from the store). An empty
-// principal is the owner of everything. A denial is ARM's
-// AuthorizationFailed.
+// principal is the owner of everything. Assignments to a group the
+// principal belongs to, directly or through nested groups, apply to it
+// (see [Identities]); the principal's tenant does not matter, so a
+// principal of another tenant holds what this subscription's assignments
+// give it, as a multi-tenant app's or a guest's does in Azure. A denial is
+// ARM's AuthorizationFailed.
 func Authorize(ctx context.Context, store state.Reader, principal, action, resourceID string) *Error {
 	if principal == "" {
 		return nil
@@ -405,9 +409,10 @@ func Authorize(ctx context.Context, store state.Reader, principal, action, resou
 	above := groupsAbove(ctx, store, resourceID)
 	as, err := AssignmentsAt(ctx, store, resourceID)
 	if err == nil {
+		holders := Identities(ctx, store, principal)
 		roles := map[string]*RoleDefinition{}
 		for _, a := range as {
-			if !strings.EqualFold(a.PrincipalID, principal) || !covers(scopeOf(a), resourceID, above) {
+			if !holders[strings.ToLower(a.PrincipalID)] || !covers(scopeOf(a), resourceID, above) {
 				continue
 			}
 			guid := roleGUID(a.RoleDefinitionID)
@@ -424,6 +429,30 @@ func Authorize(ctx context.Context, store state.Reader, principal, action, resou
 	return &Error{Code: "AuthorizationFailed", Target: resourceID,
 		Message: fmt.Sprintf("The client '%s' with object id '%s' does not have authorization to perform action '%s' over scope '%s' or the scope is invalid. If access was recently granted, please refresh your credentials.",
 			principal, principal, op, resourceID)}
+}
+
+// Identities returns the lower-cased object ids whose role assignments
+// apply to principal: its own and those of every Azure AD group it
+// belongs to, directly or through groups that are members of groups (as
+// Azure RBAC counts nested groups).
+func Identities(ctx context.Context, store state.Reader, principal string) map[string]bool {
+	out := map[string]bool{strings.ToLower(principal): true}
+	queue := []string{principal}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		groups, err := store.MemberOf(ctx, p)
+		if err != nil {
+			continue
+		}
+		for _, g := range groups {
+			if k := strings.ToLower(g); !out[k] {
+				out[k] = true
+				queue = append(queue, g)
+			}
+		}
+	}
+	return out
 }
 
 // scopeOf returns an assignment's scope.
