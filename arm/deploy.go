@@ -77,7 +77,7 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 	if err := s.authorizeResources(ctx, req, p.Resources, false); err != nil {
 		return nil, err
 	}
-	if res.Preflight, err = s.preflight(ctx, req, p, false); err != nil || res.Preflight != nil {
+	if res.Preflight, err = s.preflight(ctx, req, p, nil); err != nil || res.Preflight != nil {
 		return res, err
 	}
 	if req.Scope.ResourceGroup != "" && !req.groupExists {

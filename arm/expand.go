@@ -116,10 +116,24 @@ func (s *Service) expand(ctx context.Context, req *DeploymentRequest, resolver e
 		}
 		l.add(ds)
 	}
+	var refused map[*templates.Resource]bool
 	if l.blocked || l.Diags.HasErrors() {
-		return x, nil
+		// Errors confined to resource declarations (an unknown api-version,
+		// a body against its schema) leave the rest of the template to
+		// check: those declarations' own evaluation is not reported again.
+		only := false
+		if l.Template != nil {
+			refused, only = faultyDeclarations(l.Template.AllResources(), l.Diags)
+		}
+		if !only {
+			return x, nil
+		}
 	}
 	ds := x.evaluate(s.context(req, l), s, resolver)
+	if len(refused) > 0 {
+		decls := l.Template.AllResources()
+		ds = slices.DeleteFunc(ds, func(d diag.Diagnostic) bool { return refused[declarationOf(decls, d)] })
+	}
 	l.add(ds)
 	return x, nil
 }

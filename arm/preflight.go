@@ -13,6 +13,8 @@ import (
 	"github.com/armdeploy/armdeploy/planner"
 	"github.com/armdeploy/armdeploy/providers"
 	"github.com/armdeploy/armdeploy/state"
+	"github.com/armdeploy/armdeploy/templates"
+	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
 // preflight runs every resource's provider checks (rules, references,
@@ -24,11 +26,12 @@ import (
 // values known only at deploy time (reference() to a resource being
 // created), or that depends on one, is checked at its PUT instead.
 //
-// With lenient set (validate), a reference to a resource that is neither
-// in the template nor in the store is not an error: a template is often
-// validated away from the state it will be deployed into. Deploy's
-// preflight is strict.
-func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *planner.Plan, lenient bool) (*Error, error) {
+// Every refusal is collected, not only the first: the result lists one
+// inner error per refused resource, in dependency order. A resource that
+// skip names (one the template checks already refused, for validate), or
+// that depends on a refused or skipped one, is not sent: its refusal would
+// follow from the earlier one.
+func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *planner.Plan, skip func(*evaluator.Resource) bool) (*Error, error) {
 	order, err := p.Graph.TopologicalOrder()
 	if err != nil {
 		return nil, nil // the graph check reported it
@@ -44,6 +47,10 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		r := p.Resources[v]
 		for _, d := range p.Graph.DependsOn(v) {
 			deferred[v] = deferred[v] || deferred[d]
+		}
+		if skip != nil && skip(r) {
+			deferred[v] = true
+			continue
 		}
 		if r.Existing || strings.EqualFold(r.Type, "Microsoft.Resources/deployments") {
 			continue
@@ -61,11 +68,9 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		var pe *providers.Error
 		switch {
 		case errors.As(err, &pe):
-			if !lenient || !isMissingReference(pe.Code) {
-				e := fromProvider(pe)
-				e.Resource = r.ID
-				details = append(details, e)
-			}
+			e := fromProvider(pe)
+			e.Resource = r.ID
+			details = append(details, e)
 			deferred[v] = true // its dependents would fail for its sake
 			continue
 		case err != nil:
@@ -80,15 +85,84 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		Message: "The template deployment '" + req.Name + "' is not valid according to the validation procedure. The tracking id is '" + s.newID() + "'. See inner errors for details."}, nil
 }
 
-// isMissingReference reports whether a provider's error code says that a
-// resource it refers to does not exist.
-func isMissingReference(code string) bool {
-	switch code {
-	case "ResourceNotFound", "ResourceGroupNotFound", "ParentResourceNotFound", "GalleryImageNotFound",
-		"InvalidResourceReference", "LinkedInvalidPropertyId", "NotFound":
-		return true
+// preflightDiagnostics places each inner error of a preflight refusal at
+// its resource's declaration (the member the error's target names, else
+// the resource's name), with the provider's code and text.
+func preflightDiagnostics(pf *Error, rs []*evaluator.Resource) diag.Diagnostics {
+	if pf == nil {
+		return nil
 	}
-	return strings.HasSuffix(code, "NotFound")
+	byID := map[string]*evaluator.Resource{}
+	for _, r := range rs {
+		byID[lower(r.ID)] = r
+	}
+	var ds diag.Diagnostics
+	for _, e := range pf.Details {
+		d := diag.Diagnostic{Severity: diag.Error, Code: e.Code, Message: e.Message, Target: e.Resource}
+		if r := byID[lower(e.Resource)]; r != nil && r.Decl != nil {
+			d.Range = declarationRange(r.Decl, e.Target)
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// declarationRange is the place of a provider error's target in a
+// resource declaration: the member it names ("location",
+// "properties.osProfile.adminPassword" or the same under properties),
+// else the declaration's name, else the declaration.
+func declarationRange(decl *templates.Resource, target string) diag.Range {
+	if target != "" && !strings.HasPrefix(target, "/") {
+		ptr := "/" + strings.ReplaceAll(target, ".", "/")
+		for _, p := range []string{ptr, "/properties" + ptr} {
+			if n, ok := templates.Lookup(decl.Node, p); ok && n != nil {
+				return n.Range()
+			}
+		}
+	}
+	if n := decl.Node.Get("name"); n != nil {
+		return n.Range()
+	}
+	return decl.Node.Range()
+}
+
+// faultyDeclarations returns the declarations among decls that error
+// diagnostics are about, and whether every error is about one of them.
+func faultyDeclarations(decls []*templates.Resource, ds diag.Diagnostics) (map[*templates.Resource]bool, bool) {
+	bad := map[*templates.Resource]bool{}
+	all := true
+	for _, d := range ds.Errors() {
+		r := declarationOf(decls, d)
+		if r == nil {
+			all = false
+			continue
+		}
+		bad[r] = true
+	}
+	return bad, all
+}
+
+// declarationOf is the innermost declaration among decls whose path the
+// diagnostic's target lies in (in the same file), or nil.
+func declarationOf(decls []*templates.Resource, d diag.Diagnostic) *templates.Resource {
+	var best *templates.Resource
+	bestLen := -1
+	for _, r := range decls {
+		if r == nil || r.Node == nil || d.Target == "" {
+			continue
+		}
+		p := templates.PathOf(r.Pointer)
+		if f := r.Node.Range().File; d.Range.File != "" && f != "" && f != d.Range.File {
+			continue
+		}
+		if d.Target != p && !strings.HasPrefix(d.Target, p+".") && !strings.HasPrefix(d.Target, p+"[") {
+			continue
+		}
+		if len(p) > bestLen {
+			best, bestLen = r, len(p)
+		}
+	}
+	return best
 }
 
 // overlay is the store as it would be after the resources checked so far:

@@ -5,65 +5,107 @@ import (
 
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
+	"github.com/armdeploy/armdeploy/templates"
 	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
-// ValidateResult is a validation's outcome: the template as evaluated
-// (Diags hold every problem; what the providers would refuse at deploy
-// time is among them as warnings) and, when it is valid, the deployment
-// object ARM returns for a successful validation.
+// ValidateResult is a validation's outcome: the template as evaluated,
+// with every problem a deployment would be refused for before its first
+// write among Diags (the template's, and each provider refusal at its
+// resource's declaration), and, when it is valid, the deployment object
+// ARM returns for a successful validation.
 type ValidateResult struct {
 	*Expansion
 	// Deployment is ARM's validation result; secure parameter values are
 	// never in it.
 	Deployment map[string]any
+	// Preflight is the providers' refusal (InvalidTemplateDeployment, one
+	// inner error per refused resource), as a deployment's preflight
+	// returns it; its errors are in Diags too.
+	Preflight *Error
+	// templateFailed is set when the template's own checks failed (Diags
+	// hold errors beside the preflight's).
+	templateFailed bool
 }
 
 // Valid reports whether the template and its parameters are valid.
 func (r *ValidateResult) Valid() bool { return !r.Failed() }
 
-// Validate is POST .../deployments/{name}/validate: the checks a
+// Error is the REST API's answer to a validation that failed: the
+// template's errors as InvalidTemplate, else the providers' refusal as
+// InvalidTemplateDeployment (400 both); nil when it is valid.
+func (r *ValidateResult) Error() *Error {
+	switch {
+	case r.Valid():
+		return nil
+	case r.templateFailed || r.Preflight == nil:
+		return InvalidTemplateError(r.Diags)
+	}
+	return r.Preflight
+}
+
+// Validate is POST .../deployments/{name}/validate: every check a
 // deployment runs before its first write (template, parameters,
-// evaluation, graph, resource bodies, provider rules and quotas), with
-// nothing written.
+// evaluation, graph, resource bodies, access, provider rules and quotas),
+// with nothing written. All of them run, so that one validation reports
+// every problem: a resource the template checks refuse is left out of the
+// provider checks (and so are the resources that depend on it), the
+// others are checked as deploy checks them.
 func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*ValidateResult, error) {
 	if err := s.normalize(ctx, req, false, actionDeploymentsValidate); err != nil {
 		return nil, err
 	}
-	x, err := s.expand(ctx, req, evaluator.UnknownResolver{})
+	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, nil))
 	if err != nil {
 		return nil, err
 	}
-	out := &ValidateResult{Expansion: x}
-	if x.Failed() {
-		return out, nil
+	out := &ValidateResult{Expansion: x, templateFailed: x.Failed()}
+	if x.eval == nil {
+		return out, nil // nothing could be evaluated
+	}
+	if !x.Failed() {
+		// As deploy evaluates: what reference() reads of the resources
+		// this deployment writes is known only at their PUT.
+		planned := map[string]bool{}
+		for _, r := range x.Resources {
+			planned[lower(r.ID)] = true
+		}
+		x.eval.SetResolver(s.resolver(ctx, req, false, func(id string) bool { return planned[lower(id)] }))
+		if rs, ds := x.eval.Resources(); !ds.HasErrors() {
+			x.Resources = rs
+		}
 	}
 	p, ds := planner.NewPlan(x.Resources)
 	if ds.HasErrors() {
 		x.add(ds)
+		out.templateFailed = true
 		return out, nil
 	}
 	if req.ValidationLevel == ValidationTemplate {
-		out.Deployment = validationView(req, x)
+		if !x.Failed() {
+			out.Deployment = validationView(req, x)
+		}
 		return out, nil // no provider or access checks
 	}
 	if err := s.authorizeResources(ctx, req, p.Resources, req.ValidationLevel == ValidationProviderNoRbac); err != nil {
 		return nil, err
 	}
-	// What the providers would refuse is a warning here: validate checks
-	// the template, and a deployment's preflight (which refuses it) runs
-	// against the state the deployment will have.
-	pf, err := s.preflight(ctx, req, p, true)
+	decls := make([]*templates.Resource, 0, len(p.Resources))
+	for _, r := range p.Resources {
+		decls = append(decls, r.Decl)
+	}
+	refused, _ := faultyDeclarations(decls, x.Diags)
+	pf, err := s.preflight(ctx, req, p, func(r *evaluator.Resource) bool { return refused[r.Decl] })
 	if err != nil {
-		return out, err
+		return nil, err
 	}
 	if pf != nil {
-		for _, d := range pf.Details {
-			x.add(diag.Diagnostics{{Severity: diag.Warning, Code: d.Code, Target: d.Target,
-				Message: "The deployment would be refused: " + d.Resource + ": " + d.Message}})
-		}
+		out.Preflight = pf
+		x.add(preflightDiagnostics(pf, p.Resources))
 	}
-	out.Deployment = validationView(req, x)
+	if !x.Failed() {
+		out.Deployment = validationView(req, x)
+	}
 	return out, nil
 }
 
