@@ -183,8 +183,8 @@ func (d *deploymentCall) validate(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !res.Valid() {
-		return nil, arm.InvalidTemplateError(res.Diags)
+	if e := res.Error(); e != nil {
+		return nil, e // InvalidTemplate, or the providers' InvalidTemplateDeployment
 	}
 	return ok(res.Deployment)
 }
