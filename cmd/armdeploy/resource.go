@@ -21,6 +21,9 @@ type resourceOptions struct {
 	Name             string
 	IDs              []string
 	AllSubscriptions bool
+	// Expand is show's --expand, as ARM's $expand of a GET: an image
+	// version's replicationStatus only with ReplicationStatus.
+	Expand string
 }
 
 func newResourceCmd(io *IOStreams) *cobra.Command {
@@ -61,9 +64,13 @@ func newResourceCmd(io *IOStreams) *cobra.Command {
 		Short: "Show a resource as a GET returns it",
 		Long: `Show prints stored resources as ARM's GET returns them. Name them by id (--ids,
 several allowed) or by group, full type and full name (a child's name has one
-segment per type level: -n gallery1/linux for galleries/images).`,
+segment per type level: -n gallery1/linux for galleries/images). As in Azure, an
+image version's per-region replication status (also while it replicates) is
+shown with --expand ReplicationStatus, as 'az sig image-version show --expand
+ReplicationStatus' does.`,
 		Example: `  armdeploy resource show --ids /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo/providers/Microsoft.Compute/galleries/gallery1
-  armdeploy resource show -g demo --resource-type Microsoft.Compute/galleries/images -n gallery1/linux`,
+  armdeploy resource show -g demo --resource-type Microsoft.Compute/galleries/images -n gallery1/linux
+  armdeploy resource show -g demo --resource-type Microsoft.Compute/galleries/images/versions -n gallery1/linux/1.0.0 --expand ReplicationStatus -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && !cmd.Flags().Changed("ids") {
 				return usagef("unexpected argument %q", args[0])
@@ -78,6 +85,7 @@ segment per type level: -n gallery1/linux for galleries/images).`,
 	group(show, "the resource group")
 	show.Flags().StringVarP(&opts.Name, "name", "n", "", "the resource's full name")
 	show.Flags().StringArrayVar(&opts.IDs, "ids", nil, "one or more resource ids")
+	show.Flags().StringVar(&opts.Expand, "expand", "", "what to add to the GET's body, as ARM's $expand: ReplicationStatus (an image version's per-region replication)")
 
 	cmd.AddCommand(list, show)
 	return cmd
@@ -157,6 +165,9 @@ func runResourceShow(ctx context.Context, opts *resourceOptions) error {
 			return err
 		}
 		found = append(found, res)
+	}
+	if opts.Output != "text" {
+		return emitItems(opts.IO.Out, opts.Output, found, len(found) == 1, func(r *state.Resource) any { return arm.ResourceView(r, opts.Expand) })
 	}
 	return writeResources(opts, found, len(found) == 1)
 }
