@@ -13,6 +13,7 @@ const benchExpr = "[concat(toLower(parameters('prefix')), '-', uniqueString(para
 func BenchmarkEvalCached(b *testing.B) {
 	eng := NewEngine()
 	s := eng.NewSession(testContext())
+	s.SetBudget(unlimited())
 	p, err := eng.Compile(benchExpr)
 	if err != nil {
 		b.Fatal(err)
@@ -87,6 +88,7 @@ func BenchmarkLambdaMap(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := eng.NewSession(nil)
+	s.SetBudget(unlimited())
 	b.ReportAllocs()
 	for range b.N {
 		if _, err := s.Eval(p); err != nil {
@@ -94,3 +96,67 @@ func BenchmarkLambdaMap(b *testing.B) {
 		}
 	}
 }
+
+// benchPaths runs f once with every unit interpreted and once with every
+// unit compiled when resolved.
+func benchPaths(b *testing.B, f func(b *testing.B)) {
+	defer func(p evalPath) { currentPath = p }(currentPath)
+	for _, p := range []struct {
+		name string
+		path evalPath
+	}{{"interpreted", pathInterp}, {"compiled", pathCompiled}} {
+		b.Run(p.name, func(b *testing.B) {
+			currentPath = p.path
+			f(b)
+		})
+	}
+}
+
+// BenchmarkOneShot compiles and evaluates a new expression each time, as
+// a template's names, dependsOn entries and property values are: the
+// interpreter skips lowering, type-checking and compiling to expr.
+func BenchmarkOneShot(b *testing.B) {
+	benchPaths(b, func(b *testing.B) {
+		eng := NewEngine()
+		s := eng.NewSession(testContext())
+		s.SetBudget(unlimited())
+		b.ReportAllocs()
+		for i := range b.N {
+			p, err := eng.compile(benchExpr[:len(benchExpr)-2] + ", '" + strconv.Itoa(i) + "')]")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Eval(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkRepeated evaluates one program many times, as a copy loop or a
+// lambda body runs.
+func BenchmarkRepeated(b *testing.B) {
+	benchPaths(b, func(b *testing.B) {
+		eng := NewEngine()
+		s := eng.NewSession(testContext())
+		s.SetBudget(unlimited())
+		p, err := eng.Compile(benchExpr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := s.Eval(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkRepeatedLambda is BenchmarkLambdaMap on each path.
+func BenchmarkRepeatedLambda(b *testing.B) {
+	benchPaths(b, BenchmarkLambdaMap)
+}
+
+// unlimited is a budget a benchmark's b.N runs cannot exhaust.
+func unlimited() *Budget { return NewBudgetOf(1<<62, 1<<62) }

@@ -3,9 +3,9 @@ package evaluator
 // This is the only file that uses expr-lang's lower-level packages (ast,
 // builtin, checker, compiler, conf, file, parser.Tree, vm), so that an expr
 // upgrade touches one place. ARM text is never given to expr's parser: the
-// tree built by package syntax is lowered to expr's AST here and compiled
-// with checker.Check and compiler.Compile under a configuration in which
-// every expr builtin is disabled.
+// resolved tree (compile_resolve.go) is lowered to expr's AST here and
+// compiled with checker.Check and compiler.Compile under a configuration in
+// which every expr builtin is disabled.
 //
 // Lowering:
 //
@@ -18,10 +18,11 @@ package evaluator
 //	and(a, b, ...)          let v = arg(a); v == true ? <and of the rest> : v
 //	or(a, b, ...)           let v = arg(a); v == false ? <or of the rest> : v
 //	coalesce(a, b, ...)     let v = a; isNull(v) ? <coalesce of the rest> : v
-//	lambda('x', body)       ast.ConstantNode holding the separately compiled body
+//	lambda('x', body)       ast.ConstantNode holding the separately resolved body
 //
 // so if/and/or/coalesce evaluate lazily (only the chosen branch, with
-// short-circuiting) through expr's own jumps.
+// short-circuiting) through expr's own jumps. The interpreter (interp.go)
+// gives the same results from the same tree.
 
 import (
 	"errors"
@@ -42,101 +43,11 @@ import (
 	"github.com/armdeploy/armdeploy/evaluator/syntax"
 )
 
-// Engine compiles expressions against a function [Registry] and caches the
-// programs by expression text. It is safe for concurrent use; share one
-// Engine per process and create one [Session] per goroutine.
-type Engine struct {
-	reg   *Registry
-	cache sync.Map // string → *Program
-}
-
-// NewEngine returns an engine for the built-in functions.
-func NewEngine() *Engine { return NewEngineWith(Builtins()) }
-
-// NewEngineWith returns an engine for the functions of reg (for example the
-// built-ins plus functions the template layer adds, see [NewRegistry]).
-func NewEngineWith(reg *Registry) *Engine { return &Engine{reg: reg} }
-
-// Registry returns the engine's functions.
-func (e *Engine) Registry() *Registry { return e.reg }
-
-// Program is a compiled JSON string value: an expression, or a literal
-// string. It is immutable and safe for concurrent use by many sessions.
-type Program struct {
-	text    string
-	form    syntax.Form
-	literal Value
-	root    syntax.Node
-	code    *code
-}
-
-// Text returns the JSON string value the program was compiled from.
-func (p *Program) Text() string { return p.text }
-
-// IsExpression reports whether the string is an expression (as opposed to
-// a literal or a "[[" escaped literal).
-func (p *Program) IsExpression() bool { return p.form == syntax.Expression }
-
-// Root returns the parse tree of an expression (nil for literals), e.g. to
-// find reference() calls for implicit dependencies.
-func (p *Program) Root() syntax.Node { return p.root }
-
-// code is one compiled unit: an expression or a lambda body.
-type code struct {
-	prog *vm.Program
-}
-
-// Compile compiles a JSON string value. Strings that are not expressions
-// compile to programs returning the literal (with a "[[" escape resolved).
-// Programs are cached by text. Errors are [*Error] values with the position
-// of the offending token or call.
-func (e *Engine) Compile(text string) (*Program, error) {
-	if p, ok := e.cache.Load(text); ok {
-		return p.(*Program), nil
-	}
-	p, err := e.compile(text)
-	if err != nil {
-		return nil, err
-	}
-	actual, _ := e.cache.LoadOrStore(text, p)
-	return actual.(*Program), nil
-}
-
-func (e *Engine) compile(text string) (*Program, error) {
-	p := &Program{text: text, form: syntax.Classify(text)}
-	if p.form != syntax.Expression {
-		p.literal = String(syntax.LiteralValue(text))
-		return p, nil
-	}
-	root, err := syntax.Parse(text)
-	if err != nil {
-		var perr *syntax.Error
-		errors.As(err, &perr)
-		return nil, &Error{Kind: ErrParse, Message: perr.Message, Range: syntax.Range{Start: perr.Offset, End: perr.Offset},
-			Expression: text}
-	}
-	p.root = root
-	l := &lowerer{eng: e, src: text}
-	c, err := l.compileUnit(root)
-	if err != nil {
-		return nil, err
-	}
-	p.code = c
-	return p, nil
-}
-
-// lowerer translates a syntax tree into expr's AST.
-type lowerer struct {
-	eng         *Engine
-	src         string
-	err         *Error
-	lambdaDepth int
-}
-
-// unit collects the per-call-site functions of one compiled unit.
+// unit collects the per-call-site functions of one lowered unit.
 type unit struct {
 	funcs conf.FunctionsTable
 	nvar  int
+	err   error
 }
 
 // disabledBuiltins lists every expr builtin; none is available to ARM code.
@@ -150,11 +61,12 @@ var disabledBuiltins = sync.OnceValue(func() map[string]bool {
 
 var int64Type = reflect.TypeOf(int64(0))
 
-func (l *lowerer) compileUnit(root syntax.Node) (*code, error) {
+// lowerCode compiles the tree of c to an expr program.
+func lowerCode(c *code) (*vm.Program, error) {
 	u := &unit{funcs: conf.FunctionsTable{}}
-	node := l.lower(u, root)
-	if l.err != nil {
-		return nil, l.err
+	n := u.lower(c.tree)
+	if u.err != nil {
+		return nil, u.err
 	}
 	cfg := &conf.Config{
 		Optimize:     true,
@@ -164,21 +76,12 @@ func (l *lowerer) compileUnit(root syntax.Node) (*code, error) {
 		Builtins:     conf.FunctionsTable{}, // every builtin disabled
 		Disabled:     disabledBuiltins(),
 	}
-	tree := &parser.Tree{Node: node, Source: file.NewSource(l.src)}
+	tree := &parser.Tree{Node: n, Source: file.NewSource(c.src)}
 	if _, err := checker.Check(tree, cfg); err != nil {
-		return nil, l.internal(root, err)
+		return nil, err
 	}
 	ast.Walk(&tree.Node, int64Patcher{})
-	prog, err := compiler.Compile(tree, cfg)
-	if err != nil {
-		return nil, l.internal(root, err)
-	}
-	return &code{prog: prog}, nil
-}
-
-func (l *lowerer) internal(n syntax.Node, err error) *Error {
-	return &Error{Kind: ErrInternal, Message: "internal error compiling the expression: " + err.Error(),
-		Range: n.Span(), Expression: l.src, Err: err}
+	return compiler.Compile(tree, cfg)
 }
 
 // int64Patcher makes integer literals push int64, ARM's integer type.
@@ -188,13 +91,6 @@ func (int64Patcher) Visit(n *ast.Node) {
 	if in, ok := (*n).(*ast.IntegerNode); ok {
 		in.SetType(int64Type)
 	}
-}
-
-func (l *lowerer) fail(kind ErrorKind, fn string, r syntax.Range, msg string) ast.Node {
-	if l.err == nil {
-		l.err = &Error{Kind: kind, Message: msg, Function: fn, Range: r, Expression: l.src}
-	}
-	return &ast.NilNode{}
 }
 
 func located(n ast.Node, r syntax.Range) ast.Node {
@@ -225,77 +121,39 @@ func (u *unit) newVar() string {
 	return "$v" + strconv.Itoa(u.nvar)
 }
 
-func (l *lowerer) newSite(fn *Function, name string, r syntax.Range) *callSite {
-	return &callSite{fn: fn, name: name, rng: r, src: l.src}
-}
-
-func (l *lowerer) lower(u *unit, n syntax.Node) ast.Node {
-	if l.err != nil {
-		return &ast.NilNode{}
-	}
-	switch x := n.(type) {
-	case *syntax.StringLit:
-		return located(&ast.StringNode{Value: x.Value}, x.Range)
-	case *syntax.IntLit:
-		if int64(int(x.Value)) != x.Value {
-			return located(&ast.ConstantNode{Value: x.Value}, x.Range)
+func (u *unit) lower(n *node) ast.Node {
+	switch n.op {
+	case opString:
+		return located(&ast.StringNode{Value: n.lit.v.(string)}, n.rng)
+	case opInt:
+		x := n.lit.v.(int64)
+		if int64(int(x)) != x {
+			return located(&ast.ConstantNode{Value: x}, n.rng)
 		}
-		return located(&ast.IntegerNode{Value: int(x.Value)}, x.Range)
-	case *syntax.Member:
-		s := l.newSite(memberFunction, x.Name, x.Range)
-		s.member = x.Name
-		return u.site(s, l.lower(u, x.Target))
-	case *syntax.Index:
-		s := l.newSite(indexFunction, "[]", x.Range)
-		return u.site(s, l.lower(u, x.Target), l.lower(u, x.Index))
-	case *syntax.Call:
-		return l.lowerCall(u, x, false)
-	}
-	return l.fail(ErrInternal, "", n.Span(), fmt.Sprintf("unexpected node %T", n))
-}
-
-func (l *lowerer) lowerCall(u *unit, c *syntax.Call, lambdaAllowed bool) ast.Node {
-	if c.Namespace != "" {
-		s := l.newSite(userFunction, c.QualifiedName(), c.Range)
-		s.namespace, s.user = c.Namespace, c.Name
-		return u.site(s, l.lowerArgs(u, c, nil)...)
-	}
-	fn, ok := l.eng.reg.Lookup(c.Name)
-	if !ok {
-		return l.fail(ErrUnknownFunction, c.Name, c.Range, unknownFunctionMessage(c.Name))
-	}
-	if n := len(c.Args); n < fn.MinArgs || (fn.MaxArgs != Variadic && n > fn.MaxArgs) {
-		return l.fail(ErrArgumentCount, c.Name, c.Range, argCountMessage(c.Name, fn.MinArgs, fn.MaxArgs, n))
-	}
-	switch fn.lowering {
-	case lowerIf:
-		return l.lowerIf(u, c)
-	case lowerAnd, lowerOr:
-		return l.lowerAndOr(u, c, fn.lowering, 0)
-	case lowerCoalesce:
-		return l.lowerCoalesce(u, c, 0)
-	case lowerLambda:
-		if !lambdaAllowed {
-			return l.fail(ErrNotAllowed, c.Name, c.Range, notExpectedMessage(c.Name))
+		return located(&ast.IntegerNode{Value: int(x)}, n.rng)
+	case opLambda:
+		return located(&ast.ConstantNode{Value: n.lit.v}, n.rng)
+	case opCall:
+		args := make([]ast.Node, len(n.args))
+		for i, a := range n.args {
+			args[i] = u.lower(a)
 		}
-		return l.lowerLambda(c)
+		return u.site(n.site, args...)
+	case opIf:
+		v := u.newVar()
+		cond := u.site(n.site, u.lower(n.args[0]))
+		yes := u.lower(n.args[1])
+		no := u.lower(n.args[2])
+		body := &ast.ConditionalNode{Cond: isTrue(v), Exp1: yes,
+			Exp2: &ast.ConditionalNode{Cond: isFalse(v), Exp1: no, Exp2: &ast.IdentifierNode{Value: v}}}
+		return located(&ast.VariableDeclaratorNode{Name: v, Value: cond, Expr: body}, n.rng)
+	case opAnd, opOr:
+		return u.lowerAndOr(n, 0)
+	case opCoalesce:
+		return u.lowerCoalesce(n, 0)
 	}
-	if fn == lambdaVariablesFunction && l.lambdaDepth == 0 {
-		return l.fail(ErrNotAllowed, c.Name, c.Range, notExpectedMessage(c.Name))
-	}
-	return u.site(l.newSite(fn, c.Name, c.Range), l.lowerArgs(u, c, fn)...)
-}
-
-func (l *lowerer) lowerArgs(u *unit, c *syntax.Call, fn *Function) []ast.Node {
-	args := make([]ast.Node, len(c.Args))
-	for i, a := range c.Args {
-		if call, ok := a.(*syntax.Call); ok && call.Namespace == "" && fn != nil && fn.acceptsLambda(i) {
-			args[i] = l.lowerCall(u, call, true)
-			continue
-		}
-		args[i] = l.lower(u, a)
-	}
-	return args
+	u.err = fmt.Errorf("unexpected node op %d", n.op)
+	return &ast.NilNode{}
 }
 
 func isTrue(v string) ast.Node {
@@ -306,73 +164,52 @@ func isFalse(v string) ast.Node {
 	return &ast.BinaryNode{Operator: "==", Left: &ast.IdentifierNode{Value: v}, Right: &ast.BoolNode{Value: false}}
 }
 
-func (l *lowerer) lowerIf(u *unit, c *syntax.Call) ast.Node {
-	v := u.newVar()
-	cond := u.site(l.newSite(ifCondFunction, c.Name, c.Range), l.lower(u, c.Args[0]))
-	yes := l.lower(u, c.Args[1])
-	no := l.lower(u, c.Args[2])
-	body := &ast.ConditionalNode{Cond: isTrue(v), Exp1: yes,
-		Exp2: &ast.ConditionalNode{Cond: isFalse(v), Exp1: no, Exp2: &ast.IdentifierNode{Value: v}}}
-	return located(&ast.VariableDeclaratorNode{Name: v, Value: cond, Expr: body}, c.Range)
-}
-
-func (l *lowerer) lowerAndOr(u *unit, c *syntax.Call, kind lowering, i int) ast.Node {
-	s := l.newSite(logicArgFunction, c.Name, c.Range)
-	arg := u.site(s, l.lower(u, c.Args[i]))
-	if i == len(c.Args)-1 {
+func (u *unit) lowerAndOr(n *node, i int) ast.Node {
+	arg := u.site(n.site, u.lower(n.args[i]))
+	if i == len(n.args)-1 {
 		return arg
 	}
 	v := u.newVar()
-	rest := l.lowerAndOr(u, c, kind, i+1)
+	rest := u.lowerAndOr(n, i+1)
 	test := isTrue(v)
-	if kind == lowerOr {
+	if n.op == opOr {
 		test = isFalse(v)
 	}
 	return located(&ast.VariableDeclaratorNode{Name: v, Value: arg,
-		Expr: &ast.ConditionalNode{Cond: test, Exp1: rest, Exp2: &ast.IdentifierNode{Value: v}}}, c.Range)
+		Expr: &ast.ConditionalNode{Cond: test, Exp1: rest, Exp2: &ast.IdentifierNode{Value: v}}}, n.rng)
 }
 
-func (l *lowerer) lowerCoalesce(u *unit, c *syntax.Call, i int) ast.Node {
-	arg := l.lower(u, c.Args[i])
-	if i == len(c.Args)-1 {
+func (u *unit) lowerCoalesce(n *node, i int) ast.Node {
+	arg := u.lower(n.args[i])
+	if i == len(n.args)-1 {
 		return arg
 	}
 	v := u.newVar()
-	rest := l.lowerCoalesce(u, c, i+1)
-	isNull := u.site(l.newSite(isNullFunction, c.Name, c.Range), &ast.IdentifierNode{Value: v})
+	rest := u.lowerCoalesce(n, i+1)
+	isNull := u.site(n.site, &ast.IdentifierNode{Value: v})
 	return located(&ast.VariableDeclaratorNode{Name: v, Value: arg,
-		Expr: &ast.ConditionalNode{Cond: isNull, Exp1: rest, Exp2: &ast.IdentifierNode{Value: v}}}, c.Range)
+		Expr: &ast.ConditionalNode{Cond: isNull, Exp1: rest, Exp2: &ast.IdentifierNode{Value: v}}}, n.rng)
 }
 
-func (l *lowerer) lowerLambda(c *syntax.Call) ast.Node {
-	params := make([]string, 0, len(c.Args)-1)
-	for _, a := range c.Args[:len(c.Args)-1] {
-		s, ok := a.(*syntax.StringLit)
-		if !ok {
-			return l.fail(ErrArgumentType, c.Name, a.Span(), fmt.Sprintf(
-				"The template language function '%s' expects its parameter names to be string literals.%s", c.Name, usage))
-		}
-		params = append(params, s.Value)
+// program returns the expr program c runs on, compiling it once c has
+// been run compileAfter times, or nil while c is interpreted.
+func (c *code) program() *vm.Program {
+	if p := c.prog.Load(); p != nil {
+		return p
 	}
-	l.lambdaDepth++
-	body, err := l.compileUnit(c.Args[len(c.Args)-1])
-	l.lambdaDepth--
+	switch {
+	case currentPath == pathInterp || c.noVM.Load():
+		return nil
+	case currentPath == pathAuto && c.uses.Add(1) <= compileAfter:
+		return nil
+	}
+	p, err := lowerCode(c)
 	if err != nil {
-		var ee *Error
-		if errors.As(err, &ee) && l.err == nil {
-			l.err = ee
-		}
-		return &ast.NilNode{}
+		c.noVM.Store(true)
+		return nil
 	}
-	lv := &lambdaValue{params: params, body: body, text: l.src[c.Range.Start:c.Range.End]}
-	return located(&ast.ConstantNode{Value: lv}, c.Range)
-}
-
-// lambdaValue is a compiled lambda(...) argument.
-type lambdaValue struct {
-	params []string
-	body   *code
-	text   string
+	c.prog.CompareAndSwap(nil, p)
+	return c.prog.Load()
 }
 
 // vmStack holds one reusable VM per nesting level of program runs.
@@ -381,18 +218,26 @@ type vmStack struct {
 	depth int
 }
 
-// run executes c on the session's VM for the current nesting depth.
+// run executes c: through the interpreter, or on the session's VM for the
+// current nesting depth once c is compiled.
 func (s *Session) run(c *code) (Value, error) {
 	if s.vms.depth >= maxEvalDepth {
 		return Null, &Error{Kind: ErrNotAllowed, Message: fmt.Sprintf(
 			"The template language expression is nested more than %d levels deep (lambdas or user-defined functions).", maxEvalDepth)}
 	}
-	if s.vms.depth == len(s.vms.vms) {
+	prog := c.program()
+	if prog == nil {
+		s.vms.depth++
+		v, err := s.interpret(c)
+		s.vms.depth--
+		return v, err
+	}
+	for len(s.vms.vms) <= s.vms.depth {
 		s.vms.vms = append(s.vms.vms, &vm.VM{})
 	}
 	m := s.vms.vms[s.vms.depth]
 	s.vms.depth++
-	out, err := m.Run(c.prog, s)
+	out, err := m.Run(prog, s)
 	s.vms.depth--
 	if err != nil {
 		return Null, runError(err, c)
@@ -408,7 +253,7 @@ func runError(err error, c *code) error {
 		return ee
 	}
 	e := &Error{Kind: ErrInternal, Message: "internal error evaluating the expression: " + err.Error(), Err: err,
-		Expression: c.prog.Source().String()}
+		Expression: c.src}
 	var fe *file.Error
 	if errors.As(err, &fe) {
 		e.Message = "internal error evaluating the expression: " + fe.Message

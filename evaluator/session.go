@@ -28,6 +28,9 @@ type Session struct {
 	// budget is what the evaluation may still spend (see Budget); nil
 	// until first needed.
 	budget *Budget
+	// running is the call site invoked last, where the interpreter
+	// reports a panic.
+	running *callSite
 }
 
 // lambdaFrame binds the parameters of one running lambda.
@@ -91,19 +94,29 @@ func (s *Session) EvalString(text string) (Value, error) {
 
 // invoke runs the function of site on the raw VM arguments.
 func (s *Session) invoke(site *callSite, raw []any) (Value, error) {
+	base := len(s.args)
+	for _, a := range raw {
+		s.args = append(s.args, Value{a})
+	}
+	return s.invokeAt(site, base)
+}
+
+// invokeAt runs the function of site on the arguments s.args[base:] and
+// pops them.
+func (s *Session) invokeAt(site *callSite, base int) (Value, error) {
 	fn := site.fn
+	s.running = site
 	if fn.restrictedBy&s.ctx.Forbid != 0 {
+		s.truncateArgs(base)
 		return Null, Call{s, site}.newError(ErrNotAllowed, notExpectedMessage(site.name))
 	}
 	if !s.budgetOf().step() {
+		s.truncateArgs(base)
 		return Null, Call{s, site}.newError(ErrLimit, s.budget.stepsMessage())
 	}
-	base := len(s.args)
 	var flags uint8
-	for _, a := range raw {
-		v := Value{a}
-		s.args = append(s.args, v)
-		switch a.(type) {
+	for _, v := range s.args[base:] {
+		switch v.v.(type) {
 		case nil, bool, int64, string, float64:
 		case *Unknown:
 			flags |= flagUnknown
