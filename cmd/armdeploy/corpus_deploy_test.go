@@ -1,13 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/armdeploy/armdeploy/internal/gallery"
 )
 
 // TestCorpusDeploy deploys every template of the reference corpus into an
@@ -21,22 +20,22 @@ func TestCorpusDeploy(t *testing.T) {
 		t.Skip("corpus sweep")
 	}
 	root := filepath.Join(sharedDir(t), "corpus")
-	gallery, _ := filepath.Abs(root)
-	files := corpusTemplates(root)
+	galleryDir, _ := filepath.Abs(root)
+	files := gallery.Templates(root)
 	var validated, deployed, clean, secondClean int
 	var failures []string
 	for _, f := range files {
-		rel, _ := filepath.Rel(root, f[0])
+		rel, _ := filepath.Rel(root, f.Path)
 		dir := t.TempDir()
 		t.Setenv("ARMDEPLOY_STATE", filepath.Join(dir, "state.db"))
 		// Deployed from its gallery URI with the gallery mapped to the
 		// corpus, as TestCorpusExpand does, so linked modules are read.
-		common := []string{"-g", "corpus-rg", "-f", f[0], "--template-uri", galleryPrefix + filepath.ToSlash(rel),
-			"--artifacts-map", galleryPrefix + "=" + gallery}
-		if f[1] != "" {
-			common = append(common, "-p", "@"+uniquePlaceholders(t, f[1]))
+		common := []string{"-g", "corpus-rg", "-f", f.Path, "--template-uri", galleryPrefix + filepath.ToSlash(rel),
+			"--artifacts-map", galleryPrefix + "=" + galleryDir}
+		if f.Params != "" {
+			common = append(common, "-p", "@"+placeholders(t, f.Params))
 		}
-		common = append(common, standInsFor(t, f[0], f[1], true)...)
+		common = append(common, gallery.StandIns(f.Path, f.Params, true)...)
 		step := func(args ...string) (int, string, string) {
 			code, out, stderr := runCLI(t, args...)
 			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
@@ -56,7 +55,7 @@ func TestCorpusDeploy(t *testing.T) {
 		}
 		deployed++
 		_, export, _ := step("state", "export")
-		if texts := expressionTexts(export); len(texts) > 0 {
+		if texts := gallery.ExpressionTexts(export); len(texts) > 0 {
 			failures = append(failures, fmt.Sprintf("%s: expression text stored: %s", rel, strings.Join(texts, ", ")))
 			continue
 		}
@@ -81,51 +80,6 @@ func TestCorpusDeploy(t *testing.T) {
 	if clean < floor || secondClean < floor {
 		t.Errorf("%d templates deploy cleanly and %d have a clean second what-if; at least %d did before", clean, secondClean, floor)
 	}
-}
-
-// expression matches a stored string that is ARM expression text.
-var expression = regexp.MustCompile(`^\[[A-Za-z_][\w.]*\(.*\)[^\]]*\]$`)
-
-// expressionTexts lists the strings of a state export that are expression
-// text, skipping the templates kept with the deployment records.
-func expressionTexts(export string) []string {
-	var doc any
-	if json.Unmarshal([]byte(export), &doc) != nil {
-		return []string{"(state export does not parse)"}
-	}
-	seen := map[string]bool{}
-	var out []string
-	var walk func(path string, v any)
-	walk = func(path string, v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				if k == "template" || k == "Template" {
-					continue
-				}
-				walk(path+"."+k, x)
-			}
-		case []any:
-			for i, x := range v {
-				walk(fmt.Sprintf("%s[%d]", path, i), x)
-			}
-		case string:
-			if expression.MatchString(v) && !seen[v] {
-				seen[v] = true
-				out = append(out, fmt.Sprintf("%s=%q", path, v))
-			}
-			// Bodies and records may be JSON kept as text.
-			if strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[{") {
-				var inner any
-				if json.Unmarshal([]byte(v), &inner) == nil {
-					walk(path, inner)
-				}
-			}
-		}
-	}
-	walk("", doc)
-	sort.Strings(out)
-	return out
 }
 
 func lastLines(s string, n int) string {

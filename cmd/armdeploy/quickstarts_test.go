@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/armdeploy/armdeploy/internal/gallery"
+
 	"github.com/armdeploy/armdeploy/templates"
 )
 
@@ -117,7 +119,7 @@ func TestUpstreamQuickstartsValidate(t *testing.T) {
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			args := []string{"validate", "-g", "rg1", "-f", f[0], "--artifacts-map", galleryPrefix + "=" + filepath.Join("testdata", "artifacts")}
 			if f[1] != "" {
-				args = append(args, "-p", "@"+harnessParameters(t, f[1]))
+				args = append(args, "-p", "@"+placeholders(t, f[1]))
 			}
 			args = append(args, prefixed("-p", extraParams[filepath.ToSlash(rel)])...)
 			code, _, stderr := runCLI(t, args...)
@@ -126,26 +128,6 @@ func TestUpstreamQuickstartsValidate(t *testing.T) {
 			}
 		})
 	}
-}
-
-// harnessParameters is a copy of an upstream parameter file with its
-// placeholders filled as the upstream test harness fills them: GEN-UNIQUE
-// becomes a unique lower-case name, GEN-PASSWORD a password. Azure's
-// providers refuse the placeholders themselves (a gallery name cannot
-// hold '-').
-func harnessParameters(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := strings.ReplaceAll(string(b), "GEN-UNIQUE", "genunique7q2x")
-	s = strings.ReplaceAll(s, "GEN-PASSWORD", "Correct-Horse-9-Battery")
-	out := filepath.Join(t.TempDir(), filepath.Base(path))
-	if err := os.WriteFile(out, []byte(s), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func prefixed(flag string, values []string) []string {
@@ -159,7 +141,7 @@ func prefixed(flag string, values []string) []string {
 // galleryPrefix is where the quickstart gallery's templates link their
 // modules from; testdata/artifacts holds the modules the upstream
 // quickstarts link (copied from the gallery).
-const galleryPrefix = "https://raw.githubusercontent.com/Azure/azure-quickstart-templates/master/"
+const galleryPrefix = gallery.Prefix
 
 // TestUpstreamLinkedModule: the sig-image-definition-create prerequisite
 // links the gallery's module by URI. With --artifacts-map it deploys, the
