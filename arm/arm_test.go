@@ -299,10 +299,10 @@ func TestValidate(t *testing.T) {
 		// Validate is the deployment's preflight (TestValidateIsPreflight):
 		// what a provider would refuse is an error.
 		{"provider rule", rgTemplate(gallery("bad-name")), false},
-		// A reference to a resource outside the template is checked
-		// against the store, as the deployment's preflight checks it.
-		{"missing parent", rgTemplate(`{"type": "Microsoft.Compute/galleries/images", "apiVersion": "2022-03-03", "name": "elsewhere/def", "location": "eastus",
-			"properties": {"osType": "Linux", "osState": "Generalized", "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}}`), false},
+		// A reference to a resource outside the template is checked at
+		// deploy time, against the state the deployment will have.
+		{"missing parent is not validate's business", rgTemplate(`{"type": "Microsoft.Compute/galleries/images", "apiVersion": "2022-03-03", "name": "elsewhere/def", "location": "eastus",
+			"properties": {"osType": "Linux", "osState": "Generalized", "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}}`), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

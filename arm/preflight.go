@@ -87,7 +87,9 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 
 // preflightDiagnostics places each inner error of a preflight refusal at
 // its resource's declaration (the member the error's target names, else
-// the resource's name), with the provider's code and text.
+// the resource's name), with the provider's code and text, except a
+// reference to a resource that exists neither in the template nor in the
+// store (see Validate).
 func preflightDiagnostics(pf *Error, rs []*evaluator.Resource) diag.Diagnostics {
 	if pf == nil {
 		return nil
@@ -99,6 +101,9 @@ func preflightDiagnostics(pf *Error, rs []*evaluator.Resource) diag.Diagnostics 
 	var ds diag.Diagnostics
 	for _, e := range pf.Details {
 		d := diag.Diagnostic{Severity: diag.Error, Code: e.Code, Message: e.Message, Target: e.Resource}
+		if isMissingReference(e.Code) {
+			continue // see Validate
+		}
 		if r := byID[lower(e.Resource)]; r != nil && r.Decl != nil {
 			d.Range = declarationRange(r.Decl, e.Target)
 		}
@@ -163,6 +168,17 @@ func declarationOf(decls []*templates.Resource, d diag.Diagnostic) *templates.Re
 		}
 	}
 	return best
+}
+
+// isMissingReference reports whether a provider's error code says that a
+// resource it refers to does not exist.
+func isMissingReference(code string) bool {
+	switch code {
+	case "ResourceNotFound", "ResourceGroupNotFound", "ParentResourceNotFound", "GalleryImageNotFound",
+		"InvalidResourceReference", "LinkedInvalidPropertyId", "NotFound":
+		return true
+	}
+	return strings.HasSuffix(code, "NotFound")
 }
 
 // overlay is the store as it would be after the resources checked so far:

@@ -2,6 +2,7 @@ package arm
 
 import (
 	"context"
+	"slices"
 
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
@@ -50,7 +51,11 @@ func (r *ValidateResult) Error() *Error {
 // with nothing written. All of them run, so that one validation reports
 // every problem: a resource the template checks refuse is left out of the
 // provider checks (and so are the resources that depend on it), the
-// others are checked as deploy checks them.
+// others are checked as deploy checks them. One refusal of the
+// deployment's preflight is not validate's: a reference to a resource
+// outside the template that the store does not hold (a missing parent, a
+// gallery image elsewhere), since a template is often validated away from
+// the state it will be deployed into.
 func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*ValidateResult, error) {
 	if err := s.normalize(ctx, req, false, actionDeploymentsValidate); err != nil {
 		return nil, err
@@ -100,8 +105,13 @@ func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*Valida
 		return nil, err
 	}
 	if pf != nil {
-		out.Preflight = pf
-		x.add(preflightDiagnostics(pf, p.Resources))
+		ds := preflightDiagnostics(pf, p.Resources)
+		x.add(ds)
+		if ds.HasErrors() {
+			e := *pf
+			e.Details = slices.DeleteFunc(slices.Clone(pf.Details), func(d *Error) bool { return isMissingReference(d.Code) })
+			out.Preflight = &e
+		}
 	}
 	if !x.Failed() {
 		out.Deployment = validationView(req, x)
