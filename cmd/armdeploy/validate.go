@@ -28,11 +28,15 @@ func validateCmd(io *IOStreams, level string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate -g RG -f TEMPLATE [-p PARAMS]...",
 		Short: "Check a template and its parameters without deploying",
-		Long: `Validate reads the template and its parameters and reports every problem it
-finds: syntax, the template and parameter-file schemas, resource bodies
-against the schema of their type and API version, segment lengths, limits,
-and parameter values (missing, unknown, type, allowedValues, ranges,
-lengths). It exits 0 when the template is valid and 1 when it is not.`,
+		Long: `Validate runs every check a deployment runs before its first write and
+reports every problem it finds, all in one run: syntax, the template and
+parameter-file schemas, parameter values (missing, unknown, type,
+allowedValues, ranges, lengths), expressions, resource bodies against the
+schema of their type and API version, segment lengths, limits, access, and
+what the resource providers would refuse (locations, names, rules, quotas,
+missing parents) against the state store. A problem that only follows from
+an earlier one is not reported again. It exits 0 when the template is valid
+and 1 when it is not.`,
 		Example: `  armdeploy validate -g demo -f quickstarts/sig-create/azuredeploy.json -p @quickstarts/sig-create/azuredeploy.parameters.json
   armdeploy validate -g demo -f main.yaml -p galleryName=g1 -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -60,9 +64,14 @@ func runValidate(ctx context.Context, opts *validateOptions) error {
 	}
 	failed := res.Failed()
 	if opts.Output != "text" {
-		if failed {
+		switch e := res.Error(); {
+		case e != nil && e.Code == "InvalidTemplateDeployment":
+			// The template is valid; its resources' providers refuse it,
+			// as a deployment's preflight would.
+			err = emitError(opts.IO.Out, opts.Output, map[string]any{"error": e})
+		case failed:
 			err = emitError(opts.IO.Out, opts.Output, errorResponse(res.Diags))
-		} else {
+		default:
 			err = emit(opts.IO.Out, opts.Output, res.Deployment)
 		}
 	} else {
