@@ -96,6 +96,7 @@ func (s *Service) expand(ctx context.Context, req *DeploymentRequest, resolver e
 	if err != nil {
 		return nil, err
 	}
+	s.resolveKeyVaultReferences(ctx, req, l)
 	x := &Expansion{Loaded: l, Parameters: map[string]evaluator.Value{}}
 	if l.Template != nil && req.ScopeFromTemplate {
 		switch l.Template.Scope {

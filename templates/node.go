@@ -357,3 +357,14 @@ func NodeFromGo(x any) *Node {
 	}
 	return &Node{Kind: String, Str: fmt.Sprint(x)}
 }
+
+// StringNode is a string value placed where at is in its source, for a
+// value that stands in for what was written there (a resolved Key Vault
+// reference), so diagnostics about it point at the reference.
+func StringNode(s string, at *Node) *Node {
+	n := &Node{Kind: String, Str: s}
+	if at != nil {
+		n.src, n.start, n.end = at.src, at.start, at.end
+	}
+	return n
+}
