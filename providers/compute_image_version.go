@@ -456,16 +456,23 @@ func excludedFromLatest(body map[string]any, region string) bool {
 }
 
 // ReplicatedTo reports whether a stored image version is usable in a
-// region: it succeeded, the region is a target, and the region's
-// replication (when reported) completed.
+// region: the region is a target and its replication (when reported)
+// completed, and the version succeeded or is still replicating to other
+// regions (seed-overview.md "Scaling and replication": once a region
+// completes, VMs can be created there).
 func ReplicatedTo(v *state.Resource, region string) bool {
 	b := bodyOf(v)
-	if !provisioned(b) || targetRegionIndex(b, region) < 0 {
+	if targetRegionIndex(b, region) < 0 {
 		return false
 	}
 	sum := arrAt(b, "properties", "replicationStatus", "summary")
 	if sum == nil {
-		return true
+		return provisioned(b)
+	}
+	switch st := strAt(b, "properties", "provisioningState"); {
+	case provisioned(b), strings.EqualFold(st, "Creating"), strings.EqualFold(st, "Updating"):
+	default:
+		return false
 	}
 	for _, s := range sum {
 		so := asObj(s)
