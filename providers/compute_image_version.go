@@ -161,6 +161,9 @@ func (imageVersionProvider) Put(ctx context.Context, r *Request) (*Result, error
 	}
 	defProps := objAt(bodyOf(def), "properties")
 	body, props := newBody(r)
+	if e := legacyVersionSource(r.APIVersion, props); e != nil {
+		return nil, e
+	}
 	// 3 body: required storage profile, enums, numbers (gallery-rp.md §5.1:
 	// SPEC24 required properties and enums)
 	sp := objAt(props, "storageProfile")
@@ -504,4 +507,36 @@ func LatestVersion(ctx context.Context, store state.Reader, definitionID, region
 		}
 	}
 	return best, nil
+}
+
+// legacySourceAPI is the first api-version whose image versions name
+// their source in storageProfile; the versions before it (the seed's
+// 2018-06-01, and 2019-03-01) name a managed image in
+// publishingProfile.source.managedImage.id and nothing else (gallery-rp.md
+// §5.1 "the very old source path"): a disk or snapshot cannot be a version
+// then (seed-overview.md FAQ). The cut at 2019-07-01 is [U].
+const legacySourceAPI = "2019-07-01"
+
+// legacyVersionSource turns an old api-version's source
+// (publishingProfile.source.managedImage.id) into the storage profile the
+// rest of the provider reads, refusing any other source.
+func legacyVersionSource(api string, props map[string]any) *Error {
+	if apiAtLeast(api, legacySourceAPI) {
+		return nil
+	}
+	target := "galleryImageVersion.properties.publishingProfile.source.managedImage.id"
+	src := strAt(props, "publishingProfile", "source", "managedImage", "id")
+	if src == "" {
+		e := errRequired("managedImage")
+		e.Target = target
+		return e
+	}
+	if p, err := state.ParseResourceID(src); err != nil || !typeIs(p.Type, typeManagedImage) {
+		// [U] text; the path is the one the service names (packer#9716).
+		return &Error{Code: "InvalidParameter", Target: target,
+			Message: fmt.Sprintf("The source '%s' of a gallery image version must be a managed image with api-version %s; disks and snapshots need api-version %s or later.", src, api, legacySourceAPI)}
+	}
+	del(props, "storageProfile")
+	set(child(child(props, "storageProfile"), "source"), "id", src)
+	return nil
 }

@@ -62,6 +62,18 @@ func errGalleryImageNotFound(ref, region string) *Error {
 		Message: fmt.Sprintf("\"The gallery image %s is not available in %s region. Please contact image owner to replicate to this region, or change your requested region.\"", ref, region)}
 }
 
+// minVMGalleryAPI is the first api-version of virtualMachines that
+// creates a VM from a gallery image (seed-overview.md FAQ "API versions";
+// gallery-rp.md §1 DOC-SIG FAQ).
+const minVMGalleryAPI = "2018-04-01"
+
+// errGalleryAPIVersion refuses a VM from a gallery image at an older
+// api-version; the code and text are [U].
+func errGalleryAPIVersion(api string) *Error {
+	return &Error{Code: "InvalidParameter", Target: "imageReference",
+		Message: fmt.Sprintf("A virtual machine can be created from a gallery image with api-version %s or later; the request uses '%s'.", minVMGalleryAPI, api)}
+}
+
 // errLatestNotFound is the InvalidParameter text of gallery-rp.md §8 for a
 // definition reference with no eligible version, verbatim.
 func errLatestNotFound(ref, region string) *Error {
@@ -125,6 +137,9 @@ func resolveImage(ctx context.Context, r *Request, sp map[string]any, loc string
 	p, e := parseRef(ref, "properties.storageProfile.imageReference.id")
 	if e != nil {
 		return nil, e
+	}
+	if (typeIs(p.Type, typeImageVersion) || typeIs(p.Type, typeImageDefinition)) && !apiAtLeast(r.APIVersion, minVMGalleryAPI) {
+		return nil, errGalleryAPIVersion(r.APIVersion)
 	}
 	switch {
 	case typeIs(p.Type, typeImageVersion):
