@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// TestTableIsReproducible regenerates the table from a mirror of
+// Azure/bicep-types-az named by BICEP_TYPES_AZ, at the commit the
+// committed table names in its header, and compares it with
+// providers/data/readonly-generated.txt. It is skipped without a mirror.
+func TestTableIsReproducible(t *testing.T) {
+	dir := os.Getenv("BICEP_TYPES_AZ")
+	if dir == "" {
+		t.Skip("BICEP_TYPES_AZ is not set (a git directory of Azure/bicep-types-az, e.g. /work/.mirror/Azure+bicep-types-az/repo)")
+	}
+	want, err := os.ReadFile("../../providers/data/readonly-generated.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`bicep-types-az ([0-9a-f]{40})`).FindSubmatch(want)
+	if m == nil {
+		t.Fatal("the committed table names no commit")
+	}
+	out := filepath.Join(t.TempDir(), "readonly-generated.txt")
+	if err := run(dir, string(m[1]), out); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(out)
+	if !bytes.Equal(got, want) {
+		t.Error("providers/data/readonly-generated.txt differs from what tools/genreadonly makes of the mirror")
+	}
+}
+
+// A types.json in bicep-types' format: one resource type at a stable and
+// a preview version.
+const sample = `[
+ {"$type": "StringType"},
+ {"$type": "IntegerType"},
+ {"$type": "ObjectType", "name": "T", "properties": {
+   "id": {"type": {"$ref": "#/0"}, "flags": 10},
+   "name": {"type": {"$ref": "#/0"}, "flags": 9},
+   "properties": {"type": {"$ref": "#/3"}, "flags": 0},
+   "identity": {"type": {"$ref": "#/6"}, "flags": 0}}},
+ {"$type": "ObjectType", "name": "Props", "properties": {
+   "key": {"type": {"$ref": "#/0"}, "flags": 2},
+   "given": {"type": {"$ref": "#/0"}, "flags": 1},
+   "view": {"type": {"$ref": "#/4"}, "flags": 2},
+   "rules": {"type": {"$ref": "#/5"}, "flags": 0},
+   "deep": {"type": {"$ref": "#/7"}, "flags": 0}}},
+ {"$type": "ObjectType", "name": "View", "properties": {"state": {"type": {"$ref": "#/0"}, "flags": 0}, "count": {"type": {"$ref": "#/1"}, "flags": 0}}},
+ {"$type": "ArrayType", "itemType": {"$ref": "#/4"}},
+ {"$type": "ObjectType", "name": "Identity", "properties": {"principalId": {"type": {"$ref": "#/0"}, "flags": 2}}},
+ {"$type": "ObjectType", "name": "Deep", "properties": {"deep": {"type": {"$ref": "#/7"}, "flags": 0}, "leaf": {"type": {"$ref": "#/0"}, "flags": 2}}},
+ {"$type": "ResourceType", "name": "Microsoft.X/things@2024-01-01", "body": {"$ref": "#/2"}, "readableScopes": 8, "writableScopes": 8},
+ {"$type": "ResourceType", "name": "Microsoft.X/things@2025-01-01-preview", "body": {"$ref": "#/4"}, "readableScopes": 8, "writableScopes": 8},
+ {"$type": "ResourceType", "name": "Microsoft.X/readers@2024-01-01", "body": {"$ref": "#/2"}, "readableScopes": 8, "writableScopes": 0}
+]`
+
+func TestWalk(t *testing.T) {
+	tbl := map[string]*entry{}
+	if err := addFile([]byte(sample), tbl); err != nil {
+		t.Fatal(err)
+	}
+	e := tbl["microsoft.x/things"]
+	if e == nil {
+		t.Fatal("no entry for Microsoft.X/things")
+	}
+	tests := []struct {
+		name, path string
+		want       bool
+	}{
+		{"a read-only leaf", "properties/key:string", true},
+		{"a read-only object's leaves", "properties/view.state:string", true},
+		{"a read-only object's int", "properties/view.count:int", true},
+		{"the identity's principal below a writable object", "identity/principalId:string", true},
+		{"nested writable objects down to the cap", "properties.deep.deep.deep/leaf:string", true},
+		{"not past the cap", "properties.deep.deep.deep.deep/leaf:string", false},
+		{"not a writable leaf", "properties/given:string", false},
+		{"not under a writable array", "properties/rules.state:string", false},
+		{"not the envelope's id", "/id:string", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := slices.Contains(e.paths, tt.path); got != tt.want {
+				t.Errorf("%s listed = %v, want %v (paths %v)", tt.path, got, tt.want, e.paths)
+			}
+		})
+	}
+	if e.version != "2024-01-01" {
+		t.Errorf("version %s, want the stable 2024-01-01 before the newer preview", e.version)
+	}
+	if tbl["microsoft.x/readers"] != nil {
+		t.Error("a type that cannot be written is listed")
+	}
+}
