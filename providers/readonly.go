@@ -76,8 +76,10 @@ func readOnlyTypes() []string {
 	return out
 }
 
-// fillReadOnly fills the table's read-only values of r's type into body.
+// fillReadOnly fills the table's read-only values of r's type into body,
+// then those of the generated table (readonly_generated.go) that it leaves.
 func fillReadOnly(r *Request, body map[string]any) {
+	defer fillGenerated(r, body) // what the table leaves, from the specs
 	t := readOnlyTable[strings.ToLower(r.Type)]
 	if t == nil {
 		return

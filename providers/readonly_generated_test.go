@@ -1,0 +1,114 @@
+package providers
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestFillGenerated(t *testing.T) {
+	const now = "2026-11-26T08:00:00Z" // putGeneric's clock
+	aiID := roGroup + "Microsoft.Insights/components/ai1"
+	clusterID := roGroup + "Microsoft.OperationalInsights/clusters/la1"
+	isKey := func(v any) bool {
+		s, _ := v.(string)
+		b, err := base64.StdEncoding.DecodeString(s)
+		return err == nil && len(b) == 32
+	}
+	tests := []struct {
+		name, typ, resName string
+		body               map[string]any
+		want               map[string]any            // dotted path → value; nil: absent
+		check              map[string]func(any) bool // dotted path → predicate
+	}{
+		{"insights component: the hand-written key wins, the specs add the rest", "Microsoft.Insights/components", "ai1",
+			map[string]any{"location": "eastus", "kind": "web"},
+			map[string]any{"properties.InstrumentationKey": derivedGUID(aiID, "instrumentationKey"),
+				"properties.CreationDate": now, "properties.PrivateLinkScopedResources": []any{}},
+			map[string]func(any) bool{"properties.InstrumentationKey": func(v any) bool { s, _ := v.(string); return guidRE.MatchString(s) }}},
+		{"container group: instance view state and its events", "Microsoft.ContainerInstance/containerGroups", "aci1",
+			map[string]any{"location": "eastus", "properties": map[string]any{"osType": "Linux"}},
+			map[string]any{"properties.instanceView.state": "Running", "properties.instanceView.events": []any{},
+				"properties.osType": "Linux", "properties.ipAddress": nil, "properties.isCreatedFromStandbyPool": false}, nil},
+		{"web app: hand-written host names, the specs' clock and keys under a given siteConfig", "Microsoft.Web/sites", "MyApp",
+			map[string]any{"location": "eastus", "properties": map[string]any{"siteConfig": map[string]any{}}},
+			map[string]any{"properties.defaultHostName": "myapp.azurewebsites.net", "properties.hostNames": []any{"myapp.azurewebsites.net"},
+				"properties.lastModifiedTimeUtc": now, "properties.availabilityState": "Normal", "properties.hostingEnvironmentProfile": nil},
+			map[string]func(any) bool{"properties.siteConfig.machineKey.validationKey": isKey}},
+		{"redis access keys", "Microsoft.Cache/redis", "cache1",
+			map[string]any{"location": "eastus"},
+			map[string]any{"properties.hostName": "cache1.redis.cache.windows.net"},
+			map[string]func(any) bool{"properties.accessKeys.primaryKey": isKey, "properties.accessKeys.secondaryKey": isKey}},
+		{"a type without a hand-written entry: GUID id and dates", "Microsoft.OperationalInsights/clusters", "la1",
+			map[string]any{"location": "eastus"},
+			map[string]any{"properties.clusterId": derivedGUID(clusterID, "properties.clusterId"),
+				"properties.createdDate": now, "properties.provisioningState": "Succeeded", "properties.replication": nil}, nil},
+		{"a type without a hand-written entry: host name by the stand-in pattern", "Microsoft.Communication/communicationServices", "Comm1",
+			map[string]any{"location": "global"},
+			map[string]any{"properties.hostName": "comm1.communication.azure.com"}, nil},
+		{"a namespace's DNS pattern for a type of it without an entry", "Microsoft.Cache/redisEnterprise", "re1",
+			map[string]any{"location": "eastus"},
+			map[string]any{"properties.hostName": "re1.redis.cache.windows.net"}, nil},
+		{"a child's envelope location is not invented", "Microsoft.EventHub/namespaces/authorizationRules", "ns1/rule1",
+			map[string]any{"properties": map[string]any{"rights": []any{"Listen"}}},
+			map[string]any{"location": nil}, nil},
+		{"a value the body gives is kept", "Microsoft.OperationalInsights/clusters", "la2",
+			map[string]any{"location": "eastus", "properties": map[string]any{"clusterId": "given"}},
+			map[string]any{"properties.clusterId": "given"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := putGeneric(t, tt.typ, tt.resName, tt.body)
+			for path, want := range tt.want {
+				v := at(got, strings.Split(path, ".")...)
+				if want == nil {
+					if v != nil {
+						t.Errorf("%s = %v, want absent", path, v)
+					}
+					continue
+				}
+				if !same(v, want) {
+					t.Errorf("%s = %#v, want %#v", path, v, want)
+				}
+			}
+			for path, ok := range tt.check {
+				if v := at(got, strings.Split(path, ".")...); !ok(v) {
+					t.Errorf("%s = %#v", path, v)
+				}
+			}
+		})
+	}
+}
+
+// TestFillGeneratedIsDeterministic PUTs every type of the generated table
+// that has no provider of its own twice with the same id: the bodies are
+// the same, and two ids get different GUIDs.
+func TestFillGeneratedIsDeterministic(t *testing.T) {
+	n := 0
+	for k := range generatedTable() {
+		if Known(k) {
+			continue
+		}
+		n++
+		segs := strings.Split(k, "/")
+		name := "res1"
+		for range len(segs) - 2 {
+			name = "parent1/" + name
+		}
+		body := map[string]any{"location": "eastus", "properties": map[string]any{}}
+		a, _ := json.Marshal(putGeneric(t, k, name, body))
+		b, _ := json.Marshal(putGeneric(t, k, name, body))
+		if string(a) != string(b) {
+			t.Fatalf("%s not deterministic:\n%s\n%s", k, a, b)
+		}
+	}
+	if n < 1500 {
+		t.Errorf("%d generic types in the generated table, want at least 1500", n)
+	}
+	x := putGeneric(t, "Microsoft.OperationalInsights/clusters", "a", map[string]any{"location": "eastus"})
+	y := putGeneric(t, "Microsoft.OperationalInsights/clusters", "b", map[string]any{"location": "eastus"})
+	if strAt(x, "properties", "clusterId") == strAt(y, "properties", "clusterId") {
+		t.Error("two clusters got the same clusterId")
+	}
+}
