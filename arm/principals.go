@@ -2,7 +2,9 @@ package arm
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/armdeploy/armdeploy/state"
@@ -63,13 +65,21 @@ func (s *Service) CreateADGroup(ctx context.Context, principal, name, tenant str
 	if tenant == "" {
 		tenant = s.opts.Tenant
 	}
-	g := &state.ADGroup{ObjectID: s.newID(), TenantID: tenant, DisplayName: name, Created: s.opts.Now()}
+	g := &state.ADGroup{ObjectID: groupObjectID(s.newID(), tenant, name), TenantID: tenant, DisplayName: name, Created: s.opts.Now()}
 	if err := s.store.CreateADGroup(ctx, g); errors.Is(err, state.ErrExists) {
 		return nil, Errorf(409, "Conflict", "A group named '%s' already exists.", name)
 	} else if err != nil {
 		return nil, err
 	}
 	return adGroupView(g), nil
+}
+
+// groupObjectID is a new group's object id: a GUID from the service's
+// randomness, the tenant and the name, so that it is unique per name even
+// when the randomness is fixed (tests).
+func groupObjectID(random, tenant, name string) string {
+	h := sha256.Sum256([]byte(random + "/" + lower(tenant) + "/" + lower(name)))
+	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }
 
 // ADGroups lists the groups sorted by name.
