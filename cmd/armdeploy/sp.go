@@ -24,6 +24,7 @@ type spOptions struct {
 	Name   string
 	Role   string
 	Scopes []string
+	Tenant string
 }
 
 func newSPCmd(io *IOStreams) *cobra.Command {
@@ -64,6 +65,7 @@ The object id is the principal that role assignments name.`,
 		},
 	}
 	create.Flags().StringVarP(&opts.Name, "name", "n", "", "the principal's display name (required)")
+	create.Flags().StringVar(&opts.Tenant, "tenant", "", "the principal's home tenant (default: the service's); a principal of another tenant holds what this subscription's role assignments give it, as a multi-tenant app does")
 	create.Flags().StringVar(&opts.Role, "role", "", "a role to grant: any built-in role's name (Owner, Contributor, Reader, Storage Blob Data Reader, ...) or a role definition GUID")
 	create.Flags().StringArrayVar(&opts.Scopes, "scopes", nil, "where to grant --role (default: the subscription)")
 	list := &cobra.Command{
@@ -146,7 +148,7 @@ func runSPCreate(ctx context.Context, opts *spOptions) error {
 		return err
 	}
 	defer st.Close()
-	p, err := server.CreatePrincipal(ctx, st, opts.Name, "")
+	p, err := server.CreatePrincipal(ctx, st, opts.Name, opts.Tenant)
 	if err != nil {
 		return err
 	}
