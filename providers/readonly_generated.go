@@ -133,6 +133,8 @@ func generatedValue(r *Request, body map[string]any, g genPath) (any, bool) {
 		return false, true
 	case "array":
 		return []any{}, true
+	case "strings":
+		return generatedStrings(r, body, g), true
 	case "object":
 		return map[string]any{}, true
 	case "string":
@@ -200,6 +202,22 @@ func generatedValue(r *Request, body map[string]any, g genPath) (any, bool) {
 		return lastSegment(r.Name), true
 	}
 	return "", true
+}
+
+// generatedStrings is the value of a read-only list of strings: one
+// address or host name when the name says it lists them (templates index
+// them: privateIPAddresses[0]), else none.
+func generatedStrings(r *Request, body map[string]any, g genPath) []any {
+	n := strings.ToLower(g.rest[len(g.rest)-1])
+	switch {
+	case strings.Contains(n, "private") && strings.Contains(n, "ipaddress"):
+		return []any{"10.0.0.4"} // [U] the first address Azure hands out in a subnet
+	case strings.Contains(n, "ipaddress"):
+		return []any{simulatedPublicIP(r.ID)}
+	case strings.HasSuffix(n, "hostnames"):
+		return []any{serviceHost(r, body)}
+	}
+	return []any{}
 }
 
 // isARMIDName reports whether a read-only "...Id" names another resource

@@ -27,7 +27,8 @@
 // "prefix/rest": prefix is the writable object the body must hold for the
 // fill to apply ("properties", "identity", "properties.ipAddress", empty
 // at the top), rest the read-only property and the leaves below it
-// ("instanceView.state"). kind is string, int, bool, array or object.
+// ("instanceView.state"). kind is string, int, bool, strings (an array of
+// strings), array (of anything else) or object.
 // Types without read-only properties are left out. The output is
 // deterministic for a given commit.
 package main
@@ -194,6 +195,14 @@ type typ struct {
 	Elements             json.RawMessage      `json:"elements"`
 }
 
+// ItemTypeOr is the item type of an array, or a reference to nothing.
+func (x *typ) ItemTypeOr() *ref {
+	if x.ItemType == nil {
+		return &ref{}
+	}
+	return x.ItemType
+}
+
 type ref struct {
 	Ref string `json:"$ref"`
 }
@@ -261,6 +270,9 @@ func (w *walker) kind(x *typ) string {
 	case "BooleanType":
 		return "bool"
 	case "ArrayType":
+		if it := w.resolve(*x.ItemTypeOr()); it != nil && it.Type != "ArrayType" && w.kind(it) == "string" {
+			return "strings" // a list of addresses or host names gets one
+		}
 		return "array"
 	case "ObjectType", "DiscriminatedObjectType":
 		return "object"

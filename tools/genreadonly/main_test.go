@@ -48,6 +48,7 @@ const sample = `[
    "identity": {"type": {"$ref": "#/6"}, "flags": 0}}},
  {"$type": "ObjectType", "name": "Props", "properties": {
    "key": {"type": {"$ref": "#/0"}, "flags": 2},
+   "hosts": {"type": {"$ref": "#/11"}, "flags": 2},
    "given": {"type": {"$ref": "#/0"}, "flags": 1},
    "view": {"type": {"$ref": "#/4"}, "flags": 2},
    "rules": {"type": {"$ref": "#/5"}, "flags": 0},
@@ -58,7 +59,8 @@ const sample = `[
  {"$type": "ObjectType", "name": "Deep", "properties": {"deep": {"type": {"$ref": "#/7"}, "flags": 0}, "leaf": {"type": {"$ref": "#/0"}, "flags": 2}}},
  {"$type": "ResourceType", "name": "Microsoft.X/things@2024-01-01", "body": {"$ref": "#/2"}, "readableScopes": 8, "writableScopes": 8},
  {"$type": "ResourceType", "name": "Microsoft.X/things@2025-01-01-preview", "body": {"$ref": "#/4"}, "readableScopes": 8, "writableScopes": 8},
- {"$type": "ResourceType", "name": "Microsoft.X/readers@2024-01-01", "body": {"$ref": "#/2"}, "readableScopes": 8, "writableScopes": 0}
+ {"$type": "ResourceType", "name": "Microsoft.X/readers@2024-01-01", "body": {"$ref": "#/2"}, "readableScopes": 8, "writableScopes": 0},
+ {"$type": "ArrayType", "itemType": {"$ref": "#/0"}}
 ]`
 
 func TestWalk(t *testing.T) {
@@ -75,6 +77,7 @@ func TestWalk(t *testing.T) {
 		want       bool
 	}{
 		{"a read-only leaf", "properties/key:string", true},
+		{"a read-only list of strings", "properties/hosts:strings", true},
 		{"a read-only object's leaves", "properties/view.state:string", true},
 		{"a read-only object's int", "properties/view.count:int", true},
 		{"the identity's principal below a writable object", "identity/principalId:string", true},
