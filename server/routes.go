@@ -161,6 +161,9 @@ func (s *Server) dispatch(c *call) handler {
 	if n >= 4 && low[n-4] == "locations" && (low[n-2] == "operationresults" || low[n-2] == "operations" || low[n-2] == "operationstatuses") {
 		return methods(c, map[string]handler{"GET": pollOperation})
 	}
+	if h := featureRoute(c); h != nil {
+		return h
+	}
 	if low[0] == "subscriptions" && n >= 3 {
 		switch {
 		case n == 3 && low[2] == "locations":
