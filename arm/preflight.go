@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -104,6 +105,10 @@ func preflightDiagnostics(pf *Error, rs []*evaluator.Resource) diag.Diagnostics 
 		if isMissingReference(e.Code) {
 			continue // see Validate
 		}
+		if r := byID[lower(e.Resource)]; r != nil && holdsPlaceholder(r) {
+			d.Severity = diag.Warning
+			d.Message += " (The resource is built from a placeholder of the quickstart gallery, such as GEN-UNIQUE: it is refused until the placeholder is given a value.)"
+		}
 		if r := byID[lower(e.Resource)]; r != nil && r.Decl != nil {
 			d.Range = declarationRange(r.Decl, e.Target)
 		}
@@ -168,6 +173,23 @@ func declarationOf(decls []*templates.Resource, d diag.Diagnostic) *templates.Re
 		}
 	}
 	return best
+}
+
+// galleryPlaceholder is a placeholder of the quickstart gallery's
+// parameter files (GEN-UNIQUE, GEN-UNIQUE-13, GEN-PASSWORD, ...), which
+// its harness replaces with generated values before deploying.
+var galleryPlaceholder = regexp.MustCompile(`\bGEN-[A-Z0-9]+(?:-[A-Z][A-Z0-9]*)*(?:-\d+)?\b`)
+
+// holdsPlaceholder reports whether a resource's name or body holds a
+// quickstart-gallery placeholder: validate reports what a provider
+// refuses in it as a warning (the template is not wrong, its value is
+// still to be generated); deploy refuses it.
+func holdsPlaceholder(r *evaluator.Resource) bool {
+	if galleryPlaceholder.MatchString(r.ID) {
+		return true
+	}
+	b, err := json.Marshal(planner.Payload(r).Go())
+	return err == nil && galleryPlaceholder.Match(b)
 }
 
 // isMissingReference reports whether a provider's error code says that a

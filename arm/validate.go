@@ -55,7 +55,8 @@ func (r *ValidateResult) Error() *Error {
 // deployment's preflight is not validate's: a reference to a resource
 // outside the template that the store does not hold (a missing parent, a
 // gallery image elsewhere), since a template is often validated away from
-// the state it will be deployed into.
+// the state it will be deployed into. And a refusal of a resource built
+// from a quickstart-gallery placeholder (GEN-UNIQUE) is a warning.
 func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*ValidateResult, error) {
 	if err := s.normalize(ctx, req, false, actionDeploymentsValidate); err != nil {
 		return nil, err
@@ -109,7 +110,13 @@ func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*Valida
 		x.add(ds)
 		if ds.HasErrors() {
 			e := *pf
-			e.Details = slices.DeleteFunc(slices.Clone(pf.Details), func(d *Error) bool { return isMissingReference(d.Code) })
+			e.Details = nil
+			for _, d := range ds.Errors() {
+				i := slices.IndexFunc(pf.Details, func(pd *Error) bool { return pd.Resource == d.Target && pd.Code == d.Code })
+				if i >= 0 && !slices.Contains(e.Details, pf.Details[i]) {
+					e.Details = append(e.Details, pf.Details[i])
+				}
+			}
 			out.Preflight = &e
 		}
 	}

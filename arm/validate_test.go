@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/armdeploy/armdeploy/templates/diag"
 )
 
 func nsg(name, location string) string {
@@ -54,10 +56,12 @@ func TestValidateIsPreflight(t *testing.T) {
 		template  string
 		principal string
 		code      string
-		// lenient is set for the one refusal validate leaves to deploy: a
-		// resource the template refers to outside itself may exist in the
-		// state the deployment will have.
+		// lenient is set for the refusals validate leaves to deploy: a
+		// resource the template refers to outside itself (it may exist in
+		// the state the deployment will have), and one built from a
+		// quickstart-gallery placeholder (a warning with the code).
 		lenient bool
+		warning bool
 	}{
 		{name: "template error", template: rgTemplate(`{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-04-01", "name": "[parameters('nope')]", "location": "eastus"}`), code: "InvalidTemplate"},
 		{name: "body against its schema", template: rgTemplate(`{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-04-01", "name": "n", "location": "eastus", "properties": {"securityRules": 5}}`), code: "InvalidTemplate"},
@@ -68,6 +72,7 @@ func TestValidateIsPreflight(t *testing.T) {
 		{name: "quota of galleries per region", template: rgTemplate(galleries(101, "westus")), code: "QuotaExceeded"},
 		{name: "missing parent", template: rgTemplate(`{"type": "Microsoft.Compute/galleries/images", "apiVersion": "2022-03-03", "name": "elsewhere/def", "location": "eastus",
 			"properties": {"osType": "Linux", "osState": "Generalized", "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}}`), code: "ParentResourceNotFound", lenient: true},
+		{name: "quickstart placeholder", template: rgTemplate(gallery("GEN-UNIQUE")), code: "InvalidParameter", lenient: true, warning: true},
 		{name: "name taken in another location", setup: rgTemplate(gallery("g1")), template: rgTemplate(strings.Replace(gallery("g1"), "eastus", "westus", 1)), code: "InvalidResourceLocation"},
 		{name: "801 resources", template: rgTemplate(strings.Replace(nsg("[format('n{0}', copyIndex())]", "eastus"), `"properties"`, `"copy": {"name": "c", "count": 800}, "properties"`, 1), nsg("extra", "eastus")), code: "InvalidTemplate"},
 		{name: "cycle", template: rgTemplate(strings.Replace(nsg("a", "eastus"), `"properties"`, `"dependsOn": ["b"], "properties"`, 1), strings.Replace(nsg("b", "eastus"), `"properties"`, `"dependsOn": ["a"], "properties"`, 1)), code: "InvalidTemplate"},
@@ -107,6 +112,13 @@ func TestValidateIsPreflight(t *testing.T) {
 				validated = refusals(nil, vres.Expansion, nil)
 				if vres.Valid() != tt.lenient {
 					t.Errorf("validate: valid %v", vres.Valid())
+				}
+				var warned bool
+				for _, d := range vres.Diags {
+					warned = warned || d.Severity == diag.Warning && strings.HasPrefix(d.Code+": "+d.Message, deployed[0])
+				}
+				if warned != tt.warning {
+					t.Errorf("validate warns %v, want %v: %v", warned, tt.warning, vres.Diags)
 				}
 				if tt.lenient {
 					validated = deployed

@@ -272,7 +272,7 @@ func TestSDKValidateErrors(t *testing.T) {
 		{"unknown function", map[string]any{"$schema": schema, "contentVersion": "1.0.0.0", "resources": []any{},
 			"outputs": map[string]any{"x": map[string]any{"type": "string", "value": "[nosuchfunction()]"}}}, nil, 400, "InvalidTemplate"},
 		{"bad gallery name", map[string]any{"$schema": schema, "contentVersion": "1.0.0.0", "resources": []any{map[string]any{
-			"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03", "name": "bad-name", "location": "eastus"}}}, nil, 200, ""},
+			"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03", "name": "bad-name", "location": "eastus"}}}, nil, 400, "InvalidTemplateDeployment"},
 		// A template sent over the network has no folder: a local link
 		// would read the server's files.
 		{"local template link", map[string]any{"$schema": schema, "contentVersion": "1.0.0.0", "resources": []any{map[string]any{
