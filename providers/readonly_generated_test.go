@@ -54,6 +54,13 @@ func TestFillGenerated(t *testing.T) {
 			map[string]any{"location": "eastus", "properties": map[string]any{"publisherEmail": "a@b.c", "publisherName": "p"}},
 			map[string]any{"properties.privateIPAddresses": []any{"10.0.0.4"},
 				"properties.gatewayUrl": "https://apim1.azure-api.net"}, nil},
+		{"read-only values in each element of an array the body gives, below the objects it gives", "Microsoft.Network/azureFirewalls", "fw1",
+			map[string]any{"location": "eastus", "properties": map[string]any{"ipConfigurations": []any{
+				map[string]any{"name": "c1", "properties": map[string]any{}}, map[string]any{"name": "c2"}}}},
+			map[string]any{"properties.ipConfigurations": []any{
+				map[string]any{"name": "c1", "properties": map[string]any{"privateIPAddress": "10.0.0.4", "provisioningState": "Succeeded"}},
+				map[string]any{"name": "c2"}}, // no properties asked for: none filled
+				"properties.managementIpConfiguration": nil}, nil},
 		{"a child's envelope location is not invented", "Microsoft.EventHub/namespaces/authorizationRules", "ns1/rule1",
 			map[string]any{"properties": map[string]any{"rights": []any{"Listen"}}},
 			map[string]any{"location": nil}, nil},

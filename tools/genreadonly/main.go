@@ -14,10 +14,10 @@
 // (Microsoft.Insights/components properties.InstrumentationKey has flags
 // 2). For each writable resource type the generator takes its newest
 // api-version (a stable one before any preview) and walks the body:
-// writable objects are walked down to a depth of maxDepth, writable
-// arrays are not (their elements are the template's), and a read-only
-// property is a leaf, or, when it is an object, the root of leaves below
-// it. Give it a git directory of that repository (the search tool's fetch
+// writable objects and the elements of writable arrays of objects are
+// walked down to a depth of maxDepth, and a read-only property is a leaf,
+// or, when it is an object, the root of leaves below it (a read-only
+// array is a leaf: its elements are Azure's). Give it a git directory of that repository (the search tool's fetch
 // verb brings one):
 //
 //	go run ./tools/genreadonly -bicep-types /work/.mirror/Azure+bicep-types-az/repo \
@@ -26,7 +26,7 @@
 // One line per type, sorted: "Type@version path:kind ...". A path is
 // "prefix/rest": prefix is the writable object the body must hold for the
 // fill to apply ("properties", "identity", "properties.ipAddress", empty
-// at the top), rest the read-only property and the leaves below it
+// at the top; "name[]" stands for each element of the array name), rest the read-only property and the leaves below it
 // ("instanceView.state"). kind is string, int, bool, strings (an array of
 // strings), array (of anything else) or object.
 // Types without read-only properties are left out. The output is
@@ -306,7 +306,7 @@ func (w *walker) object(x *typ, prefix, path string, depth int, out *[]string, r
 	}
 	names := make([]string, 0, len(props))
 	for n := range props {
-		if n == "" || strings.ContainsAny(n, " ./:\t") {
+		if n == "" || strings.ContainsAny(n, " ./:[]\t") {
 			continue
 		}
 		names = append(names, n)
@@ -316,6 +316,9 @@ func (w *walker) object(x *typ, prefix, path string, depth int, out *[]string, r
 		p := props[n]
 		if depth == 0 && (n == "id" || n == "name" || n == "type" || n == "apiVersion" || n == "systemData" || n == "etag") {
 			continue
+		}
+		if depth > 0 && (n == "etag" || n == "type") && (ro || p.Flags&flagReadOnly != 0) {
+			continue // a sub-resource's envelope: Azure's own, nothing a template reads
 		}
 		pt := w.resolve(p.Type)
 		if pt == nil {
@@ -328,10 +331,17 @@ func (w *walker) object(x *typ, prefix, path string, depth int, out *[]string, r
 		isRO := ro || p.Flags&flagReadOnly != 0
 		full := join(path, n)
 		if !isRO {
-			if k == "object" && depth+1 < maxDepth {
+			switch {
+			case k == "object" && depth+1 < maxDepth:
 				w.object(pt, full, full, depth+1, out, false)
+			case k == "array" && depth+1 < maxDepth:
+				// The template's elements: the read-only values below
+				// each of them ("ipConfigurations[].properties/privateIPAddress").
+				if it := w.resolve(*pt.ItemTypeOr()); it != nil && w.kind(it) == "object" {
+					w.object(it, full+"[]", full+"[]", depth+1, out, false)
+				}
 			}
-			continue // writable leaves and arrays are the template's
+			continue // writable leaves are the template's
 		}
 		if k == "object" && depth+1 < maxDepth {
 			before := len(*out)

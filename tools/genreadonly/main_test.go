@@ -53,7 +53,7 @@ const sample = `[
    "view": {"type": {"$ref": "#/4"}, "flags": 2},
    "rules": {"type": {"$ref": "#/5"}, "flags": 0},
    "deep": {"type": {"$ref": "#/7"}, "flags": 0}}},
- {"$type": "ObjectType", "name": "View", "properties": {"state": {"type": {"$ref": "#/0"}, "flags": 0}, "count": {"type": {"$ref": "#/1"}, "flags": 0}}},
+ {"$type": "ObjectType", "name": "View", "properties": {"state": {"type": {"$ref": "#/0"}, "flags": 0}, "count": {"type": {"$ref": "#/1"}, "flags": 0}, "ro": {"type": {"$ref": "#/0"}, "flags": 2}, "etag": {"type": {"$ref": "#/0"}, "flags": 2}}},
  {"$type": "ArrayType", "itemType": {"$ref": "#/4"}},
  {"$type": "ObjectType", "name": "Identity", "properties": {"principalId": {"type": {"$ref": "#/0"}, "flags": 2}}},
  {"$type": "ObjectType", "name": "Deep", "properties": {"deep": {"type": {"$ref": "#/7"}, "flags": 0}, "leaf": {"type": {"$ref": "#/0"}, "flags": 2}}},
@@ -84,7 +84,9 @@ func TestWalk(t *testing.T) {
 		{"nested writable objects down to the cap", "properties.deep.deep.deep/leaf:string", true},
 		{"not past the cap", "properties.deep.deep.deep.deep/leaf:string", false},
 		{"not a writable leaf", "properties/given:string", false},
-		{"not under a writable array", "properties/rules.state:string", false},
+		{"not a writable array's own leaves", "properties/rules.state:string", false},
+		{"a read-only leaf in each element of a writable array", "properties.rules[]/ro:string", true},
+		{"not a sub-resource's etag", "properties.rules[]/etag:string", false},
 		{"not the envelope's id", "/id:string", false},
 	}
 	for _, tt := range tests {
