@@ -198,14 +198,21 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, to place) []*Re
 	}
 	rs, ds := child.Resources()
 	x.ds = append(x.ds, ds...)
-	outs, ds := child.Outputs()
+	outs, ds, failed := child.outputs()
 	x.ds = append(x.ds, ds...)
-	outputs := NewObject(len(outs))
+	outputs := NewObject(len(outs) + len(failed))
 	for _, o := range outs {
 		entry := NewObject(2)
 		entry.Set("type", String(o.Type))
 		entry.Set("value", o.Value)
 		outputs.Set(o.Name, ObjectValue(entry))
+	}
+	// An output that failed (reported) is unknown to the expressions that
+	// read it, not one more error of theirs.
+	for _, name := range failed {
+		entry := NewObject(2)
+		entry.Set("value", UnknownValue("reference('"+res.Name+"').outputs."+name+".value"))
+		outputs.Set(name, ObjectValue(entry))
 	}
 	result := NewObject(1)
 	result.Set("outputs", ObjectValue(outputs))

@@ -77,11 +77,19 @@ func (e *Template) CheckValues() diag.Diagnostics {
 // an output out, a copy loop makes it an array, and the value must fit the
 // declared type (unknown values pass). Every failing output is reported.
 func (e *Template) Outputs() ([]OutputValue, diag.Diagnostics) {
+	out, ds, _ := e.outputs()
+	return out, ds
+}
+
+// outputs is Outputs with the names of the outputs that failed.
+func (e *Template) outputs() ([]OutputValue, diag.Diagnostics, []string) {
 	var out []OutputValue
 	var ds diag.Diagnostics
+	var failed []string
 	for _, o := range e.T.Outputs {
 		v, ok, err := e.output(o)
 		if err != nil {
+			failed = append(failed, o.Name)
 			d := Diagnostic(err)
 			if !Derived(err) {
 				d.Target = "outputs." + o.Name
@@ -98,7 +106,7 @@ func (e *Template) Outputs() ([]OutputValue, diag.Diagnostics) {
 		}
 		out = append(out, ov)
 	}
-	return out, ds
+	return out, ds, failed
 }
 
 // DeployedOutputs evaluates the outputs once every resource of the
