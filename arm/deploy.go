@@ -142,6 +142,12 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 		Parallelism: req.Apply.Parallelism, Hook: ops, Now: s.opts.Now, Refresh: refresh,
 		Complete: req.Mode == "Complete", Sleep: req.Apply.Sleep, Latency: req.Apply.Latency, PerWeight: req.Apply.PerWeight,
 		Tenant: s.opts.Tenant,
+		Interim: func(body map[string]any, updating bool, progress map[string]int) map[string]any {
+			if updating {
+				return inProgressBody(body, "Updating", progress)
+			}
+			return inProgressBody(body, "Creating", progress)
+		},
 		Authorize: func(ctx context.Context, action, id string) *providers.Error {
 			return providers.Authorize(ctx, s.store, req.Principal, action, id)
 		},

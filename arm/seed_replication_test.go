@@ -195,3 +195,57 @@ func TestSeed_CanChangeAfterCreation_ImageVersionTargetRegions(t *testing.T) {
 		t.Error("the source of a version changed")
 	}
 }
+
+// TestDeployShowsReplicationWhileItRuns: while a deployment replicates an
+// image version, the store holds it Creating with each region's progress,
+// so that resource show, serve's GET and the ui (other readers of the
+// store) see it; a VM can use a region that completed.
+func TestDeployShowsReplicationWhileItRuns(t *testing.T) {
+	e := newSeed(t)
+	e.networkIn("eastus")
+	tick, entered := make(chan struct{}), make(chan struct{})
+	sleep := func(ctx context.Context, _ time.Duration) error {
+		entered <- struct{}{}
+		<-tick
+		return nil
+	}
+	id := defID + "/versions/3.0.0"
+	req := &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rga"}, Name: "replicate",
+		Apply: ApplyOptions{Parallelism: 1, Sleep: sleep, Latency: time.Second, PerWeight: time.Second},
+		Template: Template{File: writeFile(t, e.dir, "v.json", rgTemplate(`{"type":"Microsoft.Compute/galleries/images/versions","apiVersion":"2022-03-03",
+			"name":"gal/win/3.0.0","location":"eastus","properties":{"publishingProfile":{"targetRegions":[{"name":"eastus"},{"name":"westus2"}]},
+			"storageProfile":{"source":{"id":"`+seedImageID+`"}}}}`))}}
+	done := make(chan string)
+	go func() {
+		res, err := e.s.CreateOrUpdate(context.WithoutCancel(t.Context()), req)
+		if err != nil {
+			done <- err.Error()
+			return
+		}
+		done <- res.Status()
+	}()
+	// the latency, then eastus' four quarters and westus2's first
+	advance(tick, entered, 6)
+	b, err := e.get("", id)
+	if err != nil {
+		t.Fatalf("the version while it replicates: %v", err)
+	}
+	if got, want := regionStates(b), "East US=Completed 100, West US 2=Replicating 25"; got != want || seedAt(b, "properties", "provisioningState") != "Creating" {
+		t.Errorf("while the deployment replicates: %s (%v), want %s", got, seedAt(b, "properties", "provisioningState"), want)
+	}
+	if err := e.vm("vmeast", "eastus", id); err != nil {
+		t.Errorf("a VM in the region that completed: %v", err)
+	}
+	for i := range 3 {
+		tick <- struct{}{}
+		if i < 2 {
+			<-entered
+		}
+	}
+	if st := <-done; st != "Succeeded" {
+		t.Fatalf("the deployment: %s", st)
+	}
+	if b, _ := e.get("", id); regionStates(b) != "East US=Completed 100, West US 2=Completed 100" || seedAt(b, "properties", "provisioningState") != "Succeeded" {
+		t.Errorf("after the deployment: %v", seedAt(b, "properties"))
+	}
+}

@@ -98,6 +98,11 @@ type ApplyOptions struct {
 	Authorize func(ctx context.Context, action, id string) *providers.Error
 	// Tenant is the tenant the deployment runs in ("" for the default).
 	Tenant string
+	// Interim is the body a resource shows while its long-running steps
+	// run (an image version replicating: each region's progress by step
+	// name, 0-100), committed at each step's progress so that every reader
+	// of the store sees it; nil commits nothing until the PUT completes.
+	Interim func(body map[string]any, updating bool, progress map[string]int) map[string]any
 }
 
 // Operation is the record of one resource operation.
@@ -364,7 +369,13 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 	} else if err != nil {
 		return false, fmt.Errorf("%s: %w", r.ID, err)
 	}
-	if err := w.simulate(waitCtx, r, operation, start, result.Replication); err != nil {
+	interim := func(progress map[string]int) {
+		if w.opts.Interim != nil {
+			body := w.opts.Interim(result.Body, current != nil, progress)
+			_ = w.commit(ctx, r, payload, &providers.Result{Body: body}, current, start)
+		}
+	}
+	if err := w.simulate(waitCtx, r, operation, start, result.Replication, interim); err != nil {
 		return false, err
 	}
 	if err := w.commit(ctx, r, payload, result, current, start); err != nil {
@@ -417,21 +428,33 @@ func (w *walker) refreshed(ctx context.Context, r *evaluator.Resource) (evaluato
 }
 
 // simulate waits for the operation's simulated duration, reporting the
-// progress of long-running steps.
-func (w *walker) simulate(ctx context.Context, r *evaluator.Resource, operation string, start time.Time, steps []providers.Step) error {
+// progress of long-running steps (and storing it through interim while a
+// step is under way).
+func (w *walker) simulate(ctx context.Context, r *evaluator.Resource, operation string, start time.Time, steps []providers.Step, interim func(map[string]int)) error {
 	if w.opts.Sleep == nil {
 		return nil
 	}
 	if err := w.opts.Sleep(ctx, w.opts.Latency); err != nil {
 		return nil // canceled: the operation still completes
 	}
+	progress := make(map[string]int, len(steps))
 	for _, s := range steps {
+		progress[s.Name] = 0
+	}
+	if len(steps) > 0 {
+		interim(progress)
+	}
+	for i, s := range steps {
 		for pct := 25; pct <= 100; pct += 25 {
 			if err := w.opts.Sleep(ctx, time.Duration(s.Weight*float64(w.opts.PerWeight)/4)); err != nil {
 				break
 			}
+			progress[s.Name] = pct
 			w.opts.Hook.Event(Event{Kind: Progress, ResourceID: r.ID, Type: r.Type, Name: r.Name, Operation: operation,
 				Step: s.Name, Percent: pct, Elapsed: w.opts.Now().Sub(start)})
+			if pct < 100 || i < len(steps)-1 {
+				interim(progress)
+			}
 		}
 	}
 	return nil
