@@ -11,7 +11,8 @@ import (
 
 // A deployment that fails its checks (template, parameters, scope, limits,
 // provider rules) exits 1 and leaves the state file exactly as it was: no
-// group created for -l, no resource, no record, no lease.
+// group created for -l, no resource, no record, no lease. Validate, the
+// same checks, exits 1 for each.
 func TestFailedPreflightWritesNothing(t *testing.T) {
 	path := storeDir(t)
 	dir := filepath.Dir(filepath.Dir(path))
@@ -23,9 +24,10 @@ func TestFailedPreflightWritesNothing(t *testing.T) {
 		return p
 	}
 	const rg = `"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0"`
-	nsg := func(name string) string {
-		return `{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-04-01", "name": "` + name + `", "location": "eastus", "properties": {"securityRules": []}}`
+	nsgAt := func(name, location string) string {
+		return `{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-04-01", "name": "` + name + `", "location": "` + location + `", "properties": {"securityRules": []}}`
 	}
+	nsg := func(name string) string { return nsgAt(name, "eastus") }
 	good := write("good.json", `{`+rg+`, "resources": [`+nsg("first")+`]}`)
 	if code, _, stderr := runCLI(t, "deploy", "-g", "existing", "-l", "eastus", "-f", good, "--no-tui"); code != 0 {
 		t.Fatalf("setup: %d %s", code, stderr)
@@ -36,6 +38,7 @@ func TestFailedPreflightWritesNothing(t *testing.T) {
 		{"801 resources", `{` + rg + `, "resources": [{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-04-01", "name": "[format('n{0}', copyIndex())]", "location": "eastus", "properties": {}, "copy": {"name": "c", "count": 800}}, ` + nsg("extra") + `]}`},
 		{"provider refusal", `{` + rg + `, "resources": [` + nsg("ok") + `, {"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03", "name": "bad-name", "location": "eastus", "properties": {}}]}`},
 		{"subscription template at group scope", `{"$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": []}`},
+		{"five independent faults", `{` + rg + `, "resources": [` + nsgAt("n1", "narnia") + `, {"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03", "name": "bad-name", "location": "eastus", "properties": {}}, {"type": "Microsoft.Network/publicIPAddresses", "apiVersion": "2099-01-01", "name": "ip1", "location": "eastus", "properties": {}}, {"type": "Microsoft.Compute/galleries", "apiVersion": "2022-03-03", "name": "[format('g{0}', copyIndex())]", "location": "westus", "properties": {}, "copy": {"name": "c", "count": 101}}, {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "name": "vnet1", "location": "eastus", "properties": {}}]}`},
 		{"cycle", `{` + rg + `, "resources": [{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-04-01", "name": "a", "location": "eastus", "properties": {}, "dependsOn": ["b"]}, {"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-04-01", "name": "b", "location": "eastus", "properties": {}, "dependsOn": ["a"]}]}`},
 	}
 	for i, tt := range tests {
@@ -46,6 +49,12 @@ func TestFailedPreflightWritesNothing(t *testing.T) {
 				code, _, stderr := runCLI(t, "deploy", "-g", group, "-l", "eastus", "-f", file, "--no-tui")
 				if code != 1 {
 					t.Errorf("deploy into %s: exit %d, want 1\n%s", group, code, stderr)
+				}
+			}
+			// Validate is the same preflight: it refuses each of them.
+			for _, group := range []string{"new-group", "existing"} {
+				if code, _, stderr := runCLI(t, "validate", "-g", group, "-l", "eastus", "-f", file); code != 1 {
+					t.Errorf("validate in %s: exit %d, want 1\n%s", group, code, stderr)
 				}
 			}
 			if after := snapshot(t, path); !bytes.Equal(before, after) {
