@@ -74,10 +74,24 @@ func generatedTypeCount() int { return len(generatedTable()) }
 // that body does not set. The identity's principalId and tenantId are
 // left to [fillWellKnown]: Azure returns them only for a system-assigned
 // identity.
+//
+// A path the hand-written table lists for the type is the table's: where
+// it gives no value (an ACI group's fqdn without a dnsNameLabel) Azure
+// returns none either.
 func fillGenerated(r *Request, body map[string]any) {
-	paths := generatedTable()[strings.ToLower(r.Type)]
+	k := strings.ToLower(r.Type)
+	paths := generatedTable()[k]
+	handWritten := map[string]bool{}
+	if t := readOnlyTable[k]; t != nil {
+		for _, f := range t.Fill {
+			handWritten[strings.ToLower(f[0].(string))] = true
+		}
+	}
 	for _, g := range paths {
 		if len(g.prefix) > 0 && strings.EqualFold(g.prefix[0], "identity") {
+			continue
+		}
+		if handWritten[strings.ToLower(strings.Join(append(slices.Clone(g.prefix), g.rest...), "."))] {
 			continue
 		}
 		if len(g.prefix) == 0 && len(g.rest) == 1 && topLevelKept[strings.ToLower(g.rest[0])] {

@@ -36,6 +36,10 @@ func TestFillGenerated(t *testing.T) {
 			map[string]any{"properties.defaultHostName": "myapp.azurewebsites.net", "properties.hostNames": []any{"myapp.azurewebsites.net"},
 				"properties.lastModifiedTimeUtc": now, "properties.availabilityState": "Normal", "properties.hostingEnvironmentProfile": nil},
 			map[string]func(any) bool{"properties.siteConfig.machineKey.validationKey": isKey}},
+		{"container group without a dns label: the hand-written table's fqdn rule holds", "Microsoft.ContainerInstance/containerGroups", "aci2",
+			map[string]any{"location": "eastus", "properties": map[string]any{"ipAddress": map[string]any{"type": "Public"}}},
+			map[string]any{"properties.ipAddress.fqdn": nil,
+				"properties.ipAddress.ip": simulatedPublicIP(roGroup + "Microsoft.ContainerInstance/containerGroups/aci2")}, nil},
 		{"redis access keys", "Microsoft.Cache/redis", "cache1",
 			map[string]any{"location": "eastus"},
 			map[string]any{"properties.hostName": "cache1.redis.cache.windows.net"},
@@ -70,7 +74,11 @@ func TestFillGenerated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			before, _ := json.Marshal(tt.body)
 			got := putGeneric(t, tt.typ, tt.resName, tt.body)
+			if after, _ := json.Marshal(tt.body); string(after) != string(before) {
+				t.Errorf("the request body changed:\n%s\n%s", before, after)
+			}
 			for path, want := range tt.want {
 				v := at(got, strings.Split(path, ".")...)
 				if want == nil {
@@ -113,6 +121,9 @@ func TestFillGeneratedIsDeterministic(t *testing.T) {
 		if string(a) != string(b) {
 			t.Fatalf("%s not deterministic:\n%s\n%s", k, a, b)
 		}
+	}
+	if generatedTypeCount() < 2000 {
+		t.Errorf("the generated table holds %d types, want at least 2000", generatedTypeCount())
 	}
 	if n < 1500 {
 		t.Errorf("%d generic types in the generated table, want at least 1500", n)
