@@ -218,7 +218,9 @@ func generatedValue(r *Request, body map[string]any, g genPath, at string) (any,
 		return serviceHost(r, body), true
 	case has("url", "uri", "endpoint"):
 		return "https://" + serviceHost(r, body) + "/", true
-	case has("time", "timeutc", "date", "datetime", "timestamp", "createdat", "updatedat", "createdon", "modifiedon", "till") ||
+	case has("by"):
+		return "", true // lastModifiedBy: a principal this simulator does not name
+	case has("time", "timeutc", "date", "datetime", "timestamp", "timestamputc", "createdat", "updatedat", "createdon", "modifiedon") ||
 		strings.HasPrefix(n, "lastmodified"):
 		if r.Now.IsZero() {
 			return nil, false
@@ -309,7 +311,7 @@ func derivedBase64(id, kind string) string {
 
 // serviceHost is the resource's host name by its service's DNS pattern:
 // the hand-written table's pattern of the type, of its nearest parent
-// type, or the one most of its namespace's types use; else a stand-in
+// type, or the one all its namespace's patterns share; else a stand-in
 // "{name}.{namespace}.azure.com" ([U]: no such zone is documented).
 func serviceHost(r *Request, body map[string]any) string {
 	name := strings.ToLower(lastSegment(r.Name))
@@ -337,7 +339,7 @@ func serviceHost(r *Request, body map[string]any) string {
 // need nothing but the location).
 var hostSuffixes = sync.OnceValue(func() map[string]string {
 	out := map[string]string{}
-	counts := map[string]map[string]int{} // namespace → suffix → types using it
+	counts := map[string]map[string]int{} // namespace → suffix → patterns using it
 	types := readOnlyTypes()
 	slices.Sort(types)
 	for _, typ := range types {
@@ -367,13 +369,12 @@ var hostSuffixes = sync.OnceValue(func() map[string]string {
 		}
 	}
 	for ns, c := range counts {
-		best := ""
-		for s, n := range c {
-			if best == "" || n > c[best] || n == c[best] && (len(s) < len(best) || len(s) == len(best) && s < best) {
-				best = s
-			}
+		if len(c) != 1 {
+			continue // a namespace of several services (Microsoft.Network, Microsoft.Web): no pattern fits them all
 		}
-		out[ns] = best
+		for s := range c {
+			out[ns] = s
+		}
 	}
 	return out
 })

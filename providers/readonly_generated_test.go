@@ -64,7 +64,9 @@ func TestFillGenerated(t *testing.T) {
 			map[string]any{"properties.ipConfigurations": []any{
 				map[string]any{"name": "c1", "properties": map[string]any{"privateIPAddress": "10.0.0.4", "provisioningState": "Succeeded"}},
 				map[string]any{"name": "c2"}}, // no properties asked for: none filled
-				"properties.managementIpConfiguration": nil}, nil},
+				"properties.managementIpConfiguration": nil,
+				// Microsoft.Network's hand-written patterns differ by service: the stand-in.
+				"properties.afcConfiguration.serviceEndpoint": "https://fw1.network.azure.com/"}, nil},
 		{"a child's envelope location is not invented", "Microsoft.EventHub/namespaces/authorizationRules", "ns1/rule1",
 			map[string]any{"properties": map[string]any{"rights": []any{"Listen"}}},
 			map[string]any{"location": nil}, nil},
