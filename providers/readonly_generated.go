@@ -311,7 +311,8 @@ func derivedBase64(id, kind string) string {
 
 // serviceHost is the resource's host name by its service's DNS pattern:
 // the hand-written table's pattern of the type, of its nearest parent
-// type, or the one all its namespace's patterns share; else a stand-in
+// type, or the one its namespace's patterns share when at least half of
+// the namespace's types in the table use it; else a stand-in
 // "{name}.{namespace}.azure.com" ([U]: no such zone is documented).
 func serviceHost(r *Request, body map[string]any) string {
 	name := strings.ToLower(lastSegment(r.Name))
@@ -339,12 +340,14 @@ func serviceHost(r *Request, body map[string]any) string {
 // need nothing but the location).
 var hostSuffixes = sync.OnceValue(func() map[string]string {
 	out := map[string]string{}
-	counts := map[string]map[string]int{} // namespace → suffix → patterns using it
+	counts := map[string]map[string]int{} // namespace → suffix → types using it
+	typesOf := map[string]int{}           // namespace → its hand-written types
 	types := readOnlyTypes()
 	slices.Sort(types)
 	for _, typ := range types {
 		k := strings.ToLower(typ)
 		ns, _, _ := strings.Cut(k, "/")
+		typesOf[ns]++
 		seen := map[string]bool{}
 		for _, f := range readOnlyTable[k].Fill {
 			s, _ := f[1].(string)
@@ -370,10 +373,12 @@ var hostSuffixes = sync.OnceValue(func() map[string]string {
 	}
 	for ns, c := range counts {
 		if len(c) != 1 {
-			continue // a namespace of several services (Microsoft.Network, Microsoft.Web): no pattern fits them all
+			continue // a namespace of several services (Microsoft.Web): no pattern fits them all
 		}
-		for s := range c {
-			out[ns] = s
+		for s, n := range c {
+			if 2*n >= typesOf[ns] { // not Microsoft.Network's one (Front Door's) of 40 types
+				out[ns] = s
+			}
 		}
 	}
 	return out
