@@ -277,9 +277,20 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		}
 	}
 	x.out = append(x.out, res)
-	for _, k := range []string{r.SymbolicName, res.Name, res.Type + "/" + res.Name} {
+	for _, k := range []string{r.SymbolicName, res.Name, res.Type + "/" + res.Name, relativeID(res.Type, res.Name)} {
 		if k != "" {
 			e.targets[strings.ToLower(k)] = res.ID
+		}
+	}
+	if i := strings.LastIndexByte(res.Name, '/'); i >= 0 {
+		// A child answers to its own last name too, as ARM's
+		// reference('CustomScriptExtension') of a VM's extension does
+		// (declared inside the VM or as "vm/CustomScriptExtension"),
+		// unless another resource has that name.
+		if short := strings.ToLower(res.Name[i+1:]); short != "" {
+			if _, taken := e.targets[short]; !taken {
+				e.targets[short] = res.ID
+			}
 		}
 	}
 	if strings.EqualFold(res.Type, typeResourceGroup) && !strings.Contains(strings.ToLower(res.ID), "/providers/") {

@@ -145,8 +145,18 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 	if err != nil {
 		return nil, err
 	}
+	// A resource deployed twice (by the template and again by a nested
+	// deployment, as the gallery's pattern of setting a network's DNS
+	// servers once a domain controller exists) ends as its last PUT
+	// leaves it: that is the payload compared with the store.
+	last := map[string]int{}
+	for i, r := range rs {
+		if r.Unsupported == "" && deployable(r) {
+			last[strings.ToLower(r.ID)] = i
+		}
+	}
 	named := map[string]bool{}
-	for _, r := range rs {
+	for i, r := range rs {
 		if r.Unsupported != "" {
 			res.Properties.Changes = append(res.Properties.Changes, Change{ResourceID: r.ID, ChangeType: Unsupported, UnsupportedReason: r.Unsupported})
 			continue
@@ -155,8 +165,8 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 			continue
 		}
 		key := strings.ToLower(r.ID)
-		if named[key] {
-			continue // deployed twice (parent and nested template): shown once
+		if named[key] || last[key] != i {
+			continue // deployed twice: shown once, as its last PUT
 		}
 		named[key] = true
 		c, diags, err := change(ctx, r, store, current, opts)

@@ -69,7 +69,11 @@ func standIn(p *templates.Parameter) string {
 	case p.BaseType() == "object":
 		return "{}"
 	}
-	s := "standin" + strings.ToLower(p.Name)
+	name := strings.ToLower(p.Name)
+	if strings.Contains(name, "location") || strings.Contains(name, "region") {
+		return `"eastus"` // a region, as the harness deploys to
+	}
+	s := "standin" + name
 	if p.IsSecure() {
 		s = "Stand-in-P4ssw0rd!"
 	}

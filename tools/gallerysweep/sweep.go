@@ -73,11 +73,13 @@ func (s *sweeper) sweep(t gallery.Template) *Result {
 			return res
 		}
 	}
-	if gallery.NeedsArtifacts(data) && !s.artifacts(res) {
+	prereq := filepath.Join(filepath.Dir(t.Path), "prereqs", "prereq.azuredeploy.json")
+	prereqParams, _ := os.ReadFile(filepath.Join(filepath.Dir(prereq), "prereq.azuredeploy.parameters.json"))
+	if (gallery.NeedsArtifacts(data) || gallery.NeedsArtifacts(prereqParams)) && !s.artifacts(res) {
 		return res
 	}
 	rg := "sweep-rg"
-	if prereq := filepath.Join(filepath.Dir(t.Path), "prereqs", "prereq.azuredeploy.json"); exists(prereq) {
+	if exists(prereq) {
 		outputs, ok := s.prereqs(res, prereq, rg+prereqSuffix(filepath.Dir(prereq)))
 		if !ok {
 			return res
@@ -315,7 +317,8 @@ func causeOf(code int, stdout, stderr string) (string, string) {
 		if m == nil || m[1] == "Warning" || strings.Contains(l, " warning ") {
 			continue
 		}
-		if cause == "" {
+		// A refusal at preflight is named by its first inner error.
+		if cause == "" || strings.HasPrefix(cause, "InvalidTemplateDeployment:") && len(errs) == 1 {
 			cause = m[1] + ": " + shape(m[2])
 		}
 		errs = append(errs, l)
