@@ -41,14 +41,12 @@ func (e *seedEnv) groupOf(name string, members ...string) string {
 	return g.ID
 }
 
-var seedAssignments int
-
 // assign grants a built-in role to a principal (a user, service principal
 // or group object id) at scope.
 func (e *seedEnv) assign(scope, principal, role string) {
 	e.t.Helper()
-	seedAssignments++
-	e.mustPut(fmt.Sprintf("%s/providers/Microsoft.Authorization/roleAssignments/5eed0000-0000-0000-0000-%012d", scope, seedAssignments), "2022-04-01",
+	e.assignments++
+	e.mustPut(fmt.Sprintf("%s/providers/Microsoft.Authorization/roleAssignments/5eed0000-0000-0000-0000-%012d", scope, e.assignments), "2022-04-01",
 		`{"properties":{"principalId":"`+principal+`","roleDefinitionId":"`+subID+`/providers/Microsoft.Authorization/roleDefinitions/`+role+`"}}`)
 }
 

@@ -229,7 +229,7 @@ func TestSeed_FAQ_APIVersions(t *testing.T) {
 		t.Fatalf("the gallery kinds at 2018-06-01: %s", p)
 	}
 	// before 2018-06-01 there are no galleries
-	if p := e.deploy("api2017", `{"type":"Microsoft.Compute/galleries","apiVersion":"2018-04-01","name":"g2017","location":"eastus","properties":{}}`); !strings.Contains(p, "NoRegisteredProviderFound") && !strings.Contains(p, "2018-04-01") {
+	if p := e.deploy("api2017", `{"type":"Microsoft.Compute/galleries","apiVersion":"2018-04-01","name":"g2017","location":"eastus","properties":{}}`); !strings.Contains(p, "No registered resource provider found for location 'eastus' and API version '2018-04-01' for type 'galleries'. The supported api-versions are '2018-06-01, ") {
 		t.Errorf("a gallery at 2018-04-01: %q", p)
 	}
 	// VMs from a version: 2018-04-01 or later

@@ -90,7 +90,7 @@ func TestSeed_ImageDefinition_PublisherOfferSkuUniqueInGallery(t *testing.T) {
 		t.Fatalf("the seed's distinct triples: %s", p)
 	}
 	p := e.deploy("dup", def("again", "contoso", "Finance", "Backend"))
-	if !strings.Contains(p, "GalleryImageIdentifierAlreadyExists") && !strings.Contains(p, "already exists") {
+	if !strings.Contains(p, "Gallery image: win identified by (publisher:contoso, offer:Finance, sku:Backend) already exists. Choose a different publisher, offer, sku combination.") {
 		t.Fatalf("a second Contoso/Finance/Backend: %q", p)
 	}
 	// in another gallery the same triple is fine

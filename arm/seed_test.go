@@ -116,6 +116,8 @@ type seedEnv struct {
 	t   *testing.T
 	s   *Service
 	dir string
+	// assignments counts the role assignments made (their names).
+	assignments int
 }
 
 const (
