@@ -49,8 +49,9 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 		return nil, err
 	}
 	res := &DeploymentResult{Expansion: x}
-	// A Key Vault reference is only a warning for validate and what-if; a
-	// deployment needs the value, which cannot be fetched offline.
+	// A Key Vault reference resolveKeyVaultReferences could not read (one
+	// without a vault id or secret name) is only a warning for validate
+	// and what-if; a deployment needs the value.
 	for i, d := range x.Diags {
 		if d.Code == templates.CodeKeyVaultReference {
 			x.Diags[i].Severity = diag.Error

@@ -96,7 +96,11 @@ func (s *Service) expand(ctx context.Context, req *DeploymentRequest, resolver e
 	if err != nil {
 		return nil, err
 	}
-	s.resolveKeyVaultReferences(ctx, req, l)
+	if _, offline := resolver.(evaluator.UnknownResolver); !offline {
+		// Expand reads nothing deployed: a Key Vault reference stays a
+		// warning and its value unknown there.
+		s.resolveKeyVaultReferences(ctx, req, l)
+	}
 	x := &Expansion{Loaded: l, Parameters: map[string]evaluator.Value{}}
 	if l.Template != nil && req.ScopeFromTemplate {
 		switch l.Template.Scope {

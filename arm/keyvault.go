@@ -43,6 +43,9 @@ func (s *Service) resolveKeyVaultReferences(ctx context.Context, req *Deployment
 		if vault == "" || secret == "" {
 			continue // the schema reports the shape
 		}
+		l.Diags = slices.DeleteFunc(l.Diags, func(d diag.Diagnostic) bool {
+			return d.Code == templates.CodeKeyVaultReference && d.Range == pv.Reference.Range()
+		})
 		if d, ok := s.keyVaultSecret(ctx, req, pv, vault, secret); !ok {
 			l.Diags = append(l.Diags, d)
 			continue
@@ -52,9 +55,6 @@ func (s *Service) resolveKeyVaultReferences(ctx context.Context, req *Deployment
 			id += "/" + v
 		}
 		pv.Value = templates.StringNode(secretStandIn(id), pv.Reference)
-		l.Diags = slices.DeleteFunc(l.Diags, func(d diag.Diagnostic) bool {
-			return d.Code == templates.CodeKeyVaultReference && d.Range == pv.Reference.Range()
-		})
 	}
 }
 

@@ -68,32 +68,3 @@ func TestKeyVaultReference(t *testing.T) {
 		})
 	}
 }
-
-// reference() finds a child by its own last name, declared inside its
-// parent or as "parent/child", as ARM does for reference('CustomScriptExtension').
-func TestReferenceByChildName(t *testing.T) {
-	s, dir := newService(t)
-	site := `{"type": "Microsoft.Web/sites", "apiVersion": "2022-03-01", "name": "app1", "location": "eastus", "properties": {},
-		"resources": [{"type": "config", "apiVersion": "2022-03-01", "name": "web", "dependsOn": ["app1"], "properties": {}}]}`
-	top := `{"type": "Microsoft.Web/sites/config", "apiVersion": "2022-03-01", "name": "app1/logs", "dependsOn": ["app1"], "properties": {}}`
-	main := `{` + rgSchema + `, "resources": [` + site + `,` + top + `], "outputs": {
-		"nested": {"type": "string", "value": "[reference('web', '2022-03-01', 'Full').id]"},
-		"top": {"type": "string", "value": "[reference('logs', '2022-03-01', 'Full').id]"}}}`
-	req := &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rg1"}, Location: "eastus", CreateGroup: true,
-		Template: Template{File: writeFile(t, dir, "main.json", main)}}
-	res, err := s.CreateOrUpdate(t.Context(), req)
-	if err != nil || res.Status() != "Succeeded" {
-		t.Fatalf("%v %v", err, res.Diags)
-	}
-	d, err := s.GetDeployment(t.Context(), "", req.Scope, "main")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := string(d.View.Properties.Outputs)
-	prefix := "/subscriptions/" + sub0 + "/resourceGroups/rg1/providers/Microsoft.Web/sites/app1/config/"
-	for _, want := range []string{prefix + "web", prefix + "logs"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output %s missing from %s", want, out)
-		}
-	}
-}

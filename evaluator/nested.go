@@ -225,6 +225,8 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, to place) []*Re
 	}
 	e.deployments[strings.ToLower(res.Name)] = ObjectValue(result)
 	e.deployments[strings.ToLower(res.ID)] = ObjectValue(result)
+	// reference('Microsoft.Resources/deployments/name') names it too.
+	e.deployments[strings.ToLower(res.Type+"/"+res.Name)] = ObjectValue(result)
 	if r.SymbolicName != "" {
 		e.deployments[strings.ToLower(r.SymbolicName)] = ObjectValue(result)
 	}

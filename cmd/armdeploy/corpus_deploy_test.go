@@ -36,6 +36,9 @@ func TestCorpusDeploy(t *testing.T) {
 			common = append(common, "-p", "@"+placeholders(t, f.Params))
 		}
 		common = append(common, gallery.StandIns(f.Path, f.Params, true)...)
+		if needsArtifacts(f.Params) {
+			standingArtifacts(t)
+		}
 		step := func(args ...string) (int, string, string) {
 			code, out, stderr := runCLI(t, args...)
 			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {

@@ -41,6 +41,10 @@ func TestCorpusExpand(t *testing.T) {
 			args = append(args, "-p", "@"+placeholders(t, f.Params))
 		}
 		args = append(args, gallery.StandIns(f.Path, f.Params, true)...)
+		if needsArtifacts(f.Params) {
+			t.Setenv("ARMDEPLOY_STATE", filepath.Join(t.TempDir(), "state.db"))
+			standingArtifacts(t)
+		}
 		code, _, stderr := runCLI(t, args...)
 		data, _ := os.ReadFile(f.Path)
 		hasLinks := strings.Contains(string(data), "templateLink")
@@ -117,4 +121,25 @@ func placeholders(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// needsArtifacts reports whether a parameter file names one of the
+// gallery harness's standing artifacts (its Key Vault, network, identity).
+func needsArtifacts(params string) bool {
+	data, _ := os.ReadFile(params)
+	return gallery.NeedsArtifacts(data)
+}
+
+// standingArtifacts deploys the gallery harness's standing artifacts into
+// the store of $ARMDEPLOY_STATE, as the gallery's test subscription has
+// them before any template runs.
+func standingArtifacts(t *testing.T) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ci-artifacts.json")
+	if err := os.WriteFile(p, gallery.ArtifactsTemplate, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "deploy", "-g", gallery.ArtifactsGroup, "-l", "eastus", "--no-tui", "-f", p); code != 0 {
+		t.Fatalf("the standing artifacts do not deploy: exit %d\n%s", code, stderr)
+	}
 }
