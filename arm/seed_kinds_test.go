@@ -267,3 +267,17 @@ func TestSeed_Limits_10000ImageVersionsPerSubscriptionAndRegion(t *testing.T) {
 	e.fill("Microsoft.Compute/galleries/images/versions", defID, "eastus", 9999)
 	e.refused(defID+"/versions/9.9.9", apiCompute, versionBody("eastus", `[{"name":"eastus"}]`), "QuotaExceeded", "at most 10000 image versions per region")
 }
+
+// TestRestrictedRegionAnyType: a type without a provider of its own is
+// refused in a restricted region too, until the subscription is
+// allow-listed.
+func TestRestrictedRegionAnyType(t *testing.T) {
+	e := newSeed(t)
+	id := rgA + "/providers/Microsoft.Storage/storageAccounts/austore"
+	body := `{"location":"australiacentral2","kind":"StorageV2","sku":{"name":"Standard_LRS"},"properties":{}}`
+	e.refused(id, "2023-01-01", body, "LocationNotAvailableForResourceType", "'australiacentral2' is not permitted for subscription")
+	if _, err := e.s.RegisterFeature(t.Context(), "", sub0, providers.RegionFeatureNamespace, providers.RegionFeature("australiacentral2")); err != nil {
+		t.Fatal(err)
+	}
+	e.mustPut(id, "2023-01-01", body)
+}

@@ -15,10 +15,17 @@ type genericProvider struct{}
 
 func (genericProvider) Types() []string { return nil }
 
-func (genericProvider) Put(_ context.Context, r *Request) (*Result, error) {
+func (genericProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	body, _ := deepCopy(r.Body).(map[string]any) // the fills write into nested objects
 	if body == nil {
 		body = map[string]any{}
+	}
+	// a restricted region needs the subscription allow-listed, whatever
+	// the type (the location is otherwise not checked here)
+	if loc, _ := body["location"].(string); loc != "" {
+		if e := checkRegionAccess(ctx, r.Store, subscriptionOfID(r.ID), loc, "location"); e != nil {
+			return nil, e
+		}
 	}
 	body["id"], body["name"], body["type"] = r.ID, lastSegment(r.Name), r.Type
 	props, _ := body["properties"].(map[string]any)
