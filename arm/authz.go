@@ -2,7 +2,6 @@ package arm
 
 import (
 	"context"
-	"strings"
 
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
@@ -79,7 +78,7 @@ func (s *Service) authorizeResources(ctx context.Context, req *DeploymentRequest
 		write = "read"
 	}
 	for _, r := range rs {
-		if strings.Contains(r.ID, "[") {
+		if evaluator.HasUnknownText(r.ID) {
 			continue // known only at its PUT, checked there
 		}
 		if r.Existing {

@@ -57,7 +57,7 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 			continue
 		}
 		payload := planner.Payload(r)
-		if deferred[v] || payload.HasUnknown() || strings.Contains(r.ID, "[") {
+		if deferred[v] || payload.HasUnknown() || evaluator.HasUnknownText(r.ID) {
 			deferred[v] = true
 			continue
 		}

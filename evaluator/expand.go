@@ -27,6 +27,10 @@ type Resource struct {
 	// DependsOn are the ids this resource waits for, in template order
 	// without repeats.
 	DependsOn []string
+	// RefIDs are the ids reference() and list*() read in the body: no
+	// dependency for ARM (only a name is), but the order an apply
+	// prefers, so that what reference() reads already exists.
+	RefIDs []string
 	// CopyLoop and CopyIndex identify the copy instance, if any. A serial
 	// loop deploys BatchSize instances at a time (0 means parallel).
 	CopyLoop  string
@@ -644,6 +648,9 @@ func (x *expansion) resolveDependencies() {
 		// resource of this template depend on it; with an id they do not.
 		for _, ref := range r.refs {
 			if strings.HasPrefix(ref, "/") {
+				if k := strings.ToLower(ref); !seen[k] && !strings.EqualFold(ref, r.ID) && !slices.Contains(r.RefIDs, ref) {
+					r.RefIDs = append(r.RefIDs, ref)
+				}
 				continue
 			}
 			ids, _ := x.lookup(ref)

@@ -1,6 +1,10 @@
 package evaluator
 
-import "strconv"
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
 
 // FirstUnknown finds the first value within v (depth first, in key order)
 // that is known only at deploy time. It returns its path ("properties.a[0]",
@@ -39,4 +43,16 @@ func FirstUnknown(v Value) (path, expr string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// unknownText matches the text an unknown value leaves in a string it is
+// part of: "[" and a function call, "[reference('x').outputs.n.value]".
+var unknownText = regexp.MustCompile(`\[[A-Za-z_][\w.]*\(`)
+
+// HasUnknownText reports whether a string built from values (a resource
+// id, say) holds the text of a value known only at deploy time. A name
+// may hold brackets of its own ("Azure Service Bus[workspace]", as
+// Operations Management solutions are named): those are not unknown.
+func HasUnknownText(s string) bool {
+	return strings.Contains(s, "[") && unknownText.MatchString(s)
 }

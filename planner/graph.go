@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/armdeploy/armdeploy/evaluator"
@@ -112,9 +113,52 @@ func NewPlan(rs []*evaluator.Resource) (*Plan, diag.Diagnostics) {
 			Message: fmt.Sprintf("Circular dependency detected on resource: '%s'. Please see https://aka.ms/arm-syntax-resources for usage details. The cycle is: %s.",
 				first.ID, strings.Join(chain, " -> "))})
 	}
+	if len(ds) == 0 {
+		preferReferencedFirst(g, decl)
+	}
 	p := &Plan{Graph: g, Resources: make([]*evaluator.Resource, g.Len())}
 	for v, r := range decl {
 		p.Resources[v] = r
 	}
 	return p, ds
+}
+
+// preferReferencedFirst orders a resource after the resources of its own
+// template whose ids its body reads with reference() or list*(), where
+// that makes no cycle. ARM makes only a reference by name a dependency;
+// by id, whether the resource read exists yet is a matter of timing in
+// Azure, where the resource read is mostly the quicker one. The
+// simulation, whose operations take no time, settles that race the way
+// it mostly ends, and the same way every run.
+func preferReferencedFirst(g *dag.Graph, decl map[int]*evaluator.Resource) {
+	for from := range g.Len() {
+		r := decl[from]
+		for _, id := range r.RefIDs {
+			to := g.Index(strings.ToLower(r.DeployedBy + "|" + id))
+			if to < 0 || to == from || slices.Contains(g.DependsOn(from), to) || reaches(g, to, from) {
+				continue
+			}
+			g.Connect(from, to)
+		}
+	}
+}
+
+// reaches reports whether vertex a depends on b, directly or not.
+func reaches(g *dag.Graph, a, b int) bool {
+	seen := map[int]bool{a: true}
+	stack := []int{a}
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, d := range g.DependsOn(v) {
+			if d == b {
+				return true
+			}
+			if !seen[d] {
+				seen[d] = true
+				stack = append(stack, d)
+			}
+		}
+	}
+	return false
 }

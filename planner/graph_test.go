@@ -78,3 +78,52 @@ func TestGraphLabels(t *testing.T) {
 		t.Errorf("got:\n%s", got)
 	}
 }
+
+// A body that reads another resource of its template by id is ordered
+// after it (no dependency for ARM, but the order the apply prefers),
+// unless that would make a cycle.
+func TestGraphPrefersReferencedFirst(t *testing.T) {
+	id := func(n string) string { return "/subscriptions/s/resourceGroups/rg/providers/A.B/x/" + n }
+	tests := []struct {
+		name, doc string
+		from, to  string
+		want      bool
+	}{
+		{"read by id", `{"resources":[
+		  {"type":"A.B/x","apiVersion":"1","name":"a"},
+		  {"type":"A.B/x","apiVersion":"1","name":"b","properties":{"v":"[reference(resourceId('A.B/x', 'a'), '1').p]"}}]}`, "b", "a", true},
+		{"read by id, the other way a cycle", `{"resources":[
+		  {"type":"A.B/x","apiVersion":"1","name":"a","dependsOn":["b"]},
+		  {"type":"A.B/x","apiVersion":"1","name":"b","properties":{"v":"[reference(resourceId('A.B/x', 'a'), '1').p]"}}]}`, "b", "a", false},
+		{"not read", `{"resources":[
+		  {"type":"A.B/x","apiVersion":"1","name":"a"},
+		  {"type":"A.B/x","apiVersion":"1","name":"b","properties":{"v":"[resourceId('A.B/x', 'a')]"}}]}`, "b", "a", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, _ := templates.Parse("t.json", []byte(tt.doc))
+			tmpl, _ := templates.NewTemplate(src)
+			e := evaluator.NewTemplate(tmpl, &templates.ParameterSet{}, evaluator.Options{
+				Deployment: evaluator.Deployment{SubscriptionID: "s", ResourceGroup: "rg"}, Resolver: evaluator.UnknownResolver{}})
+			rs, ds := e.Resources()
+			if ds.HasErrors() {
+				t.Fatal(ds)
+			}
+			p, ds := NewPlan(rs)
+			if len(ds) != 0 {
+				t.Fatal(ds)
+			}
+			from, to := p.Graph.Index("|"+strings.ToLower(id(tt.from))), p.Graph.Index("|"+strings.ToLower(id(tt.to)))
+			got := false
+			for _, d := range p.Graph.DependsOn(from) {
+				got = got || d == to
+			}
+			if got != tt.want {
+				t.Errorf("%s after %s: %v, want %v", tt.from, tt.to, got, tt.want)
+			}
+			if _, err := p.Graph.TopologicalOrder(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

@@ -230,7 +230,7 @@ func currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader)
 	seen := map[string]bool{}
 	for _, r := range rs {
 		k := strings.ToLower(r.ID)
-		if r.Unsupported != "" || !deployable(r) || strings.Contains(r.ID, "[") || seen[k] || isGroup(r) {
+		if r.Unsupported != "" || !deployable(r) || evaluator.HasUnknownText(r.ID) || seen[k] || isGroup(r) {
 			continue
 		}
 		seen[k] = true
@@ -256,7 +256,7 @@ func currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader)
 func change(ctx context.Context, r *evaluator.Resource, store state.Reader, currents map[string]*state.Resource, opts WhatIfOptions) (Change, []Diagnostic, error) {
 	after := evaluator.Redact(Payload(r))
 	c := Change{ResourceID: r.ID, After: &after}
-	if strings.Contains(r.ID, "[") {
+	if evaluator.HasUnknownText(r.ID) {
 		c.ChangeType = Deploy // the id itself is only known at deploy time
 		return c, nil, nil
 	}
