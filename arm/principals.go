@@ -15,8 +15,9 @@ import (
 // assignments name its object id, and they apply to its members (service
 // principals of any tenant, and nested groups) wherever authorisation is
 // checked (providers.Authorize). Only the directory's administrator (the
-// default principal) changes groups, as only a directory role may in
-// Azure; anyone reads them.
+// default principal, or a principal that manages access at the tenant
+// root) changes groups, as only a directory role may in Azure; anyone
+// reads them.
 
 // ADGroup is a group as 'az ad group show' prints it (the members of
 // Microsoft Graph's group that matter here).
@@ -42,8 +43,12 @@ func adGroupView(g *state.ADGroup) *ADGroup {
 		MailNickname: strings.ReplaceAll(g.DisplayName, " ", ""), SecurityEnabled: true, CreatedDateTime: FormatTime(g.Created)}
 }
 
-func (s *Service) directoryWrite(principal string) error {
-	if principal != "" {
+// directoryWrite checks that principal may change the directory: the
+// default principal, or one that manages access at the tenant root (what
+// a Global Administrator holds once it elevated its access, as Azure
+// documents; a subscription's Owner does not).
+func (s *Service) directoryWrite(ctx context.Context, principal string) error {
+	if principal != "" && s.authorize(ctx, principal, actionRoleAssignmentsWrite, "/") != nil {
 		return errDirectoryDenied()
 	}
 	if s.store == nil {
@@ -55,7 +60,7 @@ func (s *Service) directoryWrite(principal string) error {
 // CreateADGroup creates a security group named name in tenant (the
 // service's tenant when ""). A name already taken is a 409 Conflict.
 func (s *Service) CreateADGroup(ctx context.Context, principal, name, tenant string) (*ADGroup, error) {
-	if err := s.directoryWrite(principal); err != nil {
+	if err := s.directoryWrite(ctx, principal); err != nil {
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
@@ -116,7 +121,7 @@ func (s *Service) FindADGroup(ctx context.Context, key string) (*ADGroup, error)
 // AddADGroupMember makes member (an object id: a service principal of
 // any tenant, or another group) a member of group (its id or name).
 func (s *Service) AddADGroupMember(ctx context.Context, principal, group, member string) error {
-	if err := s.directoryWrite(principal); err != nil {
+	if err := s.directoryWrite(ctx, principal); err != nil {
 		return err
 	}
 	g, err := s.FindADGroup(ctx, group)
@@ -160,7 +165,7 @@ func (s *Service) memberOfTransitive(ctx context.Context, id, group string) bool
 
 // RemoveADGroupMember removes a member from a group.
 func (s *Service) RemoveADGroupMember(ctx context.Context, principal, group, member string) error {
-	if err := s.directoryWrite(principal); err != nil {
+	if err := s.directoryWrite(ctx, principal); err != nil {
 		return err
 	}
 	g, err := s.FindADGroup(ctx, group)

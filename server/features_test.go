@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -91,5 +92,46 @@ func TestGroupMemberOfAnotherTenant(t *testing.T) {
 	e.grant(g.ID, reader, gal)
 	if code, _, body := e.do("GET", gal+"?api-version=2022-03-03", ptok, ""); code != 200 {
 		t.Errorf("shared with the partner's group: %d %s", code, body)
+	}
+}
+
+// TestGraphGroups: the Microsoft Graph routes az ad group uses. Only a
+// principal that manages access at the tenant root changes groups; a
+// member of a group holds what the group is granted.
+func TestGraphGroups(t *testing.T) {
+	e := newEnv(t, "")
+	e.grant(e.owner.ObjectID, owner, "/")
+	tok := e.token(e.owner)
+	code, _, body := e.do("POST", "/v1.0/groups", tok, `{"displayName":"builders","mailNickname":"builders","securityEnabled":true,"mailEnabled":false}`)
+	var g struct {
+		ID, DisplayName string
+	}
+	if err := json.Unmarshal([]byte(body), &g); err != nil || code != http.StatusCreated || g.DisplayName != "builders" || g.ID == "" {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	member := e.principal("member")
+	if code, _, body := e.do("POST", "/v1.0/groups/"+g.ID+"/members/$ref", tok,
+		`{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/`+member.ObjectID+`"}`); code != http.StatusNoContent {
+		t.Fatalf("member add: %d %s", code, body)
+	}
+	if code, _, body := e.do("GET", "/v1.0/groups/"+g.ID+"/members", tok, ""); code != 200 || !strings.Contains(body, member.ObjectID) {
+		t.Errorf("member list: %d %s", code, body)
+	}
+	if code, _, body := e.do("GET", "/v1.0/groups?$filter="+url.QueryEscape("displayName eq 'builders'"), tok, ""); code != 200 || !strings.Contains(body, g.ID) {
+		t.Errorf("list by name: %d %s", code, body)
+	}
+	// the member holds the group's Reader on the subscription
+	e.grant(g.ID, reader, "/subscriptions/"+sub)
+	mtok := e.token(member)
+	if code, _, body := e.do("GET", "/subscriptions/"+sub+"/resourcegroups?api-version=2022-09-01", mtok, ""); code != 200 {
+		t.Errorf("the member reads through the group: %d %s", code, body)
+	}
+	// a principal without the directory's rights is refused
+	if code, _, body := e.do("POST", "/v1.0/groups", mtok, `{"displayName":"mine"}`); code != http.StatusForbidden ||
+		!strings.Contains(body, "Authorization_RequestDenied") {
+		t.Errorf("create by a member: %d %s", code, body)
+	}
+	if code, _, body := e.do("DELETE", "/v1.0/groups/"+g.ID+"/members/"+member.ObjectID+"/$ref", tok, ""); code != http.StatusNoContent {
+		t.Errorf("member remove: %d %s", code, body)
 	}
 }

@@ -64,6 +64,7 @@ func (s *Server) routes() http.Handler {
 		t := r.PathValue("tenant")
 		s.token(w, r, t, "/"+t)
 	})
+	s.graphRoutes(mux)
 	top := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Some clients join endpoints with an extra '/'.
 		for strings.Contains(r.URL.Path, "//") {
