@@ -96,3 +96,16 @@ func TestSecureUnknownStaysUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestDependsOnUnknown: a dependsOn entry known only at deploy time (a
+// nested template's parameter from an output, say) is no error while
+// planning; it names nothing yet.
+func TestDependsOnUnknown(t *testing.T) {
+	doc := `{"resources":[
+	  {"type":"Microsoft.Network/networkSecurityGroups","apiVersion":"2022-07-01","name":"nsg","location":"eastus",
+	   "dependsOn":["[resourceId('Microsoft.Network/publicIPAddresses', reference(resourceId('Microsoft.Network/publicIPAddresses', 'other'), '2022-07-01').dnsSettings.fqdn)]"],"properties":{}}]}`
+	_, rs := expandAt(t, doc, deploymentAt(ScopeResourceGroup), UnknownResolver{})
+	if len(rs) != 1 || len(rs[0].DependsOn) != 0 {
+		t.Errorf("resources %v", rs)
+	}
+}

@@ -276,6 +276,10 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		}
 		if s, ok := v.AsString(); ok {
 			res.dependsOn = append(res.dependsOn, s)
+		} else if v.IsUnknown() {
+			// Known once what it reads is deployed (a nested template's
+			// parameter from an output): the entry names a resource
+			// whose id is not known yet either.
 		} else if !v.IsNull() {
 			x.fail(r, &nodeError{n: d, msg: fmt.Sprintf("A dependsOn entry must be a string; it evaluated to a value of type '%s'.", v.Kind())})
 		}

@@ -223,7 +223,9 @@ func replaceImpl(c Call, args []Value) (Value, error) {
 		return Null, err
 	}
 	if old == "" {
-		return Null, c.valueError("expects its second parameter to be a non-empty string.")
+		// Nothing to replace: the gallery's replace(uri, sasToken, '')
+		// with an empty SAS token deploys in Azure, unchanged.
+		return String(s), nil
 	}
 	if len(repl) > len(old) {
 		if n := int64(len(s)) + int64(strings.Count(s, old))*int64(len(repl)-len(old)); n > MaxValueSize {

@@ -97,6 +97,7 @@ var stringCases = []evalCase{
 	fails("padLeft('1', 3, '00')", "expects its third parameter to be a single character"),
 	// replace
 	okS("replace('123-123-1234', '-', '')", "1231231234").v("48"),
+	okS("replace('https://x/a?', '', 'b')", "https://x/a?"),
 	okS("replace('123-123-1234', '1234', 'xxxx')", "123-123-xxxx").v("49"),
 	okS("replace('foot', 't', 'd')", "food").v("50"),
 	okS("replace('This is a test', 'i', 'b')", "Thbs bs a test").v("51"),
