@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -31,8 +32,9 @@ const cacheKiB = 16 << 10
 // readers never wait for a writer. Every method runs one transaction;
 // writes begin IMMEDIATE (they take the write lock up front, so two
 // processes never deadlock upgrading a read lock) and are serialised
-// within the process by a mutex, across processes by SQLite's lock with a
-// busy timeout. Commits are durable against a crash of the process
+// within the process (writes arriving while one commits are grouped into
+// the next transaction, see write), across processes by SQLite's lock with
+// a busy timeout. Commits are durable against a crash of the process
 // (synchronous=NORMAL in WAL mode); a power loss may lose the last commits
 // but never leaves a partial one.
 //
@@ -40,7 +42,16 @@ const cacheKiB = 16 << 10
 type SQLiteStore struct {
 	path string
 	db   *sql.DB
-	wmu  sync.Mutex // serialises this process's write transactions
+	// wlock (capacity 1) is held by the goroutine running this process's
+	// write transaction; qmu guards queue, the writes waiting for it (see
+	// write).
+	wlock chan struct{}
+	qmu   sync.Mutex
+	queue []*pendingWrite
+	// stmts caches the statements of the frequent queries, prepared once
+	// (per connection) instead of parsed at every call: query → *sql.Stmt.
+	stmts  sync.Map
+	nstmts atomic.Int32
 	leaseKeeper
 }
 
@@ -77,7 +88,7 @@ func Open(path string) (*SQLiteStore, error) {
 	}
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
-	s := &SQLiteStore{path: path, db: db}
+	s := &SQLiteStore{path: path, db: db, wlock: make(chan struct{}, 1)}
 	s.initKeeper()
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
@@ -166,10 +177,109 @@ func newerSchema(v int) error {
 		ErrNewerSchema, v, SchemaVersion())
 }
 
-// write runs fn in a write transaction (BEGIN IMMEDIATE) and commits it.
+// write runs fn in a write transaction (BEGIN IMMEDIATE) and returns once
+// the transaction holding its rows has committed (or fn failed and its rows
+// were rolled back). Writes of this process that arrive while another
+// commits are grouped (see writeBatch).
 func (s *SQLiteStore) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
+	w := &pendingWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.qmu.Lock()
+	s.queue = append(s.queue, w)
+	s.qmu.Unlock()
+	select {
+	case err := <-w.done: // run in the group of the writer before us
+		return err
+	case s.wlock <- struct{}{}:
+	}
+	defer func() { <-s.wlock }()
+	select {
+	case err := <-w.done:
+		return err
+	default:
+	}
+	s.qmu.Lock()
+	batch := s.queue
+	s.queue = nil
+	s.qmu.Unlock()
+	s.writeBatch(batch)
+	return <-w.done
+}
+
+// groupWrites is cleared by a benchmark only, to measure writes without
+// grouping.
+var groupWrites = true
+
+// pendingWrite is one caller's write waiting for its transaction.
+type pendingWrite struct {
+	ctx  context.Context
+	fn   func(tx *sql.Tx) error
+	done chan error // buffered: written once
+}
+
+// writeBatch runs the writes queued while the previous transaction
+// committed, in their order, in one transaction: each inside a savepoint,
+// so that a failing write's rows are rolled back and the others commit;
+// each caller learns its outcome once the commit is done. A group commit
+// gives every caller what a transaction of its own gives (its rows are
+// durable when write returns; a failing write leaves nothing), since the
+// writes of the group run one after the other as separate transactions
+// would and none returns before the commit; what it saves is the
+// transaction's cost (the lock, the WAL frames of pages several writes
+// touch, the commit) for every write but the first. Should the grouped
+// transaction fail as a whole (the commit, a savepoint, a statement
+// interrupted by its context, which rolls the transaction back), every
+// write runs again in a transaction of its own.
+func (s *SQLiteStore) writeBatch(batch []*pendingWrite) {
+	if len(batch) == 1 || !groupWrites {
+		for _, w := range batch {
+			w.done <- s.writeOne(w.ctx, w.fn)
+		}
+		return
+	}
+	results := make([]error, len(batch))
+	if s.writeGroup(batch, results) != nil {
+		for _, w := range batch {
+			w.done <- s.writeOne(w.ctx, w.fn)
+		}
+		return
+	}
+	for i, w := range batch {
+		w.done <- results[i]
+	}
+}
+
+// writeGroup runs batch in one transaction, results[i] the outcome of
+// batch[i]; an error means the transaction failed and nothing committed.
+func (s *SQLiteStore) writeGroup(batch []*pendingWrite, results []error) error {
+	ctx := context.Background() // the transaction outlives any one caller's context
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	for i, w := range batch {
+		if results[i] = w.ctx.Err(); results[i] != nil {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT grouped`); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		if results[i] = w.fn(tx); results[i] != nil {
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO grouped`); err != nil {
+				_ = tx.Rollback()
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE grouped`); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// writeOne runs fn in a transaction of its own.
+func (s *SQLiteStore) writeOne(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -190,7 +300,7 @@ type rowScanner = interface{ Scan(...any) error }
 func readAll[T any](ctx context.Context, s *SQLiteStore, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
 	var out []T
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, query, args...)
+		rows, err := s.query(ctx, tx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -214,6 +324,56 @@ func (s *SQLiteStore) read(ctx context.Context, fn func(tx *sql.Tx) error) error
 	}
 	defer func() { _ = tx.Rollback() }()
 	return fn(tx)
+}
+
+// maxStmts bounds the statement cache (the queries of resource filters
+// vary with the number of ids they hold).
+const maxStmts = 128
+
+// prepared returns query's cached statement bound to tx, or nil when it
+// cannot be prepared (the caller then runs the query text).
+func (s *SQLiteStore) prepared(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	if v, ok := s.stmts.Load(query); ok {
+		return tx.StmtContext(ctx, v.(*sql.Stmt))
+	}
+	if s.nstmts.Load() >= maxStmts {
+		return nil
+	}
+	st, err := s.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	if v, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		_ = st.Close()
+		st = v.(*sql.Stmt)
+	} else {
+		s.nstmts.Add(1)
+	}
+	return tx.StmtContext(ctx, st)
+}
+
+// exec runs a statement in tx through the statement cache.
+func (s *SQLiteStore) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := s.prepared(ctx, tx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// queryRow runs a query of one row in tx through the statement cache.
+func (s *SQLiteStore) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, tx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
+}
+
+// query runs a query in tx through the statement cache.
+func (s *SQLiteStore) query(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, tx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, query, args...)
 }
 
 // newToken returns 16 random bytes in hex.

@@ -309,14 +309,14 @@ func (s *SQLiteStore) PutOperation(ctx context.Context, op *Operation) error {
 	sub, rg := scope.key()
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var seq int64
-		err := tx.QueryRowContext(ctx, `SELECT seq FROM deployments WHERE sub_key = ? AND group_key = ? AND name_key = ?`,
+		err := s.queryRow(ctx, tx, `SELECT seq FROM deployments WHERE sub_key = ? AND group_key = ? AND name_key = ?`,
 			sub, rg, lower(op.Deployment)).Scan(&seq)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("put operation: %w", deploymentNotFound(scope, op.Deployment))
 		} else if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO operations (deployment, sequence, operation_id, resource_id,
+		_, err = s.exec(ctx, tx, `INSERT INTO operations (deployment, sequence, operation_id, resource_id,
 				resource_type, provisioning_operation, status, started, duration, error)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (deployment, sequence) DO UPDATE SET operation_id = excluded.operation_id,

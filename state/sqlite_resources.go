@@ -78,7 +78,7 @@ func (s *SQLiteStore) Resource(ctx context.Context, id string) (*Resource, error
 	var r *Resource
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		r, err = scanResource(tx.QueryRowContext(ctx,
+		r, err = scanResource(s.queryRow(ctx, tx,
 			`SELECT `+resourceColumns+` FROM resources WHERE key = ?`, lower(id)))
 		return err
 	})
@@ -129,7 +129,7 @@ func (s *SQLiteStore) PutResource(ctx context.Context, r *Resource) error {
 		c.Updated = now
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO resources (`+resourceInsertColumns+`)
+		_, err := s.exec(ctx, tx, `INSERT INTO resources (`+resourceInsertColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET id = excluded.id, sub_key = excluded.sub_key,
 			group_key = excluded.group_key, type_key = excluded.type_key, parent_key = excluded.parent_key,
