@@ -49,12 +49,25 @@ var Config = map[string]any{
 	"USER-ASSIGNED-IDENTITY-RESOURCEGROUP-NAME": ArtifactsGroup,
 }
 
+// configValue is the value of a placeholder naming a standing artifact:
+// Config's, or, for a Key Vault reference Config does not name (the
+// harness keeps one secret per sample that needs one), a reference to the
+// vault's password secret.
+func configValue(name string) (any, bool) {
+	if v, ok := Config[name]; ok {
+		return v, true
+	}
+	if strings.HasPrefix(name, "KEYVAULT-") && strings.HasSuffix(name, "-REFERENCE") {
+		return Config["KEYVAULT-PASSWORD-REFERENCE"], true
+	}
+	return nil, false
+}
+
 // NeedsArtifacts reports whether a parameter file names a standing
 // artifact, so the artifacts must be deployed before it.
 func NeedsArtifacts(params []byte) bool {
-	s := string(params)
-	for k := range Config {
-		if strings.Contains(s, `"GEN-`+k+`"`) {
+	for _, m := range quotedPlaceholder.FindAll(params, -1) {
+		if _, ok := configValue(string(m[5 : len(m)-1])); ok {
 			return true
 		}
 	}

@@ -20,6 +20,8 @@ func TestReplace(t *testing.T) {
 		{"standing artifact", `{"a":{"value":"GEN-VNET-NAME"}}`, regexp.MustCompile(`^\{"a":\{"value":"ci-vnet"\}\}$`)},
 		{"key vault reference", `{"a":{"reference":"GEN-KEYVAULT-PASSWORD-REFERENCE"}}`,
 			regexp.MustCompile(`^\{"a":\{"reference":\{"keyVault":\{"id":"/subscriptions/[^"]+/vaults/ci-kv-armdeploy"\},"secretName":"ci-password"\}\}\}$`)},
+		{"another key vault reference", `{"a":{"reference":"GEN-KEYVAULT-OPENSHIFT-PULLSECRET-REFERENCE"}}`,
+			regexp.MustCompile(`^\{"a":\{"reference":\{"keyVault":\{"id":"/subscriptions/[^"]+/vaults/ci-kv-armdeploy"\},"secretName":"ci-password"\}\}\}$`)},
 		{"no placeholder", `{"a":{"value":"GENERAL"}}`, regexp.MustCompile(`^\{"a":\{"value":"GENERAL"\}\}$`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

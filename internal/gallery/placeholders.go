@@ -35,7 +35,7 @@ type Values struct{ n int }
 // GEN-PASSWORD, GEN-GUID, ...) become a fresh value each.
 func (v *Values) Replace(data []byte) []byte {
 	data = quotedPlaceholder.ReplaceAllFunc(data, func(m []byte) []byte {
-		if x, ok := Config[string(m[5:len(m)-1])]; ok {
+		if x, ok := configValue(string(m[5 : len(m)-1])); ok {
 			b, _ := json.Marshal(x)
 			return b
 		}
