@@ -130,16 +130,78 @@ func NewPlan(rs []*evaluator.Resource) (*Plan, diag.Diagnostics) {
 // Azure, where the resource read is mostly the quicker one. The
 // simulation, whose operations take no time, settles that race the way
 // it mostly ends, and the same way every run.
+//
+// The same holds for the ids a body names (a NIC's subnet, a VM's NIC):
+// Azure refuses the PUT when the resource named does not exist yet, and
+// a template that forgets the dependsOn deploys in Azure when the
+// resource named is the quicker one. The resource named is the
+// declaration whose id is the longest prefix of the id in the body (a
+// subnet's id names its virtual network when the subnet is declared
+// inside it).
 func preferReferencedFirst(g *dag.Graph, decl map[int]*evaluator.Resource) {
 	for from := range g.Len() {
 		r := decl[from]
-		for _, id := range r.RefIDs {
-			to := g.Index(strings.ToLower(r.DeployedBy + "|" + id))
+		prefer := func(to int) {
 			if to < 0 || to == from || slices.Contains(g.DependsOn(from), to) || reaches(g, to, from) {
-				continue
+				return
 			}
 			g.Connect(from, to)
 		}
+		for _, id := range r.RefIDs {
+			prefer(g.Index(strings.ToLower(r.DeployedBy + "|" + id)))
+		}
+		if r.Fields == nil {
+			continue
+		}
+		for _, id := range bodyIDs(evaluator.ObjectValue(r.Fields), nil) {
+			prefer(declaredPrefix(g, r.DeployedBy, id))
+		}
+	}
+}
+
+// bodyIDs appends the resource ids among a value's strings (those that
+// start with /subscriptions/ and name a provider).
+func bodyIDs(v evaluator.Value, ids []string) []string {
+	switch v.Kind() {
+	case evaluator.KindString:
+		s, _ := v.AsString()
+		if len(s) > 15 && strings.EqualFold(s[:15], "/subscriptions/") && strings.Contains(strings.ToLower(s), "/providers/") {
+			ids = append(ids, s)
+		}
+	case evaluator.KindArray:
+		elems, _ := v.AsArray()
+		for _, e := range elems {
+			ids = bodyIDs(e, ids)
+		}
+	case evaluator.KindObject:
+		o, _ := v.AsObject()
+		for i := range o.Len() {
+			ids = bodyIDs(o.ValueAt(i), ids)
+		}
+	}
+	return ids
+}
+
+// declaredPrefix is the vertex of the declaration whose id is id or
+// its nearest ancestor (a child's id without its last type and name), or
+// -1.
+func declaredPrefix(g *dag.Graph, deployedBy, id string) int {
+	key := strings.ToLower(deployedBy + "|" + strings.TrimRight(id, "/"))
+	for {
+		if v := g.Index(key); v >= 0 {
+			return v
+		}
+		// Drop the last name and type segments, but never below a
+		// provider's top-level type.
+		i := strings.LastIndexByte(key, '/')
+		if i < 0 {
+			return -1
+		}
+		j := strings.LastIndexByte(key[:i], '/')
+		if j < 0 || strings.HasSuffix(key[:j], "/providers") || !strings.Contains(key[:j], "/providers/") {
+			return -1
+		}
+		key = key[:j]
 	}
 }
 

@@ -79,8 +79,8 @@ func TestGraphLabels(t *testing.T) {
 	}
 }
 
-// A body that reads another resource of its template by id is ordered
-// after it (no dependency for ARM, but the order the apply prefers),
+// A body that reads (reference, list*) or names another resource of its
+// template by id is ordered after it (no dependency for ARM, but the order the apply prefers),
 // unless that would make a cycle.
 func TestGraphPrefersReferencedFirst(t *testing.T) {
 	id := func(n string) string { return "/subscriptions/s/resourceGroups/rg/providers/A.B/x/" + n }
@@ -95,9 +95,21 @@ func TestGraphPrefersReferencedFirst(t *testing.T) {
 		{"read by id, the other way a cycle", `{"resources":[
 		  {"type":"A.B/x","apiVersion":"1","name":"a","dependsOn":["b"]},
 		  {"type":"A.B/x","apiVersion":"1","name":"b","properties":{"v":"[reference(resourceId('A.B/x', 'a'), '1').p]"}}]}`, "b", "a", false},
-		{"not read", `{"resources":[
+		{"named by id", `{"resources":[
 		  {"type":"A.B/x","apiVersion":"1","name":"a"},
+		  {"type":"A.B/x","apiVersion":"1","name":"b","properties":{"v":[{"id":"[resourceId('A.B/x', 'a')]"}]}}]}`, "b", "a", true},
+		{"a child's id names its declared parent", `{"resources":[
+		  {"type":"A.B/x","apiVersion":"1","name":"a","properties":{"children":[{"name":"c"}]}},
+		  {"type":"A.B/x","apiVersion":"1","name":"b","properties":{"subnet":{"id":"[resourceId('A.B/x/y', 'a', 'c')]"}}}]}`, "b", "a", true},
+		{"named by id, the other way a cycle", `{"resources":[
+		  {"type":"A.B/x","apiVersion":"1","name":"a","properties":{"v":"[resourceId('A.B/x', 'b')]"}},
 		  {"type":"A.B/x","apiVersion":"1","name":"b","properties":{"v":"[resourceId('A.B/x', 'a')]"}}]}`, "b", "a", false},
+		{"named by its name only", `{"resources":[
+		  {"type":"A.B/x","apiVersion":"1","name":"a"},
+		  {"type":"A.B/x","apiVersion":"1","name":"b","properties":{"v":"a"}}]}`, "b", "a", false},
+		{"another provider's id", `{"resources":[
+		  {"type":"A.B/x","apiVersion":"1","name":"a"},
+		  {"type":"A.B/x","apiVersion":"1","name":"b","properties":{"v":"[resourceId('C.D/x', 'a')]"}}]}`, "b", "a", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
