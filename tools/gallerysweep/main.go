@@ -17,6 +17,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -38,27 +39,41 @@ func main() {
 	only := flag.String("only", "", "sweep only the templates whose path contains this")
 	timeout := flag.Duration("timeout", 2*time.Minute, "the limit of one command")
 	label := flag.String("label", "", "what the report says the copy is (default: the folder's git commit, when it has one)")
+	keep := flag.String("keep", "", "keep each template's store, parameter files and command lines (commands.sh) below this folder")
+	save := flag.String("results", "", "also write the results as JSON to this file")
+	from := flag.String("from", "", "write the report from the results of an earlier sweep (-results) instead of sweeping")
 	flag.Parse()
+	if *from != "" {
+		if err := rerender(*from, *out); err != nil {
+			fmt.Fprintln(os.Stderr, "gallerysweep:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "gallerysweep: -gallery DIR is required")
 		os.Exit(2)
 	}
-	if err := run(*dir, *out, *bin, *only, *label, *jobs, *timeout); err != nil {
+	if err := run(*dir, *out, *bin, *only, *label, *save, *keep, *jobs, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "gallerysweep:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, out, bin, only, label string, jobs int, timeout time.Duration) error {
+func run(dir, out, bin, only, label, save, keep string, jobs int, timeout time.Duration) error {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
-	work, err := os.MkdirTemp("", "gallerysweep")
-	if err != nil {
+	work := keep
+	if keep == "" {
+		if work, err = os.MkdirTemp("", "gallerysweep"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(work)
+	} else if work, err = filepath.Abs(keep); err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
 	if bin == "" {
 		bin = filepath.Join(work, "armdeploy")
 		build := exec.Command("go", "build", "-o", bin, "./cmd/armdeploy")
@@ -87,7 +102,7 @@ func run(dir, out, bin, only, label string, jobs int, timeout time.Duration) err
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				s := &sweeper{bin: bin, gallery: dir, work: filepath.Join(work, fmt.Sprint(i)), timeout: timeout}
+				s := &sweeper{bin: bin, gallery: dir, work: filepath.Join(work, fmt.Sprint(i)), timeout: timeout, keep: keep != ""}
 				results[i] = s.sweep(files[i])
 				mu.Lock()
 				done++
@@ -106,9 +121,45 @@ func run(dir, out, bin, only, label string, jobs int, timeout time.Duration) err
 	if label == "" {
 		label = gitCommit(dir)
 	}
-	report := Report(results, label, time.Since(start))
+	took := time.Since(start)
+	if save != "" {
+		b, err := json.MarshalIndent(saved{Label: label, Seconds: took.Seconds(), Results: results}, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(save, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return write(out, Report(results, label, took))
+}
+
+// saved is what -results writes and -from reads.
+type saved struct {
+	Label   string
+	Seconds float64
+	Results []*Result
+}
+
+// rerender writes the report of an earlier sweep's results.
+func rerender(from, out string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	var s saved
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("%s: %w", from, err)
+	}
+	for _, r := range s.Results {
+		r.Cause = cause(r.Failed, r.Detail, r.Cause)
+	}
+	return write(out, Report(s.Results, s.Label, time.Duration(s.Seconds*float64(time.Second))))
+}
+
+func write(out, report string) error {
 	if out == "-" {
-		_, err = os.Stdout.WriteString(report)
+		_, err := os.Stdout.WriteString(report)
 		return err
 	}
 	if err := os.WriteFile(out, []byte(report), 0o644); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,6 +52,9 @@ func (r *Result) passed(stage string) bool {
 type sweeper struct {
 	bin, gallery, work string
 	timeout            time.Duration
+	// keep leaves the store and the parameter files in work, with the
+	// command lines in work/commands.sh, to rerun a failure by hand.
+	keep bool
 }
 
 // sweep runs the stages of one template in a store of its own.
@@ -63,7 +67,9 @@ func (s *sweeper) sweep(t gallery.Template) *Result {
 		res.Failed, res.Cause, res.Detail = stageValidate, "sweep", err.Error()
 		return res
 	}
-	defer os.RemoveAll(s.work)
+	if !s.keep {
+		defer os.RemoveAll(s.work)
+	}
 	common := []string{"-f", t.Path, "--template-uri", gallery.Prefix + res.Rel, "--artifacts-map", gallery.Prefix + "=" + s.gallery}
 	var data []byte
 	if t.Params != "" {
@@ -225,6 +231,9 @@ func (s *sweeper) exec(res *Result, args ...string) (int, string, string) {
 	defer cancel()
 	c := exec.CommandContext(ctx, s.bin, args...)
 	c.Dir = s.work
+	if s.keep {
+		s.record(args)
+	}
 	c.Env = append(os.Environ(), "ARMDEPLOY_STATE="+filepath.Join(s.work, "state.db"), "NO_COLOR=1", "TERM=dumb")
 	c.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
@@ -246,6 +255,24 @@ func (s *sweeper) exec(res *Result, args ...string) (int, string, string) {
 		res.Crashed = true
 	}
 	return code, stdout.String(), stderr.String()
+}
+
+// record appends a command line to work/commands.sh.
+func (s *sweeper) record(args []string) {
+	f, err := os.OpenFile(filepath.Join(s.work, "commands.sh"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	line := "ARMDEPLOY_STATE=" + shellQuote(filepath.Join(s.work, "state.db")) + " " + shellQuote(s.bin)
+	for _, a := range args {
+		line += " " + shellQuote(a)
+	}
+	fmt.Fprintln(f, line)
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // commands are the armdeploy command lines of one scope's stages.
@@ -333,6 +360,18 @@ func causeOf(code int, stdout, stderr string) (string, string) {
 	return cause, strings.Join(errs[:min(len(errs), 3)], "\n")
 }
 
+// cause recomputes a stored result's cause from its error lines (after
+// shape changed); a cause that is no error code stays.
+func cause(failed, detail, old string) string {
+	if failed == "" || !diagnostic.MatchString(strings.SplitN(detail, "\n", 2)[0]) {
+		return old
+	}
+	if c, _ := causeOf(1, "", detail); !strings.HasPrefix(c, "exit ") {
+		return c
+	}
+	return old
+}
+
 var (
 	quoted  = regexp.MustCompile(`'[^']*'|"[^"]*"`)
 	numbers = regexp.MustCompile(`\b\d+\b`)
@@ -342,7 +381,14 @@ var (
 // one kind group together: quoted names become '…', numbers N, and the
 // message stops at its first sentence (at most 90 characters).
 func shape(msg string) string {
-	s := quoted.ReplaceAllString(msg, "'…'")
+	switch {
+	case strings.Contains(msg, "is known only to Azure"):
+		return "a value armdeploy cannot compute offline (known only to Azure)"
+	case strings.Contains(msg, "doesn't exist, available properties are"):
+		msg = msg[:strings.Index(msg, ", available")]
+	}
+	s := strings.ReplaceAll(msg, "n't", "n\u2019t")
+	s = quoted.ReplaceAllString(s, "'…'")
 	s = numbers.ReplaceAllString(s, "N")
 	if i := strings.Index(s, ". "); i > 0 {
 		s = s[:i+1]
