@@ -56,3 +56,41 @@ func TestReferenceDeploymentByTypeAndName(t *testing.T) {
 		t.Errorf("outputs %s", out)
 	}
 }
+
+// A resource of a nested template reads the outputs of a deployment
+// declared after it in the same template, two and three deployments
+// deep (the gallery's container-app-dapr templates).
+func TestReferenceLaterNestedDeployment(t *testing.T) {
+	deployment := func(name, template string) string {
+		return `{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "` + name + `", "properties": {"mode": "Incremental",
+			"expressionEvaluationOptions": {"scope": "inner"}, "template": ` + template + `}}`
+	}
+	tmpl := func(resources ...string) string {
+		return `{` + rgSchema + `, "resources": [` + strings.Join(resources, ",") + `]}`
+	}
+	storage := `{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2022-09-01", "name": "stlater1", "location": "eastus",
+		"sku": {"name": "Standard_LRS"}, "kind": "StorageV2", "dependsOn": ["[resourceId('Microsoft.Resources/deployments', 'ai')]"],
+		"tags": {"k": "[reference(resourceId('Microsoft.Resources/deployments', 'ai')).outputs.k.value]"}}`
+	ai := deployment("ai", `{`+rgSchema+`, "resources": [], "outputs": {"k": {"type": "string", "value": "from-ai"}}}`)
+	for _, tt := range []struct{ name, main string }{
+		{"two deep", tmpl(deployment("outer", tmpl(storage, ai)))},
+		{"three deep", tmpl(deployment("outer", tmpl(deployment("mid", tmpl(storage, ai)))))},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, dir := newService(t)
+			req := &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rg1"}, Location: "eastus", CreateGroup: true,
+				Template: Template{File: writeFile(t, dir, "main.json", tt.main)}}
+			res, err := s.CreateOrUpdate(t.Context(), req)
+			if err != nil || res.Status() != "Succeeded" {
+				t.Fatalf("%v %v", err, res.Diags)
+			}
+			got, err := s.store.Resource(t.Context(), "/subscriptions/"+sub0+"/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/stlater1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(got.Body), `"k":"from-ai"`) {
+				t.Errorf("body %s", got.Body)
+			}
+		})
+	}
+}

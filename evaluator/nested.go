@@ -3,6 +3,7 @@ package evaluator
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 
@@ -184,6 +185,15 @@ func (x *expansion) nested(res *Resource, r *templates.Resource, to place) []*Re
 		opts.Deployment = x.childDeployment(res, inner, to, loc, passed)
 	}
 	child := NewTemplate(inner, nil, opts)
+	if e.children == nil {
+		e.children = map[string]*Template{}
+	}
+	if prev := e.children[strings.ToLower(res.ID)]; prev != nil {
+		maps.Copy(child.deployments, prev.deployments)
+		maps.Copy(child.targets, prev.targets)
+		child.children = maps.Clone(prev.children)
+	}
+	e.children[strings.ToLower(res.ID)] = child
 	child.at = to
 	child.parent = e
 	child.depth = e.depth + 1

@@ -95,6 +95,12 @@ type Template struct {
 	// resources expanded so far (lower-cased) to their ids, so that the
 	// resolver is always asked about an id.
 	targets map[string]string
+	// children are the templates of the nested deployments the last
+	// expansion made, by deployment id: expanding again, a nested
+	// template starts from what its previous expansion learnt, as the
+	// root does, so that a resource reading a deployment (or a resource)
+	// declared after it in the same nested template finds it.
+	children map[string]*Template
 	// ctxs caches the evaluation context of each site; a Context is
 	// read-only during evaluation and its callbacks read e's current state.
 	ctxs [siteOutput + 1]*Context

@@ -340,7 +340,7 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 	}
 	payload := Payload(r)
 	if payload.HasUnknown() && w.opts.Refresh != nil {
-		if payload, err = w.refreshed(ctx, r); err != nil {
+		if payload, err = w.refreshed(ctx, r, false); err != nil {
 			var pe *providers.Error
 			if errors.As(err, &pe) {
 				w.record(v, start)
@@ -411,7 +411,7 @@ func unresolved(r *evaluator.Resource, payload evaluator.Value) *providers.Error
 
 // refreshed re-expands the template now that the resource's dependencies
 // exist and returns its payload.
-func (w *walker) refreshed(ctx context.Context, r *evaluator.Resource) (evaluator.Value, error) {
+func (w *walker) refreshed(ctx context.Context, r *evaluator.Resource, again bool) (evaluator.Value, error) {
 	rs, err := w.opts.Refresh(ctx, r)
 	if err != nil {
 		// The template cannot be evaluated with the deployed values (a
@@ -419,12 +419,19 @@ func (w *walker) refreshed(ctx context.Context, r *evaluator.Resource) (evaluato
 		// resource fails, the deployment goes on.
 		return evaluator.Null, &providers.Error{Code: "InvalidTemplate", Message: err.Error()}
 	}
+	payload := Payload(r)
 	for _, n := range rs {
 		if vertexKey(n) == vertexKey(r) {
-			return Payload(n), nil
+			payload = Payload(n)
 		}
 	}
-	return Payload(r), nil
+	if payload.HasUnknown() && !again {
+		// A value read from a nested deployment declared after this
+		// resource was the previous expansion's: once more, with this
+		// one's.
+		return w.refreshed(ctx, r, true)
+	}
+	return payload, nil
 }
 
 // simulate waits for the operation's simulated duration, reporting the
