@@ -148,7 +148,9 @@ func preferReferencedFirst(g *dag.Graph, decl map[int]*evaluator.Resource) {
 			g.Connect(from, to)
 		}
 		for _, id := range r.RefIDs {
-			prefer(g.Index(strings.ToLower(r.DeployedBy + "|" + id)))
+			// A child Azure makes with its parent (a workflow's
+			// trigger) is read once the parent is there.
+			prefer(declaredPrefix(g, r.DeployedBy, id))
 		}
 		if r.Fields == nil {
 			continue

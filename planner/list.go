@@ -1,9 +1,11 @@
 package planner
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -24,7 +26,7 @@ import (
 // (a default authorization rule such as RootManageSharedAccessKey, which
 // Azure creates with its namespace); created is when the resource (or its
 // ancestor) was created.
-func listAnswer(action, id string, stored *state.Resource, created time.Time) evaluator.Value {
+func listAnswer(action, id, apiVersion string, stored *state.Resource, created time.Time) evaluator.Value {
 	typ, names := typeAndNames(id)
 	lt, la := strings.ToLower(typ), strings.ToLower(action)
 	name := ""
@@ -61,6 +63,9 @@ func listAnswer(action, id string, stored *state.Resource, created time.Time) ev
 		return evaluator.String(k1), evaluator.String(k2), evaluator.String(cs(k1)), evaluator.String(cs(k2))
 	}
 	switch {
+	case lt == "microsoft.storage/storageaccounts" && la == "listkeys" && apiVersion != "" && apiVersion < "2016-01-01":
+		// The api-versions before 2016-01-01 answer with two named keys.
+		return obj("key1", sec("key1", 64), "key2", sec("key2", 64))
 	case lt == "microsoft.storage/storageaccounts" && la == "listkeys":
 		return obj("keys", arr(
 			obj("creationTime", stamp, "keyName", "key1", "value", sec("key1", 64), "permissions", "FULL"),
@@ -115,6 +120,18 @@ func listAnswer(action, id string, stored *state.Resource, created time.Time) ev
 		return obj("value", arr(rule("iothubowner", "RegistryWrite, ServiceConnect, DeviceConnect"),
 			rule("service", "ServiceConnect"), rule("device", "DeviceConnect"),
 			rule("registryRead", "RegistryRead"), rule("registryReadWrite", "RegistryWrite")))
+	case lt == "microsoft.devices/iothubs/iothubkeys" && la == "listkeys":
+		// One shared access policy of the hub, with the values the hub's
+		// own listKeys gives it.
+		hub := id[:len(id)-len("/IotHubKeys/"+name)]
+		rights := map[string]string{"iothubowner": "RegistryWrite, ServiceConnect, DeviceConnect", "service": "ServiceConnect",
+			"device": "DeviceConnect", "registryread": "RegistryRead", "registryreadwrite": "RegistryWrite"}[strings.ToLower(name)]
+		return obj("keyName", name, "primaryKey", secret(hub, name+"/primary", 32), "secondaryKey", secret(hub, name+"/secondary", 32), "rights", rights)
+	case lt == "microsoft.datafactory/factories/integrationruntimes" && la == "listauthkeys":
+		return obj("authKey1", "IR@"+hexSecret(id, "authKey1")+"@"+first+"@ServiceEndpoint="+first+".eastus.datafactory.azure.net@"+secret(id, "authKey1", 32),
+			"authKey2", "IR@"+hexSecret(id, "authKey2")+"@"+first+"@ServiceEndpoint="+first+".eastus.datafactory.azure.net@"+secret(id, "authKey2", 32))
+	case lt == "microsoft.maps/accounts" && la == "listsas":
+		return obj("accountSasToken", "jwt-"+secret(id, "sas", 48))
 	case lt == "microsoft.containerregistry/registries" && la == "listcredentials":
 		return obj("username", name, "passwords", arr(
 			obj("name", "password", "value", sec("password", 24)), obj("name", "password2", "value", sec("password2", 24))))
@@ -152,6 +169,9 @@ func listAnswer(action, id string, stored *state.Resource, created time.Time) ev
 		return obj("key", sec("default", 40), "trigger_url", "https://"+first+".azurewebsites.net/api/"+name+"?code="+secret(id, "default", 40))
 	case lt == "microsoft.web/staticsites" && la == "listsecrets":
 		return obj("properties", obj("apiKey", hexSecret(id, "apiKey")))
+	case lt == "microsoft.logic/integrationaccounts" && la == "listcallbackurl":
+		return obj("value", "https://prod-00.eastus.logic.azure.com:443/integrationAccounts/"+hexSecret(id, "account")+"?api-version=2015-08-01-preview&sp=%2F%2F%2A&sv=1.0&sig="+
+			strings.NewReplacer("+", "-", "/", "_", "=", "").Replace(secret(id, "sig", 32)))
 	case strings.HasPrefix(lt, "microsoft.logic/workflows") && la == "listcallbackurl":
 		sig := secret(id, "sig", 32)
 		sig = strings.NewReplacer("+", "-", "/", "_", "=", "").Replace(sig)
@@ -226,4 +246,50 @@ func ancestors(id string) []string {
 		out = append(out, id[:i]+"/providers/"+strings.Join(segs[:n], "/"))
 	}
 	return out
+}
+
+// implicitProperties are the properties reference() reads of a child
+// Azure makes with its parent (see [implicitChild]): a deployment
+// script's log (empty: armdeploy runs no script), an App Service
+// Environment's networking configuration (its inbound address the
+// fourth of its subnet, as Azure assigns an internal load balancer's),
+// a workspace's curated environment; the others have no properties.
+func implicitProperties(ctx context.Context, store state.Reader, id string, parent *state.Resource) evaluator.Value {
+	typ, _ := typeAndNames(id)
+	o := evaluator.NewObject(4)
+	switch strings.ToLower(typ) {
+	case "microsoft.resources/deploymentscripts/logs":
+		o.Set("log", evaluator.String(""))
+	case "microsoft.web/hostingenvironments/configurations":
+		ip := "10.0.0.4"
+		if body, err := evaluator.ParseJSON(string(parent.Body)); err == nil {
+			vnet, _ := body.Get("properties")
+			vnet, _ = vnet.Get("virtualNetwork")
+			subnetID, _ := vnet.Get("id")
+			if sid, ok := subnetID.AsString(); ok {
+				if sub, err := store.Resource(ctx, sid); err == nil {
+					if sb, err := evaluator.ParseJSON(string(sub.Body)); err == nil {
+						props, _ := sb.Get("properties")
+						prefix, _ := props.Get("addressPrefix")
+						if p, ok := prefix.AsString(); ok {
+							if a, err := netip.ParsePrefix(p); err == nil && a.Addr().Is4() {
+								b := a.Masked().Addr().As4()
+								b[3] += 4
+								ip = netip.AddrFrom4(b).String()
+							}
+						}
+					}
+				}
+			}
+		}
+		ips := evaluator.ArrayOf(evaluator.String(ip))
+		o.Set("internalInboundIpAddresses", ips)
+		o.Set("externalInboundIpAddresses", evaluator.ArrayOf())
+		o.Set("windowsOutboundIpAddresses", evaluator.ArrayOf())
+		o.Set("linuxOutboundIpAddresses", evaluator.ArrayOf())
+	case "microsoft.machinelearningservices/workspaces/environments":
+		o.Set("isArchived", evaluator.Bool(false))
+		o.Set("latestVersion", evaluator.String("1"))
+	}
+	return evaluator.ObjectValue(o)
 }

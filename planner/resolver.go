@@ -70,6 +70,16 @@ func (r *Resolver) Reference(nameOrID, apiVersion string, full bool) (evaluator.
 		return evaluator.Null, err
 	}
 	s, err := r.Store.Resource(ctx, nameOrID)
+	if errors.Is(err, state.ErrNotFound) && implicitChild(nameOrID) {
+		for _, a := range ancestors(nameOrID) {
+			if r.Pending != nil && r.Pending(a) {
+				return evaluator.UnknownValue(fmt.Sprintf("reference('%s')", nameOrID)), nil
+			}
+			if p, perr := r.Store.Resource(ctx, a); perr == nil {
+				return implicitProperties(ctx, r.Store, nameOrID, p), nil
+			}
+		}
+	}
 	if errors.Is(err, state.ErrNotFound) {
 		if !r.Strict {
 			return evaluator.UnknownValue(fmt.Sprintf("reference('%s')", nameOrID)), nil
@@ -158,7 +168,7 @@ func (r *Resolver) List(action, resourceID, apiVersion string, body evaluator.Va
 	}
 	s, err := r.Store.Resource(ctx, resourceID)
 	if err == nil {
-		return listAnswer(action, resourceID, s, s.Created), nil
+		return listAnswer(action, resourceID, apiVersion, s, s.Created), nil
 	} else if !errors.Is(err, state.ErrNotFound) {
 		return evaluator.Null, err
 	}
@@ -168,7 +178,7 @@ func (r *Resolver) List(action, resourceID, apiVersion string, body evaluator.Va
 				return unknown, nil
 			}
 			if p, err := r.Store.Resource(ctx, a); err == nil {
-				return listAnswer(action, resourceID, nil, p.Created), nil
+				return listAnswer(action, resourceID, apiVersion, nil, p.Created), nil
 			}
 		}
 	}
@@ -188,8 +198,13 @@ func implicitChild(id string) bool {
 		return len(names) > 0 && strings.EqualFold(names[len(names)-1], "RootManageSharedAccessKey") ||
 			strings.HasPrefix(lt, "microsoft.notificationhubs/") && strings.EqualFold(names[len(names)-1], "DefaultFullSharedAccessSignature")
 	case lt == "microsoft.web/sites/config", lt == "microsoft.web/sites/slots/config", lt == "microsoft.web/sites/host",
-		lt == "microsoft.web/sites/functions", strings.HasPrefix(lt, "microsoft.logic/workflows/"):
+		lt == "microsoft.web/sites/functions", strings.HasPrefix(lt, "microsoft.logic/workflows/"),
+		lt == "microsoft.devices/iothubs/iothubkeys", lt == "microsoft.resources/deploymentscripts/logs",
+		lt == "microsoft.web/hostingenvironments/configurations":
 		return true
+	case lt == "microsoft.machinelearningservices/workspaces/environments":
+		// The curated environments every workspace has.
+		return len(names) == 2 && strings.HasPrefix(names[1], "AzureML-")
 	}
 	return false
 }
