@@ -81,8 +81,9 @@ func TestRuntimeValuesResolved(t *testing.T) {
 		{name: "listKeys and reference in outputs",
 			template: `{` + rgSchema + `, "resources": [` + storage + `], "outputs": {
 			  "key": {"type": "string", "value": "[` + key + `]"}, "blob": {"type": "string", "value": "[` + blob + `]"},
-			  "keys": {"type": "object", "value": "[listKeys(` + saID + `, '2022-09-01')]"}}}`,
-			outputs: map[string]string{"key": `"`, "blob": "https://stvalues.blob.core.windows.net/", "keys": `"keyName":"key2"`}},
+			  "keys": {"type": "object", "value": "[listKeys(` + saID + `, '2022-09-01')]"},
+			  "where": {"type": "string", "value": "[concat(reference(` + saID + `, '2022-09-01', 'Full').subscriptionId, '/', reference(` + saID + `, '2022-09-01', 'Full').resourceGroupName)]"}}}`,
+			outputs: map[string]string{"key": `"`, "blob": "https://stvalues.blob.core.windows.net/", "keys": `"keyName":"key2"`, "where": sub0 + `/rg1"`}},
 		{name: "reference result as an inner nested deployment's parameter",
 			template: `{` + rgSchema + `, "resources": [` + storage + `, ` + nested("inner1", "inner",
 				`"state": {"value": "[`+provState+`]"}, "blob": {"value": "[`+blob+`]"}, "key": {"value": "[`+key+`]"}`,

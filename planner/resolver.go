@@ -99,6 +99,15 @@ func (r *Resolver) Reference(nameOrID, apiVersion string, full bool) (evaluator.
 			if !o.Has("apiVersion") {
 				o.Set("apiVersion", evaluator.String(s.APIVersion))
 			}
+			// The full object names where the resource lives, as ARM's does.
+			if sc, err := state.ParseScope(nameOrID[:max(strings.Index(strings.ToLower(nameOrID), "/providers/"), 0)]); err == nil {
+				if sc.SubscriptionID != "" && !o.Has("subscriptionId") {
+					o.Set("subscriptionId", evaluator.String(sc.SubscriptionID))
+				}
+				if sc.ResourceGroup != "" && !o.Has("resourceGroupName") {
+					o.Set("resourceGroupName", evaluator.String(sc.ResourceGroup))
+				}
+			}
 			return evaluator.ObjectValue(o), nil
 		}
 		return body, nil

@@ -98,6 +98,9 @@ func TestNetworkRules(t *testing.T) {
 	cfg := resID(typeNIC, "nic2") + "/ipConfigurations/ipconfig1"
 	add("subnet missing", typeNIC, apiNetwork, []string{"nic2"}, nic(resID(typeSubnet, "vnet", "nosubnet"), ""), networkSetup,
 		"InvalidResourceReference", "Resource "+resID(typeSubnet, "vnet", "nosubnet")+" referenced by resource "+cfg+" was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.", "")
+	add("IPv4 configuration without a subnet", typeNIC, apiNetwork, []string{"nic2"},
+		`{"location":"eastus","properties":{"ipConfigurations":[{"name":"ipconfig1","properties":{}}]}}`, networkSetup,
+		"InvalidParameter", "Required parameter 'subnet' is missing (null).", "")
 	add("public IP missing", typeNIC, apiNetwork, []string{"nic2"}, nic(resID(typeSubnet, "vnet", "default"), resID(typePublicIP, "nopip")), networkSetup,
 		"InvalidResourceReference", "Resource "+resID(typePublicIP, "nopip")+" referenced by resource "+cfg+" was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.", "")
 	add("NIC in another region than its network", typeNIC, apiNetwork, []string{"nic2"},
@@ -188,4 +191,19 @@ func TestSubnetsAndAddresses(t *testing.T) {
 	if ip := strAt(asObj(arrAt(res.Body, "properties", "ipConfigurations")[0]), "properties", "privateIPAddress"); ip != "10.0.0.5" {
 		t.Errorf("re-PUT after a release = %s", ip)
 	}
+}
+
+// An IPv6 configuration of a NIC names no subnet (the dual-stack basic
+// load balancer of the gallery's load-balancer-ipv6-create).
+func TestNICIPv6WithoutSubnet(t *testing.T) {
+	w := newWorld(t)
+	networkSetup(w)
+	body := `{"location":"eastus","properties":{"ipConfigurations":[{"name":"ipconfig1","properties":{"subnet":{"id":"` + resID(typeSubnet, "vnet", "default") + `"}}},
+		{"name":"ipv6","properties":{"privateIPAddressVersion":"IPv6"}}]}}`
+	if _, err := w.put(typeNIC, apiNetwork, body, "nic2"); err != nil {
+		t.Fatal(err)
+	}
+	bad := `{"location":"eastus","properties":{"ipConfigurations":[{"name":"ipv6","properties":{"privateIPAddressVersion":"IPv6","publicIPAddress":{"id":"` + resID(typePublicIP, "nopip") + `"}}}]}}`
+	_, err := w.put(typeNIC, apiNetwork, bad, "nic3")
+	checkErr(t, err, "InvalidResourceReference", "Resource "+resID(typePublicIP, "nopip")+" referenced by resource "+resID(typeNIC, "nic3")+"/ipConfigurations/ipv6 was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.", "")
 }

@@ -347,7 +347,29 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		}
 		setDefault(cp, "privateIPAllocationMethod", "Dynamic")
 		// the subnet exists, in the NIC's region (gallery-rp.md §13.5)
+		// the public IP exists, in the NIC's region (gallery-rp.md §13.5)
+		checkPIP := func() error {
+			if pipRef := strAt(cp, "publicIPAddress", "id"); pipRef != "" {
+				pip, err := lookup(ctx, r.Store, pipRef)
+				if err != nil {
+					return err
+				}
+				if pip == nil || !typeIs(pip.Type, typePublicIP) || locationOf(pip) != loc {
+					return errInvalidReference(pipRef, cfgID)
+				}
+			}
+			return nil
+		}
 		subnetRef := strAt(cp, "subnet", "id")
+		if subnetRef == "" && strings.EqualFold(strAt(cp, "privateIPAddressVersion"), "IPv6") {
+			// An IPv6 configuration of the dual-stack basic load balancer
+			// names no subnet (Azure docs, load-balancer-ipv6-internet-template;
+			// the gallery's load-balancer-ipv6-create) [U].
+			if err := checkPIP(); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if subnetRef == "" {
 			return nil, errRequired("subnet")
 		}
@@ -358,15 +380,8 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 		if sn == nil || locationOf(vnet) != loc {
 			return nil, errInvalidReference(subnetRef, cfgID)
 		}
-		// the public IP exists, in the NIC's region (gallery-rp.md §13.5)
-		if pipRef := strAt(cp, "publicIPAddress", "id"); pipRef != "" {
-			pip, err := lookup(ctx, r.Store, pipRef)
-			if err != nil {
-				return nil, err
-			}
-			if pip == nil || !typeIs(pip.Type, typePublicIP) || locationOf(pip) != loc {
-				return nil, errInvalidReference(pipRef, cfgID)
-			}
+		if err := checkPIP(); err != nil {
+			return nil, err
 		}
 		// the private address: Static only, inside the subnet, free; Dynamic
 		// takes the next free one after the five Azure reserves (gallery-rp.md
