@@ -94,3 +94,31 @@ func TestReferenceLaterNestedDeployment(t *testing.T) {
 		})
 	}
 }
+
+// A nested deployment's parameter entry may be an expression that makes
+// the {"value": ...} object; null passes nothing (the default applies),
+// as the gallery's devbox templates use it.
+func TestNestedParameterEntryExpression(t *testing.T) {
+	s, dir := newService(t)
+	inner := `{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner", "properties": {"mode": "Incremental",
+		"expressionEvaluationOptions": {"scope": "inner"},
+		"parameters": {"p": "[createObject('value', 'given')]", "q": "[if(false(), createObject('value', 'no'), null())]"},
+		"template": {` + rgSchema + `, "parameters": {"p": {"type": "string"}, "q": {"type": "string", "defaultValue": "default"}}, "resources": [],
+		  "outputs": {"o": {"type": "string", "value": "[concat(parameters('p'), '+', parameters('q'))]"}}}}}`
+	main := `{` + rgSchema + `, "resources": [` + inner + `], "outputs": {"o": {"type": "string", "value": "[reference('inner').outputs.o.value]"}}}`
+	req := &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rg1"}, Location: "eastus", CreateGroup: true,
+		Template: Template{File: writeFile(t, dir, "main.json", main)}}
+	res, err := s.CreateOrUpdate(t.Context(), req)
+	if err != nil || res.Status() != "Succeeded" {
+		t.Fatalf("%v %v", err, res.Diags)
+	}
+	got := ""
+	for _, o := range res.Outputs {
+		if b, _ := o.Value.MarshalJSON(); o.Name == "o" {
+			got = string(b)
+		}
+	}
+	if got != `"given+default"` {
+		t.Errorf("output o = %s, want \"given+default\"", got)
+	}
+}

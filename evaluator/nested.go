@@ -534,6 +534,34 @@ func (x *expansion) nestedParameters(props *templates.Node) (map[string]Value, *
 	}
 	passed := NewObject(len(pn.Fields))
 	for _, f := range pn.Fields {
+		if f.Value.Kind == templates.String {
+			// The entry is an expression that makes the {"value": ...}
+			// object (createObject('value', ...)); null passes nothing.
+			v, err := x.e.Eval(f.Value)
+			if err != nil {
+				return nil, nil, err
+			}
+			if v.IsNull() {
+				continue
+			}
+			if v.IsUnknown() {
+				given[strings.ToLower(f.Key)] = v
+				passed.Set(f.Key, objectOf("value", v))
+				continue
+			}
+			if ref, ok := v.Get("reference"); ok && v.Kind() == KindObject {
+				given[strings.ToLower(f.Key)] = UnknownValue("reference to a Key Vault secret")
+				passed.Set(f.Key, objectOf("reference", ref))
+				continue
+			}
+			value, ok := v.Get("value")
+			if v.Kind() != KindObject || !ok {
+				return nil, nil, &nodeError{n: f.Value, msg: fmt.Sprintf("The parameter '%s' of the nested deployment has no 'value'.", f.Key)}
+			}
+			given[strings.ToLower(f.Key)] = value
+			passed.Set(f.Key, objectOf("value", value))
+			continue
+		}
 		vn := f.Value.Get("value")
 		if vn == nil {
 			if f.Value.Get("reference") != nil {
