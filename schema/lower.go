@@ -20,7 +20,9 @@ import (
 //   - Coercion. In resource schemas integers and numbers also accept numeric strings
 //     ("1") and booleans accept "true"/"false" in any case, because the providers
 //     deserialize them that way (the upstream sig-image-definition-create quickstart
-//     passes recommended.vCPUs.min as "1"). "x-coerce": false opts out.
+//     passes recommended.vCPUs.min as "1"). An object also accepts the empty string,
+//     which the providers' deserializer reads as null (the gallery's safekit templates
+//     pass linuxConfiguration as ''). "x-coerce": false opts out.
 //   - Enums. A string enum becomes a case-insensitive pattern (most ARM enums are matched
 //     ignoring case); "x-caseSensitive": true keeps the case. An enum node without
 //     "type" constrains strings only (used by overlays that add an enum to a typed base).
@@ -242,6 +244,9 @@ func lowerNode(m map[string]any, opt lowerOptions) error {
 			}
 			if slices.Contains(types, "boolean") {
 				alts = append(alts, boolStringPattern)
+			}
+			if slices.Contains(types, "object") {
+				alts = append(alts, `^$`)
 			}
 		}
 		alts = append(alts, exprPattern)

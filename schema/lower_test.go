@@ -60,8 +60,13 @@ func TestLowerNode(t *testing.T) {
 		},
 		{
 			name: "object in a resource", opt: res, node: `{"type": "object"}`,
+			accept: []any{map[string]any{}, "[variables('o')]", ""},
+			reject: []any{"o", " ", []any{}},
+		},
+		{
+			name: "object without coercion", opt: lowerOptions{expr: true}, node: `{"type": "object"}`,
 			accept: []any{map[string]any{}, "[variables('o')]"},
-			reject: []any{"o", []any{}},
+			reject: []any{""},
 		},
 		{
 			name: "enum in a resource, any case", opt: res, node: `{"type": "string", "enum": ["Static", "Dynamic"]}`,
