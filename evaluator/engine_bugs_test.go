@@ -14,7 +14,8 @@ func TestDependsOnForms(t *testing.T) {
 	   "resources":[{"type":"subnets","apiVersion":"2022-07-01","name":"s","dependsOn":["vnet"],"properties":{}}]},
 	  {"type":"Microsoft.Compute/galleries","apiVersion":"2022-03-03","name":"g1","location":"eastus","properties":{},
 	   "resources":[{"type":"images","apiVersion":"2022-03-03","name":"d1","location":"eastus","dependsOn":["g1"],"properties":{},
-	     "resources":[{"type":"versions","apiVersion":"2022-03-03","name":"1.0.0","location":"eastus","dependsOn":["d1"],"properties":{}}]}]}`
+	     "resources":[{"type":"versions","apiVersion":"2022-03-03","name":"1.0.0","location":"eastus","dependsOn":["d1"],"properties":{}}]}]},
+	  {"type":"Microsoft.NotificationHubs/namespaces/notificationHubs","apiVersion":"2017-04-01","name":"ns/app-hub","location":"eastus","properties":{}}`
 	subnet := "/subscriptions/" + subA + "/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/vnet/subnets/s"
 	version := "/subscriptions/" + subA + "/resourceGroups/rg1/providers/Microsoft.Compute/galleries/g1/images/d1/versions/1.0.0"
 	tests := []struct {
@@ -30,6 +31,8 @@ func TestDependsOnForms(t *testing.T) {
 		{"grandchild type and full name", "Microsoft.Compute/galleries/images/versions/g1/d1/1.0.0", version},
 		{"grandchild resourceId", "[resourceId('Microsoft.Compute/galleries/images/versions', 'g1', 'd1', '1.0.0')]", version},
 		{"grandchild full id", version, version},
+		{"child by its last name", "s", subnet},
+		{"child declared as parent/child, by its last name", "app-hub", "/subscriptions/" + subA + "/resourceGroups/rg1/providers/Microsoft.NotificationHubs/namespaces/ns/notificationHubs/app-hub"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

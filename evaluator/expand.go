@@ -716,15 +716,18 @@ func (x *expansion) lookup(ref string) ([]string, bool) {
 		return x.lookup(alt)
 	}
 	if len(ids) == 0 && !strings.Contains(ref, "/") {
-		// A child declared inside its parent may be named by its own
-		// (last) name segment, when that is unambiguous.
+		// A child (declared inside its parent or as "parent/child") may
+		// be named by its own last name segment, when that is
+		// unambiguous, as reference() names it (the gallery's
+		// dependsOn ["[variables('notificationHubName')]"] of a hub
+		// declared as "namespace/hub").
 		if pos, ok := x.index.matchLast(ref); ok {
 			for _, i := range pos {
 				ids = append(ids, x.out[i].ID)
 			}
 		} else {
 			for _, r := range x.out {
-				if r.Decl.Parent != nil && strings.EqualFold(ref, lastName(r.Name)) {
+				if strings.Contains(r.Name, "/") && strings.EqualFold(ref, lastName(r.Name)) {
 					ids = append(ids, r.ID)
 				}
 			}
@@ -753,7 +756,7 @@ type refIndex struct {
 	byID   map[string][]int // refs starting with "/"
 	byName map[string][]int // every other ref
 	byRel  map[string][]int // relative ids, compared with the ref without "providers/"
-	byLast map[string][]int // last name segments of children declared inside a parent
+	byLast map[string][]int // last name segments of children
 	others []int            // resources with a key that is not ASCII
 }
 
@@ -782,7 +785,7 @@ func newRefIndex(out []*Resource) *refIndex {
 		if strings.Contains(r.Name, "/") {
 			add(ix.byRel, relativeID(r.Type, r.Name), i)
 		}
-		if r.Decl.Parent != nil {
+		if strings.Contains(r.Name, "/") {
 			add(ix.byLast, lastName(r.Name), i)
 		}
 	}
@@ -810,8 +813,8 @@ func (ix *refIndex) match(ref string) ([]int, bool) {
 	return union(append(sets, aside)), true
 }
 
-// matchLast returns the positions of the children declared inside a
-// parent whose last name segment is ref, ascending; false when ref is not
+// matchLast returns the positions of the children whose last name
+// segment is ref, ascending; false when ref is not
 // ASCII.
 func (ix *refIndex) matchLast(ref string) ([]int, bool) {
 	if !isASCII(ref) {
@@ -819,7 +822,7 @@ func (ix *refIndex) matchLast(ref string) ([]int, bool) {
 	}
 	var aside []int
 	for _, i := range ix.others {
-		if r := ix.out[i]; r.Decl.Parent != nil && strings.EqualFold(ref, lastName(r.Name)) {
+		if r := ix.out[i]; strings.Contains(r.Name, "/") && strings.EqualFold(ref, lastName(r.Name)) {
 			aside = append(aside, i)
 		}
 	}

@@ -32,12 +32,13 @@ func TestRefIndexMatchesScan(t *testing.T) {
 		mk("Microsoft.Web/sites", "kelvin", "", "", false),
 		mk("Microsoft.Web/sites", "", "", "", false),
 		mk("Microsoft.Web/sites/slots", "app/\u212a", "", "", true),
+		mk("Microsoft.NotificationHubs/namespaces/notificationHubs", "ns/hub", "", "", false),
 	}
 	refs := []string{"acct", "ACCT", "st1", "Microsoft.Storage/storageAccounts/ST1", out[0].ID, "/SUBSCRIPTIONS/S/resourcegroups/RG/providers/microsoft.storage/storageaccounts/st1",
 		"data0", "st1/default/data0", "Microsoft.Storage/storageAccounts/st1/blobServices/default/containers/data0",
 		"providers/Microsoft.Storage/storageAccounts/st1/blobServices/default/containers/data0",
 		"nets", "NETS", "vnet", "s", "Microsoft.Network/virtualNetworks/vnet/subnets/s", "kelvin", "KELVIN", "\u212aelvin",
-		"k", "\u212a", "", "/", "missing", out[6].ID, "Microsoft.Web/sites/kelvin", "Microsoft.Web/sites/"}
+		"k", "\u212a", "", "/", "missing", "hub", "HUB", out[6].ID, "Microsoft.Web/sites/kelvin", "Microsoft.Web/sites/"}
 	ix := newRefIndex(out)
 	for _, ref := range refs {
 		var want []int
@@ -51,7 +52,7 @@ func TestRefIndexMatchesScan(t *testing.T) {
 		}
 		want = nil
 		for i, r := range out {
-			if r.Decl.Parent != nil && strings.EqualFold(ref, lastName(r.Name)) {
+			if strings.Contains(r.Name, "/") && strings.EqualFold(ref, lastName(r.Name)) {
 				want = append(want, i)
 			}
 		}
