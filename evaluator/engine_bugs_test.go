@@ -112,3 +112,33 @@ func TestDependsOnUnknown(t *testing.T) {
 		t.Errorf("resources %v", rs)
 	}
 }
+
+// An evaluated name has one segment less than its type, as a literal one
+// (templates checks those): Azure refuses a role assignment of the
+// "subnets/providers/roleAssignments" form named by a bare GUID.
+func TestEvaluatedNameSegments(t *testing.T) {
+	tests := []struct {
+		name, typ, rname string
+		ok               bool
+	}{
+		{"root", "Microsoft.Storage/storageAccounts", "[concat('st', '1')]", true},
+		{"child", "Microsoft.Network/virtualNetworks/subnets", "[concat('vnet', '/s')]", true},
+		{"child named as a root", "Microsoft.Network/virtualNetworks/subnets", "[concat('s', '')]", false},
+		{"old extension form", "Microsoft.Network/virtualNetworks/subnets/providers/roleAssignments", "[concat('vnet/s/Microsoft.Authorization/', guid('a'))]", true},
+		{"old extension form with a bare GUID", "Microsoft.Network/virtualNetworks/subnets/providers/roleAssignments", "[guid('a')]", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `{"resources":[{"type":"` + tt.typ + `","apiVersion":"2022-07-01","name":"` + tt.rname + `","properties":{}}]}`
+			e := templateAt(t, doc, deploymentAt(ScopeResourceGroup), nil)
+			_, ds := e.Resources()
+			got := ds.HasErrors()
+			if got == tt.ok {
+				t.Fatalf("errors %v, want ok %v", ds, tt.ok)
+			}
+			if got && !strings.Contains(ds.Errors()[0].Message, "has incorrect segment lengths") {
+				t.Errorf("message %s", ds.Errors()[0].Message)
+			}
+		})
+	}
+}

@@ -207,6 +207,13 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 	if parent != nil && !strings.Contains(r.Type, ".") {
 		name = parent.Name + "/" + name
 	}
+	if !nameV.IsUnknown() && templates.IsExpression(r.Name.Str) &&
+		strings.Count(strings.Trim(res.Type, "/"), "/") != strings.Count(name, "/")+1 {
+		// The rule templates checks on literal names holds for evaluated
+		// ones too: a type has one segment more than its full name.
+		x.fail(r, &nodeError{n: r.Name, msg: fmt.Sprintf("The template resource '%s' for type '%s' has incorrect segment lengths. A nested resource type must have identical number of segments as its resource name. A root resource type must have segment length one greater than its resource name. Please see https://aka.ms/arm-syntax-resources for usage details.", name, res.Type)})
+		return
+	}
 	res.Name = name
 	if templates.IsExpression(r.APIVersion) {
 		av, err := e.Eval(r.Node.Get("apiVersion"))
