@@ -151,11 +151,18 @@ func TestCreateOrUpdate(t *testing.T) {
 }
 
 // A subscription template that creates a group gets a group: deployable
-// into at once.
+// into at once; a what-if after it changes nothing, with or without an
+// (empty) properties object.
 func TestSubscriptionTemplateCreatesGroup(t *testing.T) {
+	for _, props := range []string{"", `, "properties": {}`} {
+		t.Run("properties "+props, func(t *testing.T) { subscriptionTemplateCreatesGroup(t, props) })
+	}
+}
+
+func subscriptionTemplateCreatesGroup(t *testing.T, props string) {
 	s, dir := newService(t)
 	req := &DeploymentRequest{Scope: Scope{SubscriptionID: sub0}, Location: "eastus",
-		Template: Template{File: writeFile(t, dir, "sub.json", `{`+subSchema+`, "resources": [{"type": "Microsoft.Resources/resourceGroups", "apiVersion": "2022-09-01", "name": "made", "location": "westus2", "tags": {"team": "a"}}]}`)}}
+		Template: Template{File: writeFile(t, dir, "sub.json", `{`+subSchema+`, "resources": [{"type": "Microsoft.Resources/resourceGroups", "apiVersion": "2022-09-01", "name": "made", "location": "westus2", "tags": {"team": "a"}`+props+`}]}`)}}
 	if res, err := s.CreateOrUpdate(t.Context(), req); err != nil || res.Status() != "Succeeded" {
 		t.Fatalf("%v %+v", err, res)
 	}

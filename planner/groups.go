@@ -54,6 +54,11 @@ func Current(ctx context.Context, store state.Reader, r *evaluator.Resource) (*s
 		if g.ManagedBy != "" {
 			req["managedBy"] = g.ManagedBy
 		}
+		if r.Fields != nil && r.Fields.Has("properties") {
+			// Its properties are read-only (provisioningState): as a
+			// request, an empty object.
+			req["properties"] = map[string]any{}
+		}
 		cur.Request, _ = json.Marshal(req)
 		cur.APIVersion = r.APIVersion
 		return cur, nil
