@@ -434,6 +434,7 @@ func (vmProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	}
 	set(props, "vmId", stableGUID(strings.ToLower(r.ID)))
 	set(props, "provisioningState", "Succeeded")
+	fillIdentity(r, body)
 	return &Result{Body: body, Warnings: warnings}, nil
 }
 

@@ -3,7 +3,6 @@ package providers
 import (
 	"context"
 	"maps"
-	"strings"
 )
 
 // generic serves every type without a provider of its own: it stores the
@@ -51,19 +50,13 @@ func (genericProvider) Immutable(string) []string { return nil }
 
 // fillWellKnown adds the read-only values templates read back with
 // reference() from types that have no provider of their own: those of the
-// table (see fillReadOnly) and a system-assigned identity's principal.
+// table (see fillReadOnly) and a managed identity's principals (see
+// fillIdentity).
 // Ids are derived from the resource id, so they are stable across
 // deployments.
 func fillWellKnown(r *Request, body, props map[string]any) {
 	fillReadOnly(r, body)
-	if id, ok := body["identity"].(map[string]any); ok {
-		if t, _ := id["type"].(string); strings.Contains(strings.ToLower(t), "systemassigned") {
-			id = maps.Clone(id)
-			setDefault(id, "principalId", derivedGUID(r.ID, "system-identity"))
-			setDefault(id, "tenantId", r.tenant())
-			body["identity"] = id
-		}
-	}
+	fillIdentity(r, body)
 }
 
 // lastSegment returns the last '/'-separated segment of a full name, which
