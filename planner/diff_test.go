@@ -115,3 +115,47 @@ func TestArrayDiffLong(t *testing.T) {
 		t.Errorf("got %+v, want Delete 2500", got)
 	}
 }
+
+// An array element whose only change is a value still unknown is no
+// change of the array (kentico-xperience-environment's app setting that
+// reads a resource of its own template): the array is NoEffect.
+func TestDiffUnknownInsideArrayElement(t *testing.T) {
+	unknownElem := func(name string) evaluator.Value {
+		o := evaluator.NewObject(2)
+		o.Set("name", evaluator.String(name))
+		o.Set("value", evaluator.UnknownValue("reference('c').key"))
+		return evaluator.ObjectValue(o)
+	}
+	known := func(name, value string) evaluator.Value {
+		o := evaluator.NewObject(2)
+		o.Set("name", evaluator.String(name))
+		o.Set("value", evaluator.String(value))
+		return evaluator.ObjectValue(o)
+	}
+	wrap := func(elems ...evaluator.Value) evaluator.Value {
+		o := evaluator.NewObject(1)
+		o.Set("settings", evaluator.Array(elems))
+		return evaluator.ObjectValue(o)
+	}
+	tests := []struct {
+		name          string
+		before, after evaluator.Value
+		change        bool
+	}{
+		{"only unknown", wrap(known("k", "v")), wrap(unknownElem("k")), false},
+		{"unknown and a real change", wrap(known("k", "v")), wrap(func() evaluator.Value {
+			o := evaluator.NewObject(2)
+			o.Set("name", evaluator.String("other"))
+			o.Set("value", evaluator.UnknownValue("reference('c').key"))
+			return evaluator.ObjectValue(o)
+		}()), true},
+		{"an element added", wrap(known("k", "v")), wrap(known("k", "v"), unknownElem("j")), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := changes(diff("", tt.before, tt.after)); got != tt.change {
+				t.Errorf("changes = %v, want %v: %+v", got, tt.change, diff("", tt.before, tt.after))
+			}
+		})
+	}
+}

@@ -311,10 +311,17 @@ func storedPayload(s *state.Resource) evaluator.Value {
 	return v
 }
 
-// changes reports whether a delta holds a real change (not only NoEffect).
+// changes reports whether a delta holds a real change (not only NoEffect,
+// at any depth: an array element whose only change is unknown is none).
 func changes(delta []PropertyChange) bool {
 	for _, d := range delta {
-		if d.PropertyChangeType != PropNoEffect {
+		switch {
+		case d.PropertyChangeType == PropNoEffect:
+		case len(d.Children) > 0 && (d.PropertyChangeType == PropModify || d.PropertyChangeType == PropArray):
+			if changes(d.Children) {
+				return true
+			}
+		default:
 			return true
 		}
 	}
