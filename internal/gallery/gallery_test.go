@@ -53,7 +53,9 @@ func TestReplacePrereqs(t *testing.T) {
 }
 
 func TestExpressionTexts(t *testing.T) {
-	export := `{"resources":[{"body":"{\"properties\":{\"key\":\"[listKeys('x', '2020-01-01').keys[0].value]\"}}"}],` +
+	export := `{"resources":[{"body":"{\"properties\":{\"key\":\"[listKeys('x', '2020-01-01').keys[0].value]\"}}"},` +
+		`{"type":"Microsoft.Resources/templateSpecs/versions","body":"{\"properties\":{\"mainTemplate\":{\"x\":\"[parameters('spec')]\"}}}"},` +
+		`{"type":"Microsoft.Blueprint/blueprints/artifacts","body":"{\"properties\":{\"parameters\":{\"p\":{\"value\":\"[parameters('bp')]\"}}}}"}],` +
 		`"deployments":[{"template":{"x":"[concat('a')]"},"outputs":{"o":{"value":"[reference('r').id]"}},"plain":"[not an expression"}]}`
 	got := strings.Join(ExpressionTexts(export), "\n")
 	for _, want := range []string{"listKeys", "reference('r').id"} {
@@ -61,7 +63,7 @@ func TestExpressionTexts(t *testing.T) {
 			t.Errorf("missing %s in:\n%s", want, got)
 		}
 	}
-	if strings.Contains(got, "concat") || strings.Contains(got, "not an expression") {
+	if strings.Contains(got, "concat") || strings.Contains(got, "not an expression") || strings.Contains(got, "spec") || strings.Contains(got, "bp") {
 		t.Errorf("a template or plain text was reported:\n%s", got)
 	}
 }

@@ -89,6 +89,17 @@ func standIn(p *templates.Parameter) string {
 // expression matches a stored string that is ARM expression text.
 var expression = regexp.MustCompile(`^\[[A-Za-z_][\w.]*\(.*\)[^()]*\]$`)
 
+// foreignExpressions are the types whose bodies hold expressions that
+// another engine evaluates, stored as given: a template spec's template,
+// a blueprint's artifacts and parameters, a policy's rule.
+var foreignExpressions = map[string]bool{
+	"microsoft.resources/templatespecs/versions":   true,
+	"microsoft.blueprint/blueprints":               true,
+	"microsoft.blueprint/blueprints/artifacts":     true,
+	"microsoft.authorization/policydefinitions":    true,
+	"microsoft.authorization/policysetdefinitions": true,
+}
+
 // ExpressionTexts lists the strings of a state export (armdeploy state
 // export) that are ARM expression text, "path=value", skipping the
 // templates kept with the deployment records.
@@ -103,8 +114,11 @@ func ExpressionTexts(export string) []string {
 	walk = func(path string, v any) {
 		switch v := v.(type) {
 		case map[string]any:
+			if t, _ := v["type"].(string); foreignExpressions[strings.ToLower(t)] {
+				return
+			}
 			for k, x := range v {
-				if k == "template" || k == "Template" {
+				if k == "template" || k == "Template" || k == "mainTemplate" || k == "linkedTemplates" {
 					continue
 				}
 				walk(path+"."+k, x)
