@@ -266,7 +266,7 @@ func (s *Service) loadSpecTemplate(req *DeploymentRequest) error {
 		return err
 	}
 	props, _ := body.Get("properties")
-	main, ok := props.Get("mainTemplate")
+	main, ok := evaluator.SpecMainTemplate(props)
 	if !ok {
 		return &Error{Code: evaluator.CodeInvalidTemplateSpec, Status: 400,
 			Message: fmt.Sprintf("The template spec version '%s' has no mainTemplate.", id)}

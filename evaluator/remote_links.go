@@ -258,7 +258,7 @@ func (e *Template) rootSpec(id string) (*templateSpec, error) {
 // resource).
 func (t *linkTable) addSpec(id string, body Value) (*templateSpec, error) {
 	props, _ := body.Get("properties")
-	main, ok := props.Get("mainTemplate")
+	main, ok := SpecMainTemplate(props)
 	if !ok || main.Kind() != KindObject {
 		return nil, specError(id)
 	}
@@ -479,3 +479,14 @@ func specPaths(spec *templateSpec) []string {
 // UnmappedLinkMessage is the InvalidContentLink message of a URI that no
 // artifacts mapping holds, naming the --artifacts-map that would map it.
 func UnmappedLinkMessage(uri string) string { return contentLinkError(uri, mapHint(uri)) }
+
+// SpecMainTemplate is the template of a template spec version's
+// properties: mainTemplate, or template in the api-versions before
+// 2021-05-01 (2019-06-01-preview), which the gallery's templatespec
+// samples still use.
+func SpecMainTemplate(props Value) (Value, bool) {
+	if main, ok := props.Get("mainTemplate"); ok {
+		return main, true
+	}
+	return props.Get("template")
+}
