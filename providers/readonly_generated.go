@@ -98,6 +98,12 @@ func fillGenerated(r *Request, body map[string]any) {
 			continue
 		}
 		for _, p := range prefixObjects(body, g.prefix, "") {
+			if g.kind == "subid" {
+				if id, ok := subResourceID(r.ID, body, p.key); ok {
+					setAbsent(p.m, g.rest, id)
+				}
+				continue
+			}
 			v, ok := generatedValue(r, body, g, p.key)
 			if !ok {
 				continue
@@ -105,6 +111,76 @@ func fillGenerated(r *Request, body map[string]any) {
 			setAbsent(p.m, g.rest, v)
 		}
 	}
+}
+
+// subResourceID is the id Azure's GET gives an element of an array of
+// child resources the body declares inline (the generated kind "subid"):
+// the parent's id, then the array and the element's name for each array
+// on the way (".properties.subnets[0].properties.delegations[1]" is
+// "…/virtualNetworks/vnet/subnets/s1/delegations/d1"). An element without
+// a name (a reference to another resource, {id}) gets none. Where the
+// service names the child type otherwise than the array, the child type's
+// name is used (see subResourceSegments).
+func subResourceID(parentID string, body map[string]any, key string) (string, bool) {
+	id := parentID
+	var cur any = body
+	typ, _ := typeAndNamesOf(parentID)
+	for _, seg := range strings.Split(strings.TrimPrefix(key, "."), ".") {
+		name, idx, isElem := strings.Cut(seg, "[")
+		o, _ := cur.(map[string]any)
+		v, _ := get(o, name)
+		if !isElem {
+			cur = v
+			continue
+		}
+		i, err := strconv.Atoi(strings.TrimSuffix(idx, "]"))
+		arr, _ := v.([]any)
+		if err != nil || i < 0 || i >= len(arr) {
+			return "", false
+		}
+		e, _ := arr[i].(map[string]any)
+		n, _ := get(e, "name")
+		ns, ok := n.(string)
+		if !ok || ns == "" || strings.HasPrefix(ns, "[") {
+			return "", false
+		}
+		segName := name
+		if alt, ok := subResourceSegments[strings.ToLower(typ+"/"+name)]; ok {
+			segName = alt
+		}
+		typ += "/" + name
+		id += "/" + segName + "/" + ns
+		cur = e
+	}
+	return id, true
+}
+
+// subResourceSegments names the child types whose id segment is not the
+// array's name: an Azure Firewall's and a Bastion host's ipConfigurations
+// are ".../azureFirewallIpConfigurations/{name}" and
+// ".../bastionHostIpConfigurations/{name}" (REST specs, azureFirewall.json
+// and bastionHost.json examples).
+var subResourceSegments = map[string]string{
+	"microsoft.network/azurefirewalls/ipconfigurations": "azureFirewallIpConfigurations",
+	"microsoft.network/bastionhosts/ipconfigurations":   "bastionHostIpConfigurations",
+}
+
+// typeAndNamesOf returns the lower-cased type of a resource id
+// (".../providers/Ns/t1/n1/t2/n2" is "ns/t1/t2").
+func typeAndNamesOf(id string) (string, bool) {
+	i := strings.LastIndex(strings.ToLower(id), "/providers/")
+	if i < 0 {
+		return "", false
+	}
+	segs := strings.Split(strings.Trim(id[i+len("/providers/"):], "/"), "/")
+	if len(segs) < 3 {
+		return "", false
+	}
+	typ := segs[0]
+	for j := 1; j+1 < len(segs); j += 2 {
+		typ += "/" + segs[j]
+	}
+	return strings.ToLower(typ), true
 }
 
 // prefixObject is an object of the body a generated path's prefix names,

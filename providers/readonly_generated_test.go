@@ -62,11 +62,54 @@ func TestFillGenerated(t *testing.T) {
 			map[string]any{"location": "eastus", "properties": map[string]any{"ipConfigurations": []any{
 				map[string]any{"name": "c1", "properties": map[string]any{}}, map[string]any{"name": "c2"}}}},
 			map[string]any{"properties.ipConfigurations": []any{
-				map[string]any{"name": "c1", "properties": map[string]any{"privateIPAddress": "10.0.0.4", "provisioningState": "Succeeded"}},
-				map[string]any{"name": "c2"}}, // no properties asked for: none filled
+				map[string]any{"name": "c1", "id": roGroup + "Microsoft.Network/azureFirewalls/fw1/azureFirewallIpConfigurations/c1",
+					"properties": map[string]any{"privateIPAddress": "10.0.0.4", "provisioningState": "Succeeded"}},
+				map[string]any{"name": "c2", "id": roGroup + "Microsoft.Network/azureFirewalls/fw1/azureFirewallIpConfigurations/c2"}}, // no properties asked for: none filled
 				"properties.managementIpConfiguration": nil,
 				// Microsoft.Network's hand-written patterns differ by service: the stand-in.
 				"properties.afcConfiguration.serviceEndpoint": "https://fw1.network.azure.com/"}, nil},
+		{"sub-resources the body declares get their ids, references keep theirs", "Microsoft.Network/loadBalancers", "lb1",
+			map[string]any{"location": "eastus", "properties": map[string]any{
+				"frontendIPConfigurations": []any{map[string]any{"name": "fe", "properties": map[string]any{"publicIPAddress": map[string]any{"id": roGroup + "Microsoft.Network/publicIPAddresses/pip"}}}},
+				"backendAddressPools":      []any{map[string]any{"name": "pool"}},
+				"loadBalancingRules": []any{map[string]any{"name": "rule", "properties": map[string]any{
+					"backendAddressPool": map[string]any{"id": roGroup + "Microsoft.Network/loadBalancers/lb1/backendAddressPools/pool"}}}}}},
+			nil,
+			map[string]func(any) bool{
+				"properties.backendAddressPools": func(v any) bool {
+					a, _ := v.([]any)
+					return len(a) == 1 && strAt(asObj(a[0]), "id") == roGroup+"Microsoft.Network/loadBalancers/lb1/backendAddressPools/pool"
+				},
+				"properties.frontendIPConfigurations": func(v any) bool {
+					a, _ := v.([]any)
+					pip := objAt(asObj(a[0]), "properties", "publicIPAddress")
+					return len(a) == 1 && strAt(asObj(a[0]), "id") == roGroup+"Microsoft.Network/loadBalancers/lb1/frontendIPConfigurations/fe" &&
+						strAt(pip, "id") == roGroup+"Microsoft.Network/publicIPAddresses/pip" && len(pip) == 1 // a reference is its id
+				},
+				"properties.loadBalancingRules": func(v any) bool {
+					a, _ := v.([]any)
+					return len(a) == 1 && strAt(asObj(a[0]), "properties", "backendAddressPool", "id") == roGroup+"Microsoft.Network/loadBalancers/lb1/backendAddressPools/pool"
+				},
+			}},
+		{"nested sub-resources: a subnet's delegation of an inline subnet", "Microsoft.Network/applicationGateways", "agw1",
+			map[string]any{"location": "eastus", "properties": map[string]any{"urlPathMaps": []any{map[string]any{"name": "map",
+				"properties": map[string]any{"pathRules": []any{map[string]any{"name": "r1"}, map[string]any{"properties": map[string]any{}}}}}}}},
+			nil,
+			map[string]func(any) bool{"properties.urlPathMaps": func(v any) bool {
+				a, _ := v.([]any)
+				rules := arrAt(asObj(a[0]), "properties", "pathRules")
+				return strAt(asObj(a[0]), "id") == roGroup+"Microsoft.Network/applicationGateways/agw1/urlPathMaps/map" &&
+					strAt(asObj(rules[0]), "id") == roGroup+"Microsoft.Network/applicationGateways/agw1/urlPathMaps/map/pathRules/r1" &&
+					strAt(asObj(rules[1]), "id") == "" // no name: no id
+			}}},
+		{"an object all of whose properties are Azure's is filled though the body lacks it", "Microsoft.Databricks/workspaces", "dbw1",
+			map[string]any{"location": "eastus", "properties": map[string]any{"managedResourceGroupId": "/subscriptions/s/resourceGroups/m"}},
+			map[string]any{"properties.storageAccountIdentity.principalId": derivedGUID(roGroup+"Microsoft.Databricks/workspaces/dbw1", "properties.storageAccountIdentity.principalId"),
+				"properties.storageAccountIdentity.tenantId": DefaultTenantID,
+				"properties.managedDiskIdentity.tenantId":    DefaultTenantID}, nil},
+		{"a deployment script of either kind: the read-only values both kinds have, no failure details", "Microsoft.Resources/deploymentScripts", "ds1",
+			map[string]any{"location": "eastus", "kind": "AzureCLI", "properties": map[string]any{"azCliVersion": "2.52.0", "retentionInterval": "P1D"}},
+			map[string]any{"properties.provisioningState": "Succeeded", "properties.status.error": nil}, nil},
 		{"a child's envelope location is not invented", "Microsoft.EventHub/namespaces/authorizationRules", "ns1/rule1",
 			map[string]any{"properties": map[string]any{"rights": []any{"Listen"}}},
 			map[string]any{"location": nil}, nil},

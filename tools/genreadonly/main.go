@@ -28,7 +28,13 @@
 // fill to apply ("properties", "identity", "properties.ipAddress", empty
 // at the top; "name[]" stands for each element of the array name), rest the read-only property and the leaves below it
 // ("instanceView.state"). kind is string, int, bool, strings (an array of
-// strings), array (of anything else) or object.
+// strings), array (of anything else) or object; subid marks the id of each
+// element of an array of child resources the body declares inline
+// ("properties.backendAddressPools[]/id:subid", see subResource). An object
+// all of whose properties are read-only counts as read-only (see
+// allReadOnly); a discriminated body adds the read-only paths all its
+// elements share; a failure's details (a read-only "error" object) and a
+// reference's read-only name are left out.
 // Types without read-only properties are left out. The output is
 // deterministic for a given commit.
 package main
@@ -303,6 +309,7 @@ func (w *walker) object(x *typ, prefix, path string, depth int, out *[]string, r
 	props := x.Properties
 	if x.Type == "DiscriminatedObjectType" {
 		props = x.BaseProperties // the elements depend on the body's discriminator
+		defer w.common(x, prefix, path, depth, out, ro)
 	}
 	names := make([]string, 0, len(props))
 	for n := range props {
@@ -320,6 +327,9 @@ func (w *walker) object(x *typ, prefix, path string, depth int, out *[]string, r
 		if depth > 0 && (n == "etag" || n == "type") && (ro || p.Flags&flagReadOnly != 0) {
 			continue // a sub-resource's envelope: Azure's own, nothing a template reads
 		}
+		if depth > 0 && n == "name" && p.Flags&flagReadOnly != 0 && props["id"] != nil && props["id"].Flags&flagReadOnly == 0 {
+			continue // a reference to another resource ({id}) is returned as given
+		}
 		pt := w.resolve(p.Type)
 		if pt == nil {
 			continue
@@ -328,8 +338,16 @@ func (w *walker) object(x *typ, prefix, path string, depth int, out *[]string, r
 		if k == "" {
 			continue
 		}
-		isRO := ro || p.Flags&flagReadOnly != 0
+		// An object all of whose properties are read-only is Azure's
+		// as a whole (Databricks' storageAccountIdentity): the body
+		// cannot hold it, so its leaves are listed below the object that
+		// owns it.
+		whole := !ro && p.Flags&flagReadOnly == 0 && depth > 0 && k == "object" && w.allReadOnly(pt)
+		isRO := ro || p.Flags&flagReadOnly != 0 || whole
 		full := join(path, n)
+		if isRO && k == "object" && strings.EqualFold(n, "error") {
+			continue // the details of a failure: Azure's GET has them only then
+		}
 		if !isRO {
 			switch {
 			case k == "object" && depth+1 < maxDepth:
@@ -338,6 +356,9 @@ func (w *walker) object(x *typ, prefix, path string, depth int, out *[]string, r
 				// The template's elements: the read-only values below
 				// each of them ("ipConfigurations[].properties/privateIPAddress").
 				if it := w.resolve(*pt.ItemTypeOr()); it != nil && w.kind(it) == "object" {
+					if w.subResource(it) {
+						*out = append(*out, full+"[]/id:subid")
+					}
 					w.object(it, full+"[]", full+"[]", depth+1, out, false)
 				}
 			}
@@ -354,6 +375,78 @@ func (w *walker) object(x *typ, prefix, path string, depth int, out *[]string, r
 		rest = strings.TrimPrefix(rest, ".")
 		*out = append(*out, prefix+"/"+rest+":"+k)
 	}
+}
+
+// common adds the paths every element of a discriminated object has
+// beyond its base properties (a deployment script's outputs and status,
+// whether its kind is AzureCLI or AzurePowerShell): whatever the body's
+// discriminator, Azure returns them.
+func (w *walker) common(x *typ, prefix, path string, depth int, out *[]string, ro bool) {
+	var elems map[string]ref
+	if json.Unmarshal(x.Elements, &elems) != nil || len(elems) == 0 {
+		return
+	}
+	count := map[string]int{}
+	for _, e := range elems {
+		et := w.resolve(e)
+		if et == nil || et.Type != "ObjectType" {
+			return
+		}
+		var ps []string
+		w.object(et, prefix, path, depth, &ps, ro)
+		for _, p := range slices.Compact(slices.Sorted(slices.Values(ps))) {
+			count[p]++
+		}
+	}
+	have := map[string]bool{}
+	for _, p := range *out {
+		have[p] = true
+	}
+	var add []string
+	for p, n := range count {
+		if n == len(elems) && !have[p] {
+			add = append(add, p)
+		}
+	}
+	slices.Sort(add)
+	*out = append(*out, add...)
+}
+
+// allReadOnly reports whether every property of an object type is
+// read-only, and one of them is a value of its own: an object that only
+// names another resource ({id}, a private endpoint's) is left out, as
+// armdeploy cannot tell which resource Azure would name.
+func (w *walker) allReadOnly(x *typ) bool {
+	if x.Type != "ObjectType" || len(x.Properties) == 0 || x.AdditionalProperties != nil {
+		return false
+	}
+	own := false
+	for n, p := range x.Properties {
+		if p.Flags&flagReadOnly == 0 {
+			return false
+		}
+		own = own || n != "id"
+	}
+	return own
+}
+
+// subResource reports whether an array's element type is a child
+// resource the body declares inline (a load balancer's
+// backendAddressPools, a virtual network's subnets): a writable id and
+// name, its properties, and the read-only etag of a resource. Azure's GET
+// gives each element its id, the parent's id, the array and the element's
+// name ("…/loadBalancers/lb/backendAddressPools/pool"); a reference to
+// another resource ({id} of a SubResource) has no etag.
+func (w *walker) subResource(x *typ) bool {
+	if x.Type != "ObjectType" {
+		return false
+	}
+	id, name, props, etag := x.Properties["id"], x.Properties["name"], x.Properties["properties"], x.Properties["etag"]
+	if id == nil || name == nil || props == nil || etag == nil || id.Flags&flagReadOnly != 0 || etag.Flags&flagReadOnly == 0 {
+		return false
+	}
+	idt, pt := w.resolve(id.Type), w.resolve(props.Type)
+	return idt != nil && w.kind(idt) == "string" && pt != nil && w.kind(pt) == "object"
 }
 
 func join(path, n string) string {

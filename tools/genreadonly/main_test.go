@@ -63,6 +63,79 @@ const sample = `[
  {"$type": "ArrayType", "itemType": {"$ref": "#/0"}}
 ]`
 
+// A types.json with the shapes the walk treats specially: an array of
+// child resources declared inline (a writable id and name, properties, a
+// read-only etag) next to an array of references, an object all of whose
+// properties are read-only, a reference's read-only name, a failure's
+// details, and a discriminated body whose elements share read-only values.
+const shapes = `[
+ {"$type": "StringType"},
+ {"$type": "ObjectType", "name": "Body", "properties": {
+   "id": {"type": {"$ref": "#/0"}, "flags": 10},
+   "properties": {"type": {"$ref": "#/2"}, "flags": 0}}},
+ {"$type": "ObjectType", "name": "Props", "properties": {
+   "pools": {"type": {"$ref": "#/3"}, "flags": 0},
+   "refs": {"type": {"$ref": "#/5"}, "flags": 0},
+   "storageIdentity": {"type": {"$ref": "#/7"}, "flags": 0},
+   "target": {"type": {"$ref": "#/6"}, "flags": 0},
+   "error": {"type": {"$ref": "#/7"}, "flags": 2}}},
+ {"$type": "ArrayType", "itemType": {"$ref": "#/4"}},
+ {"$type": "ObjectType", "name": "Pool", "properties": {
+   "id": {"type": {"$ref": "#/0"}, "flags": 0},
+   "name": {"type": {"$ref": "#/0"}, "flags": 0},
+   "etag": {"type": {"$ref": "#/0"}, "flags": 2},
+   "properties": {"type": {"$ref": "#/7"}, "flags": 0}}},
+ {"$type": "ArrayType", "itemType": {"$ref": "#/6"}},
+ {"$type": "ObjectType", "name": "Ref", "properties": {
+   "id": {"type": {"$ref": "#/0"}, "flags": 0},
+   "name": {"type": {"$ref": "#/0"}, "flags": 2}}},
+ {"$type": "ObjectType", "name": "AllReadOnly", "properties": {
+   "principalId": {"type": {"$ref": "#/0"}, "flags": 2},
+   "tenantId": {"type": {"$ref": "#/0"}, "flags": 2}}},
+ {"$type": "ResourceType", "name": "Microsoft.X/shapes@2024-01-01", "body": {"$ref": "#/1"}, "readableScopes": 8, "writableScopes": 8},
+ {"$type": "DiscriminatedObjectType", "name": "Script", "discriminator": "kind",
+  "baseProperties": {"name": {"type": {"$ref": "#/0"}, "flags": 9}},
+  "elements": {"A": {"$ref": "#/10"}, "B": {"$ref": "#/11"}}},
+ {"$type": "ObjectType", "name": "A", "properties": {"properties": {"type": {"$ref": "#/12"}, "flags": 0}}},
+ {"$type": "ObjectType", "name": "B", "properties": {"properties": {"type": {"$ref": "#/13"}, "flags": 0}}},
+ {"$type": "ObjectType", "name": "AProps", "properties": {
+   "outputs": {"type": {"$ref": "#/7"}, "flags": 2}, "aOnly": {"type": {"$ref": "#/0"}, "flags": 2}}},
+ {"$type": "ObjectType", "name": "BProps", "properties": {
+   "outputs": {"type": {"$ref": "#/7"}, "flags": 2}}},
+ {"$type": "ResourceType", "name": "Microsoft.X/scripts@2024-01-01", "body": {"$ref": "#/9"}, "readableScopes": 8, "writableScopes": 8}
+]`
+
+func TestWalkShapes(t *testing.T) {
+	tbl := map[string]*entry{}
+	if err := addFile([]byte(shapes), tbl); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, typ, path string
+		want            bool
+	}{
+		{"an inline child resource's id", "microsoft.x/shapes", "properties.pools[]/id:subid", true},
+		{"not a reference's id", "microsoft.x/shapes", "properties.refs[]/id:subid", false},
+		{"not a reference's read-only name", "microsoft.x/shapes", "properties.target/name:string", false},
+		{"an object all of whose properties are read-only, below its owner", "microsoft.x/shapes", "properties/storageIdentity.principalId:string", true},
+		{"not below the read-only object itself", "microsoft.x/shapes", "properties.storageIdentity/principalId:string", false},
+		{"not a failure's details", "microsoft.x/shapes", "properties/error.principalId:string", false},
+		{"a value every kind of a discriminated body has", "microsoft.x/scripts", "properties/outputs.principalId:string", true},
+		{"not a value of one kind only", "microsoft.x/scripts", "properties/aOnly:string", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tbl[tt.typ]
+			if e == nil {
+				t.Fatalf("no entry for %s", tt.typ)
+			}
+			if got := slices.Contains(e.paths, tt.path); got != tt.want {
+				t.Errorf("%s listed = %v, want %v (paths %v)", tt.path, got, tt.want, e.paths)
+			}
+		})
+	}
+}
+
 func TestWalk(t *testing.T) {
 	tbl := map[string]*entry{}
 	if err := addFile([]byte(sample), tbl); err != nil {
