@@ -35,6 +35,11 @@ func (genericProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	props["provisioningState"] = "Succeeded"
 	body["properties"] = props
 	fillWellKnown(r, body, props)
+	if r.Store != nil {
+		if err := fillPrivateFrontends(ctx, r, body); err != nil {
+			return nil, err
+		}
+	}
 	return &Result{Body: body, Warnings: []string{
 		"armdeploy has no provider for " + r.Type + "; the resource is stored as given, without validation"}}, nil
 }

@@ -430,7 +430,8 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	return &Result{Body: body}, nil
 }
 
-// usedAddresses collects the private addresses other NICs hold, per
+// usedAddresses collects the private addresses other NICs and the
+// frontends of load balancers and application gateways hold, per
 // lower-cased subnet id.
 func usedAddresses(ctx context.Context, r *Request) (map[string]map[netip.Addr]string, error) {
 	used := map[string]map[netip.Addr]string{}
@@ -453,6 +454,9 @@ func usedAddresses(ctx context.Context, r *Request) (map[string]map[netip.Addr]s
 			}
 			markUsed(used, strings.ToLower(strAt(cfg, "properties", "subnet", "id")), ip, strAt(cfg, "id"))
 		}
+	}
+	if err := frontendAddresses(ctx, r, used); err != nil {
+		return nil, err
 	}
 	return used, nil
 }
