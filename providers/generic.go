@@ -34,12 +34,18 @@ func (genericProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	}
 	props["provisioningState"] = "Succeeded"
 	body["properties"] = props
-	fillWellKnown(r, body, props)
-	if r.Store != nil {
+	if r.Store != nil { // the values that need the store, before the tables'
 		if err := fillPrivateFrontends(ctx, r, body); err != nil {
 			return nil, err
 		}
+		if err := fillContainerGroup(ctx, r, body); err != nil {
+			return nil, err
+		}
+		if err := fillGatewayBgp(ctx, r, body); err != nil {
+			return nil, err
+		}
 	}
+	fillWellKnown(r, body, props)
 	return &Result{Body: body, Warnings: []string{
 		"armdeploy has no provider for " + r.Type + "; the resource is stored as given, without validation"}}, nil
 }
@@ -62,6 +68,7 @@ func (genericProvider) Immutable(string) []string { return nil }
 func fillWellKnown(r *Request, body, props map[string]any) {
 	fillReadOnly(r, body)
 	fillIdentity(r, body)
+	fillAddonIdentities(r, body)
 }
 
 // lastSegment returns the last '/'-separated segment of a full name, which

@@ -74,3 +74,33 @@ func TestVirtualMachineIdentity(t *testing.T) {
 		t.Errorf("tenantId = %q", got)
 	}
 }
+
+// TestAddonIdentities: an enabled AKS add-on that runs under an identity
+// of its own has it in its profile; a disabled one, or one without, has
+// none.
+func TestAddonIdentities(t *testing.T) {
+	got := putGeneric(t, "Microsoft.ContainerService/managedClusters", "aks1", map[string]any{"location": "eastus",
+		"properties": map[string]any{"dnsPrefix": "aks1", "addonProfiles": map[string]any{
+			"ingressApplicationGateway": map[string]any{"enabled": true, "config": map[string]any{"applicationGatewayId": "x"}},
+			"omsagent":                  map[string]any{"enabled": false},
+			"azurepolicy":               map[string]any{"enabled": true}}}})
+	uai := "/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/MC_rg_aks1_eastus/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ingressapplicationgateway-aks1"
+	tests := []struct {
+		name string
+		path []string
+		want any
+	}{
+		{"the add-on's identity", []string{"ingressApplicationGateway", "identity", "resourceId"}, uai},
+		{"its object id, as the identity's principal", []string{"ingressApplicationGateway", "identity", "objectId"}, derivedGUID(uai, "principal")},
+		{"its client id", []string{"ingressApplicationGateway", "identity", "clientId"}, derivedGUID(uai, "client")},
+		{"not a disabled add-on's", []string{"omsagent", "identity"}, nil},
+		{"not an add-on without one", []string{"azurepolicy", "identity"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if v := at(objAt(got, "properties", "addonProfiles"), tt.path...); v != tt.want {
+				t.Errorf("%v = %v, want %v", tt.path, v, tt.want)
+			}
+		})
+	}
+}

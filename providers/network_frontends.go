@@ -50,45 +50,66 @@ func fillPrivateFrontends(ctx context.Context, r *Request, body map[string]any) 
 				}
 			}
 		}
-		sn, _, err := LookupSubnet(ctx, r.Store, subnetRef)
+		name := strAt(fe, "name")
+		was, _ := previousFrontend(r, name, subnetRef)
+		ip, ok, err := allocatePrivate(ctx, r, used, subnetRef, was, r.ID+"/frontendIPConfigurations/"+name)
 		if err != nil {
 			return err
 		}
-		ps := subnetPrefixes(objAt(sn, "properties"))
-		if len(ps) == 0 {
+		if !ok {
 			continue // a subnet armdeploy cannot see: Azure would know
-		}
-		prefix, ok, _ := parseCIDR(ps[0])
-		if !ok || !prefix.Addr().Is4() {
-			continue
-		}
-		prefix = prefix.Masked()
-		key := strings.ToLower(subnetRef)
-		name := strAt(fe, "name")
-		ip := nextFree(prefix, used[key])
-		if was, ok := previousFrontend(r, name, subnetRef); ok && prefix.Contains(was) {
-			if _, taken := used[key][was]; !taken {
-				ip = was
-			}
 		}
 		set(fp, "privateIPAddress", ip.String())
 		setDefault(fp, "privateIPAllocationMethod", "Dynamic")
-		markUsed(used, key, ip, r.ID+"/frontendIPConfigurations/"+name)
 	}
 	return nil
 }
 
+// allocatePrivate takes the next free IPv4 address of a subnet (was, the
+// address a re-PUT held, when it is still free) and marks it used by
+// owner; ok is false when the subnet is not in the store.
+func allocatePrivate(ctx context.Context, r *Request, used map[string]map[netip.Addr]string, subnetRef string, was netip.Addr, owner string) (netip.Addr, bool, error) {
+	sn, _, err := LookupSubnet(ctx, r.Store, subnetRef)
+	if err != nil {
+		return netip.Addr{}, false, err
+	}
+	ps := subnetPrefixes(objAt(sn, "properties"))
+	if len(ps) == 0 {
+		return netip.Addr{}, false, nil
+	}
+	prefix, ok, _ := parseCIDR(ps[0])
+	if !ok || !prefix.Addr().Is4() {
+		return netip.Addr{}, false, nil
+	}
+	prefix = prefix.Masked()
+	key := strings.ToLower(subnetRef)
+	ip := nextFree(prefix, used[key])
+	if was.IsValid() && prefix.Contains(was) {
+		if _, taken := used[key][was]; !taken {
+			ip = was
+		}
+	}
+	markUsed(used, key, ip, owner)
+	return ip, true, nil
+}
+
 // frontendAddresses adds the private addresses the stored load balancers'
-// and application gateways' frontends hold to used (but those of the
-// resource being PUT).
+// and application gateways' frontends and container groups hold to used
+// (but those of the resource being PUT).
 func frontendAddresses(ctx context.Context, r *Request, used map[string]map[netip.Addr]string) error {
-	for _, typ := range []string{typeLoadBalancer, typeAppGateway} {
+	for _, typ := range []string{typeLoadBalancer, typeAppGateway, typeContainerGroup} {
 		rs, err := r.Store.Resources(ctx, state.ResourceFilter{Type: typ})
 		if err != nil {
 			return err
 		}
 		for _, res := range rs {
 			if strings.EqualFold(res.ID, r.ID) {
+				continue
+			}
+			if cg := bodyOf(res); typeIs(typ, typeContainerGroup) {
+				if ip, err := netip.ParseAddr(strAt(cg, "properties", "ipAddress", "ip")); err == nil && strings.EqualFold(strAt(cg, "properties", "ipAddress", "type"), "Private") {
+					markUsed(used, strings.ToLower(containerGroupSubnet(ctx, r, cg)), ip, res.ID)
+				}
 				continue
 			}
 			for _, raw := range arrAt(bodyOf(res), "properties", "frontendIPConfigurations") {
@@ -118,4 +139,69 @@ func previousFrontend(r *Request, name, subnet string) (netip.Addr, bool) {
 		}
 	}
 	return netip.Addr{}, false
+}
+
+const typeVNetGateway = "Microsoft.Network/virtualNetworkGateways"
+
+// fillGatewayBgp gives a virtual network gateway the BGP settings Azure's
+// GET returns (REST spec BgpSettings; Azure docs, vpn-gateway-bgp-overview
+// and active-active-portal): one BGP address per IP configuration, taken
+// from the gateway subnet as an instance's address is, listed in
+// bgpPeeringAddresses and, comma-separated in configuration order, in
+// bgpPeeringAddress (an active-active gateway has two); the ASN Azure's
+// gateways default to (65515) and peer weight 0.
+func fillGatewayBgp(ctx context.Context, r *Request, body map[string]any) error {
+	if !typeIs(r.Type, typeVNetGateway) {
+		return nil
+	}
+	props := objAt(body, "properties")
+	if strings.EqualFold(strAt(props, "gatewayType"), "ExpressRoute") || has(props, "bgpSettings", "bgpPeeringAddress") {
+		return nil
+	}
+	used := map[string]map[netip.Addr]string{}
+	var addrs, peerings []any
+	for i, raw := range arrAt(props, "ipConfigurations") {
+		cfg := asObj(raw)
+		subnet := strAt(cfg, "properties", "subnet", "id")
+		if subnet == "" {
+			return nil
+		}
+		var was netip.Addr
+		if r.Current != nil {
+			if ps := arrAt(bodyOf(r.Current), "properties", "bgpSettings", "bgpPeeringAddresses"); i < len(ps) {
+				if ips := arrAt(asObj(ps[i]), "defaultBgpIpAddresses"); len(ips) > 0 {
+					was, _ = netip.ParseAddr(ips[0].(string))
+				}
+			}
+		}
+		cfgID := r.ID + "/ipConfigurations/" + strAt(cfg, "name")
+		ip, ok, err := allocatePrivate(ctx, r, used, subnet, was, cfgID)
+		if err != nil || !ok {
+			return err // a subnet armdeploy cannot see: Azure would know
+		}
+		tunnel := []any{}
+		if pip := strAt(cfg, "properties", "publicIPAddress", "id"); pip != "" {
+			if res, err := lookup(ctx, r.Store, pip); err == nil && res != nil {
+				if a := strAt(bodyOf(res), "properties", "ipAddress"); a != "" {
+					tunnel = append(tunnel, a)
+				}
+			}
+		}
+		addrs = append(addrs, ip.String())
+		peerings = append(peerings, map[string]any{"ipconfigurationId": cfgID, "defaultBgpIpAddresses": []any{ip.String()},
+			"customBgpIpAddresses": []any{}, "tunnelIpAddresses": tunnel})
+	}
+	if len(addrs) == 0 {
+		return nil
+	}
+	bgp := child(props, "bgpSettings")
+	setDefault(bgp, "asn", int64(65515))
+	setDefault(bgp, "peerWeight", int64(0))
+	joined := make([]string, len(addrs))
+	for i, a := range addrs {
+		joined[i] = a.(string)
+	}
+	set(bgp, "bgpPeeringAddress", strings.Join(joined, ","))
+	setDefault(bgp, "bgpPeeringAddresses", peerings)
+	return nil
 }

@@ -187,6 +187,8 @@ func (x *expander) value(v any) (any, bool) {
 //	{hex:K:N}       N lower-case hex digits derived from the id and K ({HEX:K:N} upper-case)
 //	{digits:K:N}    N decimal digits derived from the id and K
 //	{hexof:P:K:N}   as {hex:K:N}, derived from the id the body holds at P
+//	{HEXSUB:K:N}    N upper-case hex digits derived from the subscription's id and K
+//	                (a value every resource of the subscription shares)
 //	{ip}            the simulator's public IP address of the resource
 //	{now:D}         the request's time plus the Go duration D, RFC 3339 in UTC
 //	{prop:P}        the body's string at the dotted path P; "a|b" tries a then b
@@ -288,6 +290,13 @@ func (x *expander) placeholder(p string) (string, bool) {
 			return "", false
 		}
 		return r.Now.Add(d).UTC().Format(time.RFC3339), true
+	case "HEXSUB":
+		sub, ok := x.placeholder("subscription")
+		k, n, ok2 := kindWidth(arg)
+		if !ok || !ok2 {
+			return "", false
+		}
+		return strings.ToUpper(derivedChars("/subscriptions/"+sub, k, n, false)), true
 	case "hexof":
 		path, rest, _ := strings.Cut(arg, ":")
 		src, ok := x.prop(path)
