@@ -81,6 +81,9 @@ func (r *Resolver) Reference(nameOrID, apiVersion string, full bool) (evaluator.
 		}
 	}
 	if errors.Is(err, state.ErrNotFound) {
+		if v, ok := r.inlineChild(ctx, nameOrID, full); ok {
+			return v, nil
+		}
 		if !r.Strict {
 			return evaluator.UnknownValue(fmt.Sprintf("reference('%s')", nameOrID)), nil
 		}
@@ -116,6 +119,53 @@ func (r *Resolver) Reference(nameOrID, apiVersion string, full bool) (evaluator.
 		return p, nil
 	}
 	return evaluator.ObjectValue(evaluator.NewObject(0)), nil
+}
+
+// inlineChild answers reference() of a child its parent's body declares
+// inline, as Azure makes one: a subnet in its virtual network's
+// properties.subnets, a rule in its security group's
+// properties.securityRules. The child's properties, or with full the
+// element itself with the child's id and type.
+func (r *Resolver) inlineChild(ctx context.Context, id string, full bool) (evaluator.Value, bool) {
+	parents := ancestors(id)
+	typ, names := typeAndNames(id)
+	if len(parents) == 0 || len(names) < 2 {
+		return evaluator.Null, false
+	}
+	p, err := r.Store.Resource(ctx, parents[0])
+	if err != nil {
+		return evaluator.Null, false
+	}
+	body, err := evaluator.ParseJSON(string(p.Body))
+	if err != nil {
+		return evaluator.Null, false
+	}
+	props, _ := body.Get("properties")
+	list, _ := props.Get(typ[strings.LastIndexByte(typ, '/')+1:])
+	elems, _ := list.AsArray()
+	for _, e := range elems {
+		n, _ := e.Get("name")
+		if name, ok := n.AsString(); !ok || !strings.EqualFold(name, names[len(names)-1]) {
+			continue
+		}
+		if !full {
+			cp, ok := e.Get("properties")
+			if !ok {
+				cp = evaluator.ObjectValue(evaluator.NewObject(0))
+			}
+			return cp, true
+		}
+		o, ok := e.AsObject()
+		if !ok {
+			return evaluator.Null, false
+		}
+		o = o.Clone()
+		o.Set("id", evaluator.String(id))
+		o.Set("type", evaluator.String(typ))
+		o.Set("apiVersion", evaluator.String(p.APIVersion))
+		return evaluator.ObjectValue(o), true
+	}
+	return evaluator.Null, false
 }
 
 // NotFoundError is ARM's ResourceNotFound for a referenced resource.
