@@ -83,9 +83,12 @@ func Report(results []*Result, label string, took time.Duration) string {
 		}
 		return keys[i].cause < keys[j].cause
 	})
+	azureToo, gaps, unknown := classified(results)
+	w("Of the %d failures, %d are ones Azure would refuse too (or, in a second what-if, show too), %d are gaps of armdeploy named below, %d are not yet classified.\n",
+		azureToo+gaps+unknown, azureToo, gaps, unknown)
 	w("\n## Failures by cause\n\n| stage | cause | templates | why |\n|---|---|---:|---|\n")
 	for _, k := range keys {
-		w("| %s | %s | %d | %s |\n", k.stage, k.cause, len(byCause[k]), explain(k.stage, k.cause))
+		w("| %s | %s | %d | %s |\n", k.stage, k.cause, len(byCause[k]), escape(summary(byCause[k])))
 	}
 	w("\n## Every failure\n")
 	for _, k := range keys {
@@ -95,7 +98,7 @@ func Report(results []*Result, label string, took time.Duration) string {
 			if len(detail) > 400 {
 				detail = detail[:400] + "…"
 			}
-			w("- `%s`: %s\n", r.Rel, escape(detail))
+			w("- `%s`: %s\n  — *%s*\n", r.Rel, escape(detail), escape(explain(r).String()))
 		}
 	}
 	return b.String()
@@ -111,4 +114,31 @@ func pct(n, of int) string {
 // escape keeps a detail from breaking the markdown around it.
 func escape(s string) string {
 	return strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
+}
+
+// summary is the why of a group of failures: their verdict when they
+// share one, else how many are Azure's and armdeploy's.
+func summary(rs []*Result) string {
+	first := explain(rs[0])
+	same := true
+	azureToo, gaps, unknown := classified(rs)
+	for _, r := range rs[1:] {
+		if explain(r) != first {
+			same = false
+		}
+	}
+	if same {
+		return first.String()
+	}
+	var parts []string
+	if azureToo > 0 {
+		parts = append(parts, fmt.Sprintf("Azure too: %d", azureToo))
+	}
+	if gaps > 0 {
+		parts = append(parts, fmt.Sprintf("armdeploy gap: %d", gaps))
+	}
+	if unknown > 0 {
+		parts = append(parts, fmt.Sprintf("not yet classified: %d", unknown))
+	}
+	return strings.Join(parts, ", ") + " (see each below)"
 }
