@@ -47,7 +47,13 @@ var Config = map[string]any{
 	"SF-CERT-URL":                               "https://" + vaultName + ".vault.azure.net/secrets/ci-ssl-cert/0123456789abcdef0123456789abcdef",
 	"USER-ASSIGNED-IDENTITY-NAME":               "ci-identity",
 	"USER-ASSIGNED-IDENTITY-RESOURCEGROUP-NAME": ArtifactsGroup,
+	// The harness deploys management-group templates into its own group.
+	"MANAGEMENTGROUP-NAME": ManagementGroup,
 }
+
+// ManagementGroup is the management group the sweep deploys
+// management-group templates into, which GEN-MANAGEMENTGROUP-NAME names.
+const ManagementGroup = "sweep-mg"
 
 // configValue is the value of a placeholder naming a standing artifact:
 // Config's, or, for a Key Vault reference Config does not name (the

@@ -279,7 +279,7 @@ func shellQuote(s string) string {
 type commands struct{ validate, whatIf, deploy, second []string }
 
 func commandsFor(scope, rg string) commands {
-	const mg = "sweep-mg"
+	const mg = gallery.ManagementGroup
 	switch scope {
 	case "subscription", "tenant":
 		short := map[string]string{"subscription": "sub", "tenant": "tenant"}[scope]
