@@ -63,6 +63,8 @@ func fillContainerGroup(ctx context.Context, r *Request, body map[string]any) er
 	case !strings.EqualFold(strAt(ipa, "type"), "Private") || has(ipa, "ip"):
 		return nil
 	}
+	allocMu.Lock()
+	defer allocMu.Unlock()
 	used, err := usedAddresses(ctx, r)
 	if err != nil {
 		return err

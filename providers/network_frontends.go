@@ -28,6 +28,8 @@ func fillPrivateFrontends(ctx context.Context, r *Request, body map[string]any) 
 	if !typeIs(r.Type, typeLoadBalancer) && !typeIs(r.Type, typeAppGateway) {
 		return nil
 	}
+	allocMu.Lock()
+	defer allocMu.Unlock()
 	var used map[string]map[netip.Addr]string
 	for _, raw := range arrAt(body, "properties", "frontendIPConfigurations") {
 		fe := asObj(raw)
@@ -90,6 +92,7 @@ func allocatePrivate(ctx context.Context, r *Request, used map[string]map[netip.
 		}
 	}
 	markUsed(used, key, ip, owner)
+	reserve(r, key, ip, owner)
 	return ip, true, nil
 }
 
@@ -158,7 +161,12 @@ func fillGatewayBgp(ctx context.Context, r *Request, body map[string]any) error 
 	if strings.EqualFold(strAt(props, "gatewayType"), "ExpressRoute") || has(props, "bgpSettings", "bgpPeeringAddress") {
 		return nil
 	}
+	allocMu.Lock()
+	defer allocMu.Unlock()
 	used := map[string]map[netip.Addr]string{}
+	if err := addReserved(ctx, r, used); err != nil {
+		return err
+	}
 	var addrs, peerings []any
 	for i, raw := range arrAt(props, "ipConfigurations") {
 		cfg := asObj(raw)

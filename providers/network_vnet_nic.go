@@ -330,6 +330,8 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	if len(cfgs) == 0 {
 		return nil, errRequired("ipConfigurations")
 	}
+	allocMu.Lock()
+	defer allocMu.Unlock()
 	used, err := usedAddresses(ctx, r)
 	if err != nil {
 		return nil, err
@@ -407,6 +409,7 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 					Message: fmt.Sprintf("IP configuration %s is using the private IP address %s which is already allocated to resource %s.", cfgID, ip, owner)}
 			}
 			markUsed(used, key, ip, cfgID)
+			reserve(r, key, ip, cfgID)
 		} else if prefix.IsValid() {
 			ip := nextFree(prefix, used[key])
 			if was, ok := previousAddress(r, name, subnetRef); ok && prefix.Contains(was) {
@@ -416,6 +419,7 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 			}
 			set(cp, "privateIPAddress", ip.String())
 			markUsed(used, key, ip, cfgID)
+			reserve(r, key, ip, cfgID)
 		}
 		setDefault(cp, "privateIPAddressVersion", "IPv4")
 		setDefault(cp, "primary", i == 0)
@@ -431,8 +435,9 @@ func (nicProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 }
 
 // usedAddresses collects the private addresses other NICs and the
-// frontends of load balancers and application gateways hold, per
-// lower-cased subnet id.
+// frontends of load balancers and application gateways hold, and those
+// reserved by PUTs not yet committed, per lower-cased subnet id. The
+// caller holds allocMu.
 func usedAddresses(ctx context.Context, r *Request) (map[string]map[netip.Addr]string, error) {
 	used := map[string]map[netip.Addr]string{}
 	if r.Store == nil {
@@ -456,6 +461,9 @@ func usedAddresses(ctx context.Context, r *Request) (map[string]map[netip.Addr]s
 		}
 	}
 	if err := frontendAddresses(ctx, r, used); err != nil {
+		return nil, err
+	}
+	if err := addReserved(ctx, r, used); err != nil { // what parallel PUTs took (addresses.go)
 		return nil, err
 	}
 	return used, nil
