@@ -71,7 +71,11 @@ func BenchmarkWhatIf800(b *testing.B) {
 // templateExplicit is ../shared/perf/gen.py's big-explicit.json: n storage
 // accounts and n blob containers written out, each container depending on
 // its account through resourceId().
-func templateExplicit(n int) string {
+func templateExplicit(n int) string { return templateExplicitNamed(n, "st") }
+
+// templateExplicitNamed is templateExplicit with the accounts' names
+// starting with prefix.
+func templateExplicitNamed(n int, prefix string) string {
 	var b strings.Builder
 	b.WriteString(`{` + rgSchema + `, "parameters": {"env": {"type": "string", "defaultValue": "perf"}}, "resources": [`)
 	for i := range n {
@@ -79,13 +83,13 @@ func templateExplicit(n int) string {
 			b.WriteString(",")
 		}
 		fmt.Fprintf(&b, `{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2022-09-01",
-		  "name": "[concat('st', uniqueString(resourceGroup().id, '%[1]d'))]", "location": "[resourceGroup().location]",
+		  "name": "[concat('%[2]s', uniqueString(resourceGroup().id, '%[1]d'))]", "location": "[resourceGroup().location]",
 		  "sku": {"name": "Standard_LRS"}, "kind": "StorageV2", "tags": {"index": "[string(%[1]d)]", "env": "[parameters('env')]"},
 		  "properties": {"minimumTlsVersion": "TLS1_2", "supportsHttpsTrafficOnly": true}},
 		 {"type": "Microsoft.Storage/storageAccounts/blobServices/containers", "apiVersion": "2022-09-01",
-		  "name": "[concat('st', uniqueString(resourceGroup().id, '%[1]d'), '/default/data%[1]d')]",
-		  "dependsOn": ["[resourceId('Microsoft.Storage/storageAccounts', concat('st', uniqueString(resourceGroup().id, '%[1]d')))]"],
-		  "properties": {"publicAccess": "None", "metadata": {"owner": "[toUpper(parameters('env'))]"}}}`, i)
+		  "name": "[concat('%[2]s', uniqueString(resourceGroup().id, '%[1]d'), '/default/data%[1]d')]",
+		  "dependsOn": ["[resourceId('Microsoft.Storage/storageAccounts', concat('%[2]s', uniqueString(resourceGroup().id, '%[1]d')))]"],
+		  "properties": {"publicAccess": "None", "metadata": {"owner": "[toUpper(parameters('env'))]"}}}`, i, prefix)
 	}
 	b.WriteString(`]}`)
 	return b.String()
@@ -136,6 +140,39 @@ func BenchmarkWhatIfExplicit800Deployed(b *testing.B) {
 func BenchmarkCreateOrUpdateExplicit800(b *testing.B) {
 	s, dir := newService(b)
 	file := writeFile(b, dir, "t.json", templateExplicit(400))
+	b.ResetTimer()
+	defer cpuPerOp(b)()
+	for i := range b.N {
+		res, err := s.CreateOrUpdate(b.Context(), &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: fmt.Sprintf("rg%d", i)},
+			Location: "eastus", CreateGroup: true, Template: Template{File: file}})
+		if err != nil || res.Status() != "Succeeded" {
+			b.Fatal(err, res.Status())
+		}
+	}
+}
+
+// templateNested has k inline inner-scope deployments of the written-out
+// 800 each (perf/ratios.sh's 10 × 800).
+func templateNested(k, n int) string {
+	var b strings.Builder
+	b.WriteString(`{` + rgSchema + `, "resources": [`)
+	for j := range k {
+		if j > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "part%d",
+		  "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"}, "template": %s}}`, j, templateExplicitNamed(n, fmt.Sprintf("s%d", j)))
+	}
+	b.WriteString(`]}`)
+	return b.String()
+}
+
+// BenchmarkCreateOrUpdateNested10x800 deploys ten nested deployments of
+// the written-out 800 into a new group each time, as perf/ratios.sh's
+// "deploy nested" does through the CLI.
+func BenchmarkCreateOrUpdateNested10x800(b *testing.B) {
+	s, dir := newService(b)
+	file := writeFile(b, dir, "t.json", templateNested(10, 400))
 	b.ResetTimer()
 	defer cpuPerOp(b)()
 	for i := range b.N {

@@ -37,6 +37,9 @@ var readOnlyGenerated string
 type genPath struct {
 	prefix, rest []string
 	kind         string
+	// dotted is prefix and rest joined with dots, lower-cased: the key the
+	// hand-written table's paths are compared with.
+	dotted string
 }
 
 // generatedTable maps a lower-cased type to its read-only paths.
@@ -60,6 +63,7 @@ var generatedTable = sync.OnceValue(func() map[string][]genPath {
 			if pre != "" {
 				g.prefix = strings.Split(pre, ".")
 			}
+			g.dotted = strings.ToLower(strings.Join(append(slices.Clone(g.prefix), g.rest...), "."))
 			ps = append(ps, g)
 		}
 		m[strings.ToLower(typ)] = ps
@@ -91,7 +95,7 @@ func fillGenerated(r *Request, body map[string]any) {
 		if len(g.prefix) > 0 && strings.EqualFold(g.prefix[0], "identity") {
 			continue
 		}
-		if handWritten[strings.ToLower(strings.Join(append(slices.Clone(g.prefix), g.rest...), "."))] {
+		if handWritten[g.dotted] {
 			continue
 		}
 		if len(g.prefix) == 0 && len(g.rest) == 1 && topLevelKept[strings.ToLower(g.rest[0])] {
