@@ -88,6 +88,7 @@ var byTemplate = []struct {
 	{"virtual-network-manager-connectivity", "", azure("an output calls reference() on a deployment whose condition is false; ARM evaluates it and fails (conditional deployment docs)")},
 	{"oms-azure-vminventory-solution", stageSecond, azure("jobs named by newGuid() at each deployment: Azure's what-if shows new ones too")},
 	{"azure-resource-optimization-toolkit", stageSecond, azure("job schedules named by newGuid() at each deployment: Azure's what-if shows new ones too")},
+	{"application-gateway-ipv6-create", stageSecond, azure("names made from a utcNow('MMddHHmmss') parameter default differ once a second has passed: Azure's what-if shows new resources too")},
 	{"storage-blob-encryption-with-cmk", stageSecond, azure("a key's expiry made from utcNow() at each deployment: Azure's what-if shows it changing too")},
 
 	// Gaps of armdeploy.
