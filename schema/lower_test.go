@@ -172,7 +172,7 @@ func inlineViolations(t *testing.T, schemaDoc string, opt lowerOptions, inst any
 		t.Fatal(err)
 	}
 	if err := sch.Validate(inst); err != nil {
-		return violationsOf(err, inst, map[string]any{url: doc}, "the value", &rewrites{})
+		return violationsOf(err, inst, func(string) any { return doc }, "the value", &rewrites{})
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func (e *UnsupportedAPIVersionError) Error() string {
 // the template is valid. Safe for concurrent use; inst is not modified.
 func ValidateTemplate(inst any) []Violation {
 	cs := compiled()
-	return validate(cs.template, inst, templateShape, "the template", cs.docs)
+	return validate(cs.template, inst, templateShape, "the template", cs.doc)
 }
 
 // ValidateParameterFile checks a parameter file: an object with "parameters" whose
@@ -56,7 +56,7 @@ func ValidateTemplate(inst any) []Violation {
 // Results and concurrency are as for ValidateTemplate.
 func ValidateParameterFile(inst any) []Violation {
 	cs := compiled()
-	return validate(cs.parameters, inst, parameterFileShape, "the parameter file", cs.docs)
+	return validate(cs.parameters, inst, parameterFileShape, "the parameter file", cs.doc)
 }
 
 // ValidateResource validates one resource's top-level body (the object with type,
@@ -78,12 +78,12 @@ func ValidateResource(resourceType, apiVersion string, body any) (v []Violation,
 		return nil, true, &UnsupportedAPIVersionError{Type: resourceType, APIVersion: apiVersion, Supported: SupportedAPIVersions(rt.Type)}
 	}
 	cs := compiled()
-	return validate(cs.resources[ref], body, nil, "the resource", cs.docs), true, nil
+	return validate(cs.resource(ref), body, nil, "the resource", cs.doc), true, nil
 }
 
 // validate rewrites inst (see rewrite.go), validates it and reports violations in the
 // caller's pointers. With a nil envelope shape inst is a resource body.
-func validate(sch *jsonschema.Schema, inst any, envelope *shape, root string, docs map[string]any) []Violation {
+func validate(sch *jsonschema.Schema, inst any, envelope *shape, root string, docs func(url string) any) []Violation {
 	rw := &rewrites{}
 	prepare := func(v any) any {
 		if envelope != nil {

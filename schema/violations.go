@@ -28,14 +28,14 @@ var leafKeywords = map[string]bool{
 // reporter builds violations against one validated instance.
 type reporter struct {
 	inst any            // the instance that was validated (after rewrites)
-	docs map[string]any // lowered schema documents by URL
+	docs func(url string) any // the lowered schema document at a URL
 	root string         // how to name the instance itself: "the template", ...
 	out  []Violation    // collected, in pointers of inst
 }
 
 // violationsOf converts a validation error to sorted, deduplicated violations with
 // pointers into the caller's instance.
-func violationsOf(err error, inst any, docs map[string]any, root string, rw *rewrites) []Violation {
+func violationsOf(err error, inst any, docs func(url string) any, root string, rw *rewrites) []Violation {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		return []Violation{{Pointer: "", Keyword: "type", Message: fmt.Sprintf("%s cannot be validated: %v", root, err)}}
@@ -131,7 +131,7 @@ func lastToken(p string) string {
 // The keyword is "false" for a false schema and "" when it cannot be told.
 func (r *reporter) keywordNode(ve *jsonschema.ValidationError) (string, map[string]any) {
 	url, frag, _ := strings.Cut(ve.AbsoluteKeywordLocation, "#")
-	doc := r.docs[url]
+	doc := r.docs(url)
 	toks := pointerTokens(validatorPointer(frag))
 	for i := len(toks) - 1; i >= 0; i-- {
 		if !leafKeywords[toks[i]] {
