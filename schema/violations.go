@@ -27,10 +27,10 @@ var leafKeywords = map[string]bool{
 
 // reporter builds violations against one validated instance.
 type reporter struct {
-	inst any            // the instance that was validated (after rewrites)
+	inst any                  // the instance that was validated (after rewrites)
 	docs func(url string) any // the lowered schema document at a URL
-	root string         // how to name the instance itself: "the template", ...
-	out  []Violation    // collected, in pointers of inst
+	root string               // how to name the instance itself: "the template", ...
+	out  []Violation          // collected, in pointers of inst
 }
 
 // violationsOf converts a validation error to sorted, deduplicated violations with
