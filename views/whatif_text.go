@@ -236,6 +236,7 @@ type scopedChange struct {
 	c          planner.Change
 	idx        int // position in the result, for az's is-last test
 	scope, rel string
+	key        string // pyUpper(scope), az's sort and grouping key
 }
 
 func formatResourceChanges(b *builder, changes []planner.Change) {
@@ -245,15 +246,15 @@ func formatResourceChanges(b *builder, changes []planner.Change) {
 	all := make([]scopedChange, len(changes))
 	for i, c := range changes {
 		s, r := splitAz(c.ResourceID)
-		all[i] = scopedChange{c, i, s, r}
+		all[i] = scopedChange{c, i, s, r, pyUpper(s)}
 	}
 	// sorted(key=scope.upper()) and groupby: stable, by code point.
-	sort.SliceStable(all, func(i, j int) bool { return pyUpper(all[i].scope) < pyUpper(all[j].scope) })
+	sort.SliceStable(all, func(i, j int) bool { return all[i].key < all[j].key })
 	b.line("")
 	var groups [][]scopedChange
 	for i := 0; i < len(all); {
 		j := i + 1
-		for j < len(all) && pyUpper(all[j].scope) == pyUpper(all[i].scope) {
+		for j < len(all) && all[j].key == all[i].key {
 			j++
 		}
 		groups = append(groups, all[i:j])
@@ -298,7 +299,8 @@ func formatScope(b *builder, scope string, in []scopedChange) {
 				// az compares the models (resource_change ==
 				// sorted[-1]): an equal change counts as the last too.
 				isLast := sc.idx == last.idx
-				if !isLast {
+				// Equal changes have equal ids: compare the rest only then.
+				if !isLast && sc.c.ResourceID == last.c.ResourceID {
 					js, _ := json.Marshal(sc.c)
 					isLast = string(js) == string(lastJSON)
 				}
