@@ -3,8 +3,34 @@
 // simulation of Azure.
 package main
 
-import "os"
+import (
+	"fmt"
+	"os"
+	"runtime/pprof"
+)
 
 func main() {
-	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(profiled(func() int { return Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) }))
+}
+
+// profiled runs f, writing a CPU profile of the whole process to the file
+// $ARMDEPLOY_CPUPROFILE names, when it names one (for perf/ratios.sh's
+// measures: `go tool pprof armdeploy FILE`).
+func profiled(f func() int) int {
+	path := os.Getenv("ARMDEPLOY_CPUPROFILE")
+	if path == "" {
+		return f()
+	}
+	file, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "armdeploy: ARMDEPLOY_CPUPROFILE: %v\n", err)
+		return f()
+	}
+	defer file.Close()
+	if err := pprof.StartCPUProfile(file); err != nil {
+		fmt.Fprintf(os.Stderr, "armdeploy: ARMDEPLOY_CPUPROFILE: %v\n", err)
+		return f()
+	}
+	defer pprof.StopCPUProfile()
+	return f()
 }
