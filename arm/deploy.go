@@ -153,7 +153,9 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 			return providers.Authorize(ctx, s.store, req.Principal, action, id)
 		},
 	})
-	// The history is written even when the deployment was canceled.
+	// The history is written even when the deployment was canceled, and
+	// the record finished only after its operations.
+	ops.flush()
 	bg := context.WithoutCancel(ctx)
 	if err != nil {
 		rec.Status, rec.Finished = "Failed", s.opts.Now()

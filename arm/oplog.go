@@ -10,13 +10,29 @@ import (
 )
 
 // operationLog is the hook between the apply and the caller's hook: it
-// commits each operation as its resource starts and finishes, so that a
+// records each operation as its resource starts and finishes, so that a
 // deployment read while it runs (or after its process died) shows the
-// operations so far.
+// operations so far, and passes each event on once its record is stored:
+// an operation reported (Running, Succeeded, …) is always in the store.
+//
+// The records are written behind the apply, never in its way: an event
+// leaves its operation's newest record pending and wakes the writer, which
+// stores everything pending at once (concurrent PutOperations, which the
+// store commits as one group) while the resources go on, then passes the
+// batch's events on in their order. A record still pending when the next
+// event of its operation comes is replaced (Running then Succeeded within
+// one flush is one write). flush waits for the writer; the deployment's
+// final record is written only after it.
 type operationLog struct {
 	s    *Service
 	rec  *state.Deployment
 	next planner.Hook
+
+	wmu     sync.Mutex
+	pending map[int]*state.Operation // by sequence, the newest record not yet written
+	events  []planner.Event          // to pass on once pending is written, in order
+	writing bool                     // a writer goroutine is running
+	idle    *sync.Cond               // signalled when the writer stops
 
 	mu       sync.Mutex
 	seq      map[string]int       // lower-cased resource id → sequence
@@ -28,7 +44,10 @@ func newOperationLog(s *Service, rec *state.Deployment, next planner.Hook) *oper
 	if next == nil {
 		next = planner.NopHook{}
 	}
-	return &operationLog{s: s, rec: rec, next: next, seq: map[string]int{}, started: map[string]time.Time{}, finished: map[string]bool{}}
+	o := &operationLog{s: s, rec: rec, next: next, seq: map[string]int{}, started: map[string]time.Time{}, finished: map[string]bool{},
+		pending: map[int]*state.Operation{}}
+	o.idle = sync.NewCond(&o.wmu)
+	return o
 }
 
 // done reports whether the resource's operation succeeded.
@@ -40,13 +59,24 @@ func (o *operationLog) done(id string) bool {
 
 // Event records the operation and passes the event on.
 func (o *operationLog) Event(e planner.Event) {
+	var rec *state.Operation
 	if e.Kind != planner.Progress {
-		o.commit(e)
+		rec = o.record(e)
 	}
-	o.next.Event(e)
+	o.wmu.Lock()
+	if rec != nil {
+		o.pending[rec.Sequence] = rec
+	}
+	o.events = append(o.events, e)
+	if !o.writing {
+		o.writing = true
+		go o.write()
+	}
+	o.wmu.Unlock()
 }
 
-func (o *operationLog) commit(e planner.Event) {
+// record is the operation record an event makes.
+func (o *operationLog) record(e planner.Event) *state.Operation {
 	key := lower(e.ResourceID)
 	now := o.s.opts.Now()
 	o.mu.Lock()
@@ -65,6 +95,48 @@ func (o *operationLog) commit(e planner.Event) {
 		planner.Failed: "Failed", planner.Skipped: "Skipped", planner.Canceled: "Canceled"}[e.Kind]
 	op := planner.Operation{ResourceID: e.ResourceID, Type: e.Type, Operation: e.Operation, Status: status,
 		Started: started, Duration: e.Elapsed, Err: e.Err}
-	// The record outlives a canceled command.
-	_ = o.s.store.PutOperation(context.Background(), operationRecord(o.rec, n, op))
+	return operationRecord(o.rec, n, op)
+}
+
+// maxOperationWriters bounds the PutOperations of one flush in flight.
+const maxOperationWriters = 16
+
+// write stores the pending records and passes their events on until
+// none is left.
+func (o *operationLog) write() {
+	for {
+		o.wmu.Lock()
+		batch, events := o.pending, o.events
+		if len(batch) == 0 && len(events) == 0 {
+			o.writing = false
+			o.idle.Broadcast()
+			o.wmu.Unlock()
+			return
+		}
+		o.pending, o.events = map[int]*state.Operation{}, nil
+		o.wmu.Unlock()
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, maxOperationWriters)
+		for _, rec := range batch {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				// The record outlives a canceled command.
+				_ = o.s.store.PutOperation(context.Background(), rec)
+			})
+		}
+		wg.Wait()
+		for _, e := range events {
+			o.next.Event(e)
+		}
+	}
+}
+
+// flush returns once every record so far is written.
+func (o *operationLog) flush() {
+	o.wmu.Lock()
+	defer o.wmu.Unlock()
+	for o.writing {
+		o.idle.Wait()
+	}
 }

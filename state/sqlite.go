@@ -260,17 +260,17 @@ func (s *SQLiteStore) writeGroup(batch []*pendingWrite, results []error) error {
 		if results[i] = w.ctx.Err(); results[i] != nil {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT grouped`); err != nil {
+		if _, err := s.exec(ctx, tx, `SAVEPOINT grouped`); err != nil {
 			_ = tx.Rollback()
 			return err
 		}
 		if results[i] = w.fn(tx); results[i] != nil {
-			if _, err := tx.ExecContext(ctx, `ROLLBACK TO grouped`); err != nil {
+			if _, err := s.exec(ctx, tx, `ROLLBACK TO grouped`); err != nil {
 				_ = tx.Rollback()
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `RELEASE grouped`); err != nil {
+		if _, err := s.exec(ctx, tx, `RELEASE grouped`); err != nil {
 			_ = tx.Rollback()
 			return err
 		}
@@ -333,8 +333,17 @@ const maxStmts = 128
 // prepared returns query's cached statement bound to tx, or nil when it
 // cannot be prepared (the caller then runs the query text).
 func (s *SQLiteStore) prepared(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	if st := s.stmt(ctx, query); st != nil {
+		return tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
+// stmt returns query's cached statement, preparing it on first use, or
+// nil when it cannot be prepared or the cache is full.
+func (s *SQLiteStore) stmt(ctx context.Context, query string) *sql.Stmt {
 	if v, ok := s.stmts.Load(query); ok {
-		return tx.StmtContext(ctx, v.(*sql.Stmt))
+		return v.(*sql.Stmt)
 	}
 	if s.nstmts.Load() >= maxStmts {
 		return nil
@@ -349,7 +358,17 @@ func (s *SQLiteStore) prepared(ctx context.Context, tx *sql.Tx, query string) *s
 	} else {
 		s.nstmts.Add(1)
 	}
-	return tx.StmtContext(ctx, st)
+	return st
+}
+
+// queryRowOnce runs a query of one row outside any transaction (one
+// statement reads one consistent snapshot by itself), through the
+// statement cache: a point read then costs no BEGIN and ROLLBACK.
+func (s *SQLiteStore) queryRowOnce(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.db.QueryRowContext(ctx, query, args...)
 }
 
 // exec runs a statement in tx through the statement cache.

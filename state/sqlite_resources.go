@@ -75,13 +75,7 @@ func checkText(r *Resource) error {
 // Resource returns the resource with id (case-insensitive), or an error
 // wrapping [ErrNotFound].
 func (s *SQLiteStore) Resource(ctx context.Context, id string) (*Resource, error) {
-	var r *Resource
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		var err error
-		r, err = scanResource(s.queryRow(ctx, tx,
-			`SELECT `+resourceColumns+` FROM resources WHERE key = ?`, lower(id)))
-		return err
-	})
+	r, err := scanResource(s.queryRowOnce(ctx, `SELECT `+resourceColumns+` FROM resources WHERE key = ?`, lower(id)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("resource %s: %w", id, ErrNotFound)
 	}
