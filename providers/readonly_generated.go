@@ -40,39 +40,80 @@ type genPath struct {
 	// dotted is prefix and rest joined with dots, lower-cased: the key the
 	// hand-written table's paths are compared with.
 	dotted string
+	// restDotted is rest joined with dots.
+	restDotted string
+	// meaning is what a string leaf holds, by its name (see meaningOf).
+	meaning meaning
+	// skip is set for the paths fillGenerated leaves to others.
+	skip bool
 }
 
-// generatedTable maps a lower-cased type to its read-only paths.
-var generatedTable = sync.OnceValue(func() map[string][]genPath {
-	m := map[string][]genPath{}
+// generatedLines maps a lower-cased type to the paths part of its line of
+// the table; a type's paths are parsed when it is first PUT (parsing the
+// whole table was a tenth of a short deployment).
+var generatedLines = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
 	for line := range strings.Lines(readOnlyGenerated) {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		f := strings.Fields(line)
-		typ, _, _ := strings.Cut(f[0], "@")
-		var ps []genPath
-		for _, p := range f[1:] {
-			path, kind, ok := strings.Cut(p, ":")
-			pre, rest, ok2 := strings.Cut(path, "/")
-			if !ok || !ok2 || rest == "" {
-				continue
-			}
-			g := genPath{rest: strings.Split(rest, "."), kind: kind}
-			if pre != "" {
-				g.prefix = strings.Split(pre, ".")
-			}
-			g.dotted = strings.ToLower(strings.Join(append(slices.Clone(g.prefix), g.rest...), "."))
-			ps = append(ps, g)
-		}
-		m[strings.ToLower(typ)] = ps
+		head, paths, _ := strings.Cut(line, " ")
+		typ, _, _ := strings.Cut(head, "@")
+		m[strings.ToLower(typ)] = paths
 	}
 	return m
 })
 
+// generatedParsed caches generatedPaths by lower-cased type.
+var generatedParsed sync.Map
+
+// generatedPaths is the read-only paths of a lower-cased type.
+func generatedPaths(k string) []genPath {
+	if v, ok := generatedParsed.Load(k); ok {
+		return v.([]genPath)
+	}
+	handWritten := map[string]bool{}
+	if t := readOnlyTable[k]; t != nil {
+		for _, f := range t.Fill {
+			handWritten[strings.ToLower(f[0].(string))] = true
+		}
+	}
+	var ps []genPath
+	for _, p := range strings.Fields(generatedLines()[k]) {
+		path, kind, ok := strings.Cut(p, ":")
+		pre, rest, ok2 := strings.Cut(path, "/")
+		if !ok || !ok2 || rest == "" {
+			continue
+		}
+		g := genPath{rest: strings.Split(rest, "."), kind: kind}
+		if pre != "" {
+			g.prefix = strings.Split(pre, ".")
+		}
+		g.dotted = strings.ToLower(strings.Join(append(slices.Clone(g.prefix), g.rest...), "."))
+		g.restDotted = strings.Join(g.rest, ".")
+		g.meaning = meaningOf(g.rest[len(g.rest)-1])
+		// The identity's are fillWellKnown's, the hand-written table's its
+		// own, and some top-level properties are the template's.
+		g.skip = len(g.prefix) > 0 && strings.EqualFold(g.prefix[0], "identity") || handWritten[g.dotted] ||
+			len(g.prefix) == 0 && len(g.rest) == 1 && topLevelKept[strings.ToLower(g.rest[0])]
+		ps = append(ps, g)
+	}
+	v, _ := generatedParsed.LoadOrStore(k, ps)
+	return v.([]genPath)
+}
+
+// generatedTable maps every lower-cased type of the table to its paths.
+func generatedTable() map[string][]genPath {
+	m := map[string][]genPath{}
+	for k := range generatedLines() {
+		m[k] = generatedPaths(k)
+	}
+	return m
+}
+
 // generatedTypeCount is the number of types the generated table holds.
-func generatedTypeCount() int { return len(generatedTable()) }
+func generatedTypeCount() int { return len(generatedLines()) }
 
 // fillGenerated fills the generated table's read-only paths of r's type
 // that body does not set. The identity's principalId and tenantId are
@@ -84,21 +125,8 @@ func generatedTypeCount() int { return len(generatedTable()) }
 // returns none either.
 func fillGenerated(r *Request, body map[string]any) {
 	k := strings.ToLower(r.Type)
-	paths := generatedTable()[k]
-	handWritten := map[string]bool{}
-	if t := readOnlyTable[k]; t != nil {
-		for _, f := range t.Fill {
-			handWritten[strings.ToLower(f[0].(string))] = true
-		}
-	}
-	for _, g := range paths {
-		if len(g.prefix) > 0 && strings.EqualFold(g.prefix[0], "identity") {
-			continue
-		}
-		if handWritten[g.dotted] {
-			continue
-		}
-		if len(g.prefix) == 0 && len(g.rest) == 1 && topLevelKept[strings.ToLower(g.rest[0])] {
+	for _, g := range generatedPaths(k) {
+		if g.skip {
 			continue
 		}
 		for _, p := range prefixObjects(body, g.prefix, "") {
@@ -232,7 +260,12 @@ var topLevelKept = map[string]bool{"location": true, "kind": true, "managedby": 
 func setAbsent(m map[string]any, path []string, v any) {
 	for _, k := range path[:len(path)-1] {
 		cur, ok := get(m, k)
-		if !ok || cur == nil {
+		if !ok {
+			o := map[string]any{} // no key of any case: nothing to replace
+			m[k], m = o, o
+			continue
+		}
+		if cur == nil {
 			m = child(m, k)
 			continue
 		}
@@ -242,10 +275,13 @@ func setAbsent(m map[string]any, path []string, v any) {
 		}
 		m = o
 	}
-	if cur, ok := get(m, path[len(path)-1]); ok && cur != nil {
-		return
+	last := path[len(path)-1]
+	switch cur, ok := get(m, last); {
+	case !ok:
+		m[last] = v // no key of any case: nothing to replace
+	case cur == nil:
+		set(m, last, v)
 	}
-	set(m, path[len(path)-1], v)
 }
 
 // generatedValue is the value of one read-only path, by its kind and the
@@ -268,9 +304,85 @@ func generatedValue(r *Request, body map[string]any, g genPath, at string) (any,
 	default:
 		return nil, false
 	}
-	leaf := g.rest[len(g.rest)-1]
+	switch g.meaning {
+	case meaningSucceeded:
+		return "Succeeded", true
+	case meaningTenant:
+		return r.tenant(), true
+	case meaningSubscription:
+		return requestSubscription(r), true
+	case meaningGroup:
+		return requestResourceGroup(r), true
+	case meaningID:
+		return r.ID, true
+	case meaningGUID:
+		return derivedGUID(r.ID, strings.TrimPrefix(at+"."+g.restDotted, ".")), true
+	case meaningKey:
+		return derivedBase64(r.ID, strings.TrimPrefix(at+"."+g.restDotted, ".")), true
+	case meaningHost:
+		return serviceHost(r, body), true
+	case meaningURL:
+		return "https://" + serviceHost(r, body) + "/", true
+	case meaningTime:
+		if r.Now.IsZero() {
+			return nil, false
+		}
+		return r.Now.UTC().Format(time.RFC3339), true
+	case meaningRunning:
+		return "Running", true // [U] what a started service reports
+	case meaningNormal:
+		return "Normal", true // App Service's values for a running site
+	case meaningHealthy:
+		return "Healthy", true // [U]
+	case meaningLocation:
+		if loc, _ := body["location"].(string); loc != "" {
+			return NormalizeLocation(loc), true
+		}
+		return "", true
+	case meaningIPVersion:
+		return "IPv4", true
+	case meaningPrivateIP:
+		return "10.0.0.4", true // [U] the first address Azure hands out in a subnet
+	case meaningPublicIP:
+		return simulatedPublicIP(r.ID), true
+	case meaningDN:
+		return "CN=" + strings.ToLower(lastSegment(r.Name)), true
+	case meaningName:
+		return lastSegment(r.Name), true
+	}
+	return "", true // meaningEmpty: lastModifiedBy and the like
+}
+
+// meaning is what a read-only string holds, told from its name.
+type meaning uint8
+
+const (
+	meaningEmpty meaning = iota
+	meaningSucceeded
+	meaningTenant
+	meaningSubscription
+	meaningGroup
+	meaningID
+	meaningGUID
+	meaningKey
+	meaningHost
+	meaningURL
+	meaningTime
+	meaningRunning
+	meaningNormal
+	meaningHealthy
+	meaningLocation
+	meaningIPVersion
+	meaningPrivateIP
+	meaningPublicIP
+	meaningDN
+	meaningName
+)
+
+// meaningOf tells a read-only string's meaning from the name of its leaf,
+// the first rule that matches winning.
+func meaningOf(leaf string) meaning {
 	n := strings.ToLower(leaf)
-	key := strings.TrimPrefix(at+"."+strings.Join(g.rest, "."), ".")
 	has := func(suffixes ...string) bool {
 		for _, s := range suffixes {
 			if strings.HasSuffix(n, s) {
@@ -281,56 +393,50 @@ func generatedValue(r *Request, body map[string]any, g genPath, at string) (any,
 	}
 	switch {
 	case has("provisioningstate"):
-		return "Succeeded", true
+		return meaningSucceeded
 	case n == "tenantid":
-		return r.tenant(), true
+		return meaningTenant
 	case n == "subscriptionid":
-		return requestSubscription(r), true
+		return meaningSubscription
 	case n == "resourcegroup":
-		return requestResourceGroup(r), true
+		return meaningGroup
 	case n == "id" || has("resourceid") || isARMIDName(n):
-		return r.ID, true
+		return meaningID
 	case n == "instrumentationkey" || strings.HasSuffix(leaf, "Id") || strings.HasSuffix(leaf, "ID") || has("guid", "_id"):
-		return derivedGUID(r.ID, key), true
+		return meaningGUID
 	case n == "key1" || n == "key2" || has("key", "keys") && !has("vaultkey"):
-		return derivedBase64(r.ID, key), true
+		return meaningKey
 	case has("fqdn", "hostname", "domainname"):
-		return serviceHost(r, body), true
+		return meaningHost
 	case has("url", "uri", "endpoint"):
-		return "https://" + serviceHost(r, body) + "/", true
+		return meaningURL
 	case has("by"):
-		return "", true // lastModifiedBy: a principal this simulator does not name
+		return meaningEmpty // lastModifiedBy: a principal this simulator does not name
 	case has("time", "timeutc", "date", "datetime", "timestamp", "timestamputc", "createdat", "updatedat", "createdon", "modifiedon") ||
 		strings.HasPrefix(n, "lastmodified"):
-		if r.Now.IsZero() {
-			return nil, false
-		}
-		return r.Now.UTC().Format(time.RFC3339), true
+		return meaningTime
 	case n == "state" || strings.Contains(n, "running") || strings.Contains(n, "power"):
-		return "Running", true // [U] what a started service reports
+		return meaningRunning
 	case n == "availabilitystate" || n == "usagestate":
-		return "Normal", true // App Service's values for a running site
+		return meaningNormal
 	case strings.HasPrefix(n, "health"):
-		return "Healthy", true // [U]
+		return meaningHealthy
 	case has("state", "status"):
-		return "Succeeded", true // [U]
+		return meaningSucceeded // [U]
 	case has("location"):
-		if loc, _ := body["location"].(string); loc != "" {
-			return NormalizeLocation(loc), true
-		}
-		return "", true
+		return meaningLocation
 	case strings.Contains(n, "ipaddress") && strings.Contains(n, "version"):
-		return "IPv4", true
+		return meaningIPVersion
 	case strings.Contains(n, "private") && has("ipaddress", "ip"):
-		return "10.0.0.4", true // [U] the first address Azure hands out in a subnet
+		return meaningPrivateIP
 	case has("ipaddress", "ipaddresses") || n == "ip":
-		return simulatedPublicIP(r.ID), true
+		return meaningPublicIP
 	case n == "distinguishedname":
-		return "CN=" + strings.ToLower(lastSegment(r.Name)), true
+		return meaningDN
 	case has("name"):
-		return lastSegment(r.Name), true
+		return meaningName
 	}
-	return "", true
+	return meaningEmpty
 }
 
 // generatedStrings is the value of a read-only list of strings: one
