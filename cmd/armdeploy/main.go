@@ -6,10 +6,18 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 )
 
 func main() {
+	// A command lives for a moment and its heap is garbage only at the end:
+	// collecting at twice the live heap instead of once saves a tenth of
+	// the time of a large deployment for a third more memory. GOGC, when
+	// set, still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	os.Exit(profiled(func() int { return Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) }))
 }
 
