@@ -103,18 +103,6 @@ func generatedPaths(k string) []genPath {
 	return v.([]genPath)
 }
 
-// generatedTable maps every lower-cased type of the table to its paths.
-func generatedTable() map[string][]genPath {
-	m := map[string][]genPath{}
-	for k := range generatedLines() {
-		m[k] = generatedPaths(k)
-	}
-	return m
-}
-
-// generatedTypeCount is the number of types the generated table holds.
-func generatedTypeCount() int { return len(generatedLines()) }
-
 // fillGenerated fills the generated table's read-only paths of r's type
 // that body does not set. The identity's principalId and tenantId are
 // left to [fillWellKnown]: Azure returns them only for a system-assigned

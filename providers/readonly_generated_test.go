@@ -179,3 +179,15 @@ func TestFillGeneratedIsDeterministic(t *testing.T) {
 		t.Error("two clusters got the same clusterId")
 	}
 }
+
+// generatedTable maps every lower-cased type of the table to its paths.
+func generatedTable() map[string][]genPath {
+	m := map[string][]genPath{}
+	for k := range generatedLines() {
+		m[k] = generatedPaths(k)
+	}
+	return m
+}
+
+// generatedTypeCount is the number of types the generated table holds.
+func generatedTypeCount() int { return len(generatedLines()) }

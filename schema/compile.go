@@ -140,21 +140,3 @@ func newCompiledSet() (*compiledSet, error) {
 	}
 	return cs, nil
 }
-
-// compileAll compiles every embedded schema: the template's, the parameter
-// file's and every resource type's (the tests' check that all of them
-// compile).
-func compileAll() (*compiledSet, error) {
-	cs, err := newCompiledSet()
-	if err != nil {
-		return nil, err
-	}
-	for _, rt := range resourceTypes {
-		for _, s := range rt.Schemas {
-			if _, err := cs.compileResource(s.Ref); err != nil {
-				return nil, fmt.Errorf("%s: %w", rt.Type, err)
-			}
-		}
-	}
-	return cs, nil
-}

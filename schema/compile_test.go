@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"io/fs"
 	"path"
 	"strings"
@@ -42,4 +43,21 @@ func BenchmarkStartUp(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// compileAll compiles every embedded schema: the template's, the parameter
+// file's and every resource type's.
+func compileAll() (*compiledSet, error) {
+	cs, err := newCompiledSet()
+	if err != nil {
+		return nil, err
+	}
+	for _, rt := range resourceTypes {
+		for _, s := range rt.Schemas {
+			if _, err := cs.compileResource(s.Ref); err != nil {
+				return nil, fmt.Errorf("%s: %w", rt.Type, err)
+			}
+		}
+	}
+	return cs, nil
 }

@@ -1,23 +1,54 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
-// The end-to-end commands of perf/ratios.sh, run in-process so that
-// `go test -bench . -cpuprofile` shows where a command's time goes,
-// start-up, loading, rendering and state included. The templates are
-// ../shared/perf/gen.py's; the benchmarks skip, saying so, without it.
+// BenchmarkCLI runs perf/ratios.sh's commands in-process, so that
+// `go test -bench CLI -cpuprofile` shows where a command's time goes:
+// loading, rendering and state included. The templates are
+// ../shared/perf/gen.py's (400 + 400, 10 nested); it skips, saying so,
+// without it.
+func BenchmarkCLI(b *testing.B) {
+	dir := perfTemplates(b)
+	deployed := filepath.Join(dir, "deployed.db")
+	benchRun(b, perfArgs("deploy", dir, "big-explicit.json", deployed, "--yes"))
+	// state is the store of run i: "" for none, a name ending in "-" for
+	// a fresh one per run.
+	for _, bc := range []struct {
+		name, cmd, template, state string
+		extra                      []string
+	}{
+		{"ValidateExplicit800", "validate", "big-explicit.json", "v.db", nil},
+		{"ExpandCopy800", "expand", "big-copy.json", "", nil},
+		{"WhatIfExplicit800", "what-if", "big-explicit.json", "w.db", nil},
+		{"DeployExplicit800", "deploy", "big-explicit.json", "d-", []string{"--yes"}},
+		{"WhatIfExplicit800Deployed", "what-if", "big-explicit.json", deployed, nil},
+		{"WhatIfNested10x800", "what-if", "big-nested.json", "wn.db", nil},
+		{"DeployNested10x800", "deploy", "big-nested.json", "dn-", []string{"--yes"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := range b.N {
+				st := bc.state
+				if strings.HasSuffix(st, "-") {
+					st += strconv.Itoa(i) + ".db"
+				}
+				if st != "" && !filepath.IsAbs(st) {
+					st = filepath.Join(dir, st)
+				}
+				benchRun(b, perfArgs(bc.cmd, dir, bc.template, st, bc.extra...))
+			}
+		})
+	}
+}
 
-// perfTemplates writes gen.py's templates (400 + 400, 10 nested) into a
-// temporary folder and returns it.
+// perfTemplates writes gen.py's templates into a temporary folder.
 func perfTemplates(b *testing.B) string {
 	b.Helper()
 	gen := filepath.Join("..", "..", "..", "shared", "perf", "gen.py")
@@ -31,87 +62,21 @@ func perfTemplates(b *testing.B) string {
 	return dir
 }
 
-// benchCLI runs armdeploy with args(i) b.N times and fails on a non-zero
-// exit.
-func benchCLI(b *testing.B, args func(i int) []string) {
+// perfArgs is cmd on template (in dir) in perf/ratios.sh's group, with
+// the store at state when there is one.
+func perfArgs(cmd, dir, template, state string, extra ...string) []string {
+	args := []string{cmd, "-g", "rg", "-l", "westus", "--subscription", "00000000-0000-0000-0000-000000000000",
+		"-f", filepath.Join(dir, template)}
+	if state != "" {
+		args = append(args, "--state", state)
+	}
+	return append(args, extra...)
+}
+
+// benchRun runs armdeploy once and fails on a non-zero exit.
+func benchRun(b *testing.B, args []string) {
 	b.Helper()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		runBench(b, args(i))
+	if code, _, stderr := runCLI(b, args...); code != 0 {
+		b.Fatalf("armdeploy %s: exit %d\n%s", strings.Join(args, " "), code, lastLines(stderr, 20))
 	}
-}
-
-// runBench runs armdeploy once, in-process, and fails on a non-zero exit.
-func runBench(b *testing.B, args []string) {
-	b.Helper()
-	var out, errb bytes.Buffer
-	code := run(args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb,
-		Now:    func() time.Time { return time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC) },
-		Random: bytes.NewReader(bytes.Repeat([]byte{0x5a}, 1<<16))})
-	if code != 0 {
-		b.Fatalf("armdeploy %s: exit %d\n%s", strings.Join(args, " "), code, tail(errb.String()))
-	}
-}
-
-func tail(s string) string {
-	if len(s) > 2000 {
-		return "…" + s[len(s)-2000:]
-	}
-	return s
-}
-
-var perfGroup = []string{"-g", "rg", "-l", "westus", "--subscription", "00000000-0000-0000-0000-000000000000"}
-
-func perfArgs(cmd string, rest ...string) []string {
-	return append(append([]string{cmd}, perfGroup...), rest...)
-}
-
-func BenchmarkCLIValidateExplicit800(b *testing.B) {
-	dir := perfTemplates(b)
-	benchCLI(b, func(i int) []string {
-		return perfArgs("validate", "-f", filepath.Join(dir, "big-explicit.json"), "--state", filepath.Join(dir, "v.db"))
-	})
-}
-
-func BenchmarkCLIExpandCopy800(b *testing.B) {
-	dir := perfTemplates(b)
-	benchCLI(b, func(i int) []string { return perfArgs("expand", "-f", filepath.Join(dir, "big-copy.json")) })
-}
-
-func BenchmarkCLIWhatIfExplicit800(b *testing.B) {
-	dir := perfTemplates(b)
-	benchCLI(b, func(i int) []string {
-		return perfArgs("what-if", "-f", filepath.Join(dir, "big-explicit.json"), "--state", filepath.Join(dir, "w.db"))
-	})
-}
-
-func BenchmarkCLIDeployExplicit800(b *testing.B) {
-	dir := perfTemplates(b)
-	benchCLI(b, func(i int) []string {
-		return perfArgs("deploy", "-f", filepath.Join(dir, "big-explicit.json"), "--state", filepath.Join(dir, "d"+strconv.Itoa(i)+".db"), "--yes")
-	})
-}
-
-func BenchmarkCLIWhatIfExplicit800Deployed(b *testing.B) {
-	dir := perfTemplates(b)
-	state := filepath.Join(dir, "deployed.db")
-	runBench(b, perfArgs("deploy", "-f", filepath.Join(dir, "big-explicit.json"), "--state", state, "--yes"))
-	benchCLI(b, func(i int) []string {
-		return perfArgs("what-if", "-f", filepath.Join(dir, "big-explicit.json"), "--state", state)
-	})
-}
-
-func BenchmarkCLIWhatIfNested10x800(b *testing.B) {
-	dir := perfTemplates(b)
-	benchCLI(b, func(i int) []string {
-		return perfArgs("what-if", "-f", filepath.Join(dir, "big-nested.json"), "--state", filepath.Join(dir, "wn.db"))
-	})
-}
-
-func BenchmarkCLIDeployNested10x800(b *testing.B) {
-	dir := perfTemplates(b)
-	benchCLI(b, func(i int) []string {
-		return perfArgs("deploy", "-f", filepath.Join(dir, "big-nested.json"), "--state", filepath.Join(dir, "dn"+strconv.Itoa(i)+".db"), "--yes")
-	})
 }

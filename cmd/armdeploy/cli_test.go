@@ -16,7 +16,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden sections of testdata/*.txtar")
 
 // runCLI runs armdeploy in-process and returns its exit code and output.
-func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runCLI(t testing.TB, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = run(args, &IOStreams{In: strings.NewReader(""), Out: &out, Err: &errb,
