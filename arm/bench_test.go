@@ -183,3 +183,50 @@ func BenchmarkCreateOrUpdateNested10x800(b *testing.B) {
 		}
 	}
 }
+
+// templateVersions is batch's n image versions (batch.0.0 … batch.(n-1).0)
+// of the seed's definition, from the seed's managed image, in eastus.
+func templateVersions(batch, n int) string {
+	return fmt.Sprintf(`{`+rgSchema+`, "resources": [{"type": "Microsoft.Compute/galleries/images/versions", "apiVersion": "%s",
+	  "name": "[format('gal/win/%d.{0}.0', copyIndex())]", "location": "eastus", "copy": {"name": "v", "count": %d},
+	  "properties": {"publishingProfile": {"targetRegions": [{"name": "eastus"}]}, "storageProfile": {"source": {"id": "%s"}}}}]}`,
+		apiCompute, batch, n, seedImageID)
+}
+
+// BenchmarkImageVersions10k creates the seed's limit of 10,000 image
+// versions in one subscription and region by deployments of 800 (the
+// template limit) into one group that already holds the gallery, the
+// definition and the managed image; the last deployment runs against
+// 9,600 stored versions. Run it with -benchtime=1x.
+func BenchmarkImageVersions10k(b *testing.B) {
+	defer cpuPerOp(b)()
+	for range b.N {
+		b.StopTimer()
+		s, dir := newService(b)
+		ctx := b.Context()
+		if _, err := s.CreateOrUpdateGroup(ctx, "", GroupRequest{SubscriptionID: sub0, Name: "rga", Location: "eastus"}); err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range []struct{ id, body string }{
+			{galID, `{"location":"eastus","properties":{}}`},
+			{defID, `{"location":"eastus","properties":{"osType":"Linux","osState":"Generalized","identifier":{"publisher":"p","offer":"o","sku":"s"}}}`},
+			{seedDiskID, `{"location":"eastus","properties":{"osType":"Linux","creationData":{"createOption":"Empty"},"diskSizeGB":30}}`},
+			{seedImageID, `{"location":"eastus","properties":{"storageProfile":{"osDisk":{"osType":"Linux","osState":"Generalized","managedDisk":{"id":"` + seedDiskID + `"}}}}}`},
+		} {
+			if _, err := s.PutResource(ctx, "", p.id, apiCompute, []byte(p.body)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		for batch, left := 0, 10000; left > 0; batch++ {
+			n := min(left, 800)
+			left -= n
+			file := writeFile(b, dir, fmt.Sprintf("v%d.json", batch), templateVersions(batch, n))
+			res, err := s.CreateOrUpdate(ctx, &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rga"},
+				Name: fmt.Sprintf("versions%d", batch), Location: "eastus", Template: Template{File: file}})
+			if err != nil || res.Status() != "Succeeded" {
+				b.Fatal(batch, err, res.Status())
+			}
+		}
+	}
+}

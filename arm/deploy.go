@@ -139,7 +139,7 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 	}
 	sc := req.Scope
 	out, err := planner.Apply(applyCtx, p, planner.ApplyOptions{
-		Store: s.store, Deployment: rec.Name, SubscriptionID: sc.SubscriptionID, ResourceGroup: sc.ResourceGroup,
+		Store: withCounts(s.store), Deployment: rec.Name, SubscriptionID: sc.SubscriptionID, ResourceGroup: sc.ResourceGroup,
 		Parallelism: req.Apply.Parallelism, Hook: ops, Now: s.opts.Now, Refresh: refresh,
 		Complete: req.Mode == "Complete", Sleep: req.Apply.Sleep, Latency: req.Apply.Latency, PerWeight: req.Apply.PerWeight,
 		Tenant: s.opts.Tenant,

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -210,10 +210,18 @@ type overlay struct {
 	mu        sync.Mutex
 	resources map[string]*state.Resource
 	groups    map[string]*state.ResourceGroup
+	// byType holds the keys of resources by lower-cased subscription and
+	// type, in the order first put; counts, by the same key, what
+	// CountByLocation counted last.
+	byType map[string][]string
+	counts map[string]*overlayCount
+	// counting is held by CountByLocation, one count at a time.
+	counting sync.Mutex
 }
 
 func newOverlay(r state.Reader) *overlay {
-	return &overlay{Reader: r, resources: map[string]*state.Resource{}, groups: map[string]*state.ResourceGroup{}}
+	return &overlay{Reader: r, resources: map[string]*state.Resource{}, groups: map[string]*state.ResourceGroup{},
+		byType: map[string][]string{}, counts: map[string]*overlayCount{}}
 }
 
 func (o *overlay) put(r *evaluator.Resource, body map[string]any) {
@@ -230,7 +238,19 @@ func (o *overlay) put(r *evaluator.Resource, body map[string]any) {
 		o.groups[lower(ref.SubscriptionID+"/"+ref.ResourceGroup)] = &state.ResourceGroup{SubscriptionID: ref.SubscriptionID, Name: ref.ResourceGroup, Location: loc}
 		return
 	}
-	o.resources[lower(r.ID)] = sr
+	key := lower(r.ID)
+	t := typeKey(sr.SubscriptionID, sr.Type)
+	if _, again := o.resources[key]; !again {
+		o.byType[t] = append(o.byType[t], key)
+	} else {
+		delete(o.counts, t) // counted in its old location: count again
+	}
+	o.resources[key] = sr
+}
+
+// typeKey is the key of byType.
+func typeKey(subscription, resourceType string) string {
+	return lower(subscription) + "/" + lower(resourceType)
 }
 
 func (o *overlay) putGroup(g *state.ResourceGroup) {
@@ -265,14 +285,100 @@ func (o *overlay) Resources(ctx context.Context, f state.ResourceFilter) ([]*sta
 			out = append(out, r)
 		}
 	}
-	for _, r := range o.resources {
+	added := false
+	o.candidates(f, func(r *state.Resource) {
 		if matches(f, r) {
-			out = append(out, r)
+			out, added = append(out, r), true
 		}
+	})
+	if added {
+		sortResources(out)
 	}
-	sortResources(out)
 	return out, nil
 }
+
+// candidates calls fn with the overlay's resources that f may select:
+// those of its subscription and type when it names both, else all. The
+// caller holds o.mu.
+func (o *overlay) candidates(f state.ResourceFilter, fn func(*state.Resource)) {
+	if f.SubscriptionID != "" && f.Type != "" {
+		for _, k := range o.byType[typeKey(f.SubscriptionID, f.Type)] {
+			fn(o.resources[k])
+		}
+		return
+	}
+	for _, r := range o.resources {
+		fn(r)
+	}
+}
+
+// CountByLocation counts as the store would after the overlay's puts: the
+// store's counts (or its list, when it cannot count), read once per type,
+// with each resource the overlay adds counted in its location and each
+// one it replaces moved from the stored location to its own.
+func (o *overlay) CountByLocation(ctx context.Context, subscription, resourceType string) (map[string]int, error) {
+	o.counting.Lock()
+	defer o.counting.Unlock()
+	t := typeKey(subscription, resourceType)
+	o.mu.Lock()
+	c := o.counts[t]
+	o.mu.Unlock()
+	if c == nil {
+		m, err := o.storedCounts(ctx, subscription, resourceType)
+		if err != nil {
+			return nil, err
+		}
+		c = &overlayCount{counts: m}
+	}
+	// Apply the overlay's puts since the last count, reading for each
+	// whether it replaces a stored resource.
+	for {
+		o.mu.Lock()
+		keys := o.byType[t]
+		if c.applied == len(keys) {
+			o.counts[t] = c
+			out := maps.Clone(c.counts)
+			o.mu.Unlock()
+			return out, nil
+		}
+		mine := o.resources[keys[c.applied]]
+		o.mu.Unlock()
+		prev, err := o.Reader.Resource(ctx, mine.ID)
+		if err != nil && !errors.Is(err, state.ErrNotFound) {
+			return nil, err
+		}
+		if prev != nil {
+			c.counts[prev.Location]--
+		}
+		c.counts[mine.Location]++
+		c.applied++
+	}
+}
+
+// overlayCount is the count of one type: the store's, with the first
+// applied of the overlay's resources of that type.
+type overlayCount struct {
+	counts  map[string]int
+	applied int
+}
+
+// storedCounts counts by location what the store holds of a type.
+func (o *overlay) storedCounts(ctx context.Context, subscription, resourceType string) (map[string]int, error) {
+	if c, ok := o.Reader.(state.LocationCounter); ok {
+		return c.CountByLocation(ctx, subscription, resourceType)
+	}
+	rs, err := o.Reader.Resources(ctx, state.ResourceFilter{SubscriptionID: subscription, Type: resourceType})
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, r := range rs {
+		counts[r.Location]++
+	}
+	return counts, nil
+}
+
+var _ state.LocationCounter = (*overlay)(nil)
 
 func (o *overlay) Group(ctx context.Context, subscription, name string) (*state.ResourceGroup, error) {
 	o.mu.Lock()
@@ -293,7 +399,19 @@ func matches(f state.ResourceFilter, r *state.Resource) bool {
 		(len(f.IDs) == 0 || slices.ContainsFunc(f.IDs, func(id string) bool { return strings.EqualFold(id, r.ID) }))
 }
 
-// sortResources orders resources by lower-cased id, as the store lists them.
+// sortResources orders resources by lower-cased id, as the store lists
+// them, lower-casing each id once.
 func sortResources(rs []*state.Resource) {
-	sort.Slice(rs, func(i, j int) bool { return lower(rs[i].ID) < lower(rs[j].ID) })
+	type keyed struct {
+		key string
+		r   *state.Resource
+	}
+	ks := make([]keyed, len(rs))
+	for i, r := range rs {
+		ks[i] = keyed{lower(r.ID), r}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i, k := range ks {
+		rs[i] = k.r
+	}
 }

@@ -70,6 +70,8 @@ func TestValidateIsPreflight(t *testing.T) {
 		{name: "invalid name", template: rgTemplate(gallery("bad-name")), code: "InvalidParameter"},
 		{name: "provider rule", template: rgTemplate(vnetWithoutAddressSpace), code: "InvalidParameter"},
 		{name: "quota of galleries per region", template: rgTemplate(galleries(101, "westus")), code: "QuotaExceeded"},
+		{name: "quota of galleries stored and planned", setup: rgTemplate(galleries(60, "westus")),
+			template: rgTemplate(galleries(60, "westus"), strings.Replace(galleries(41, "westus"), "'g{0}'", "'h{0}'", 1)), code: "QuotaExceeded"},
 		{name: "missing parent", template: rgTemplate(`{"type": "Microsoft.Compute/galleries/images", "apiVersion": "2022-03-03", "name": "elsewhere/def", "location": "eastus",
 			"properties": {"osType": "Linux", "osState": "Generalized", "identifier": {"publisher": "p", "offer": "o", "sku": "s"}}}`), code: "ParentResourceNotFound", lenient: true},
 		{name: "quickstart placeholder", template: rgTemplate(gallery("GEN-UNIQUE")), code: "InvalidParameter", lenient: true, warning: true},
@@ -220,5 +222,23 @@ func TestValidateRESTError(t *testing.T) {
 		Template: Template{File: writeFile(t, dir, "good.json", rgTemplate(gallery("g1")))}})
 	if err != nil || res.Error() != nil || res.Deployment == nil {
 		t.Fatalf("valid: %v %+v", err, res.Error())
+	}
+}
+
+// TestPreflightQuotaUpdatesDoNotCount: the galleries a template updates
+// are not counted again by the preflight, those it adds are: 60 stored,
+// 60 updated and 40 added make the 100 allowed in a region.
+func TestPreflightQuotaUpdatesDoNotCount(t *testing.T) {
+	s, dir := newService(t)
+	sc := Scope{SubscriptionID: sub0, ResourceGroup: "rg1"}
+	for i, tmpl := range []string{
+		rgTemplate(galleries(60, "westus")),
+		rgTemplate(galleries(60, "westus"), strings.Replace(galleries(40, "westus"), "'g{0}'", "'h{0}'", 1)),
+	} {
+		res, err := s.CreateOrUpdate(t.Context(), &DeploymentRequest{Scope: sc, Location: "eastus", CreateGroup: true,
+			Template: Template{File: writeFile(t, dir, fmt.Sprintf("t%d.json", i), tmpl)}})
+		if err != nil || res.Status() != "Succeeded" {
+			t.Fatalf("deployment %d: %v %v %v", i, err, res.Diags, res.Preflight)
+		}
 	}
 }

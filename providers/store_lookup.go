@@ -123,9 +123,32 @@ func nested(ctx context.Context, store state.Reader, parent, childType string) (
 
 // countInRegion counts the resources of a type in a subscription and region,
 // leaving out the one with id self.
+// A store that counts by location ([state.LocationCounter]) answers from
+// its index; one that holds a resource without a stored location, or
+// cannot count, is listed instead.
 func countInRegion(ctx context.Context, store state.Reader, subscription, resourceType, location, self string) (int, error) {
 	if store == nil {
 		return 0, nil
+	}
+	if c, ok := store.(state.LocationCounter); ok {
+		counts, err := c.CountByLocation(ctx, subscription, resourceType)
+		if err != nil {
+			return 0, err
+		}
+		if counts[""] == 0 {
+			n := 0
+			for l, k := range counts {
+				if NormalizeLocation(l) == location {
+					n += k
+				}
+			}
+			if self != "" && n > 0 {
+				if r, err := store.Resource(ctx, self); err == nil && locationOf(r) == location {
+					n--
+				}
+			}
+			return n, nil
+		}
 	}
 	rs, err := store.Resources(ctx, state.ResourceFilter{SubscriptionID: subscription, Type: resourceType})
 	if err != nil {

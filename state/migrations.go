@@ -219,6 +219,10 @@ CREATE TABLE ad_group_members (
 );
 CREATE INDEX ad_group_members_by_member ON ad_group_members (member_key);
 `,
+	// 8: resources counted by type, subscription and location from the
+	// index alone (the quotas per region a provider checks on every
+	// create).
+	`CREATE INDEX resources_by_type_location ON resources (type_key, sub_key, location);`,
 }
 
 // SchemaVersion returns the schema version this build writes: the number

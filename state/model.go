@@ -243,6 +243,16 @@ type Reader interface {
 	MemberOf(ctx context.Context, member string) ([]string, error)
 }
 
+// LocationCounter is implemented by the stores that count resources
+// without reading them, for the quotas per region that providers check on
+// every create.
+type LocationCounter interface {
+	// CountByLocation counts the resources of a type (full type,
+	// case-insensitive) in a subscription by their location as stored
+	// ("" for those stored without one).
+	CountByLocation(ctx context.Context, subscription, resourceType string) (map[string]int, error)
+}
+
 // Store is the whole store. Each method is one transaction. Implementations
 // are safe for concurrent use by several goroutines and processes.
 type Store interface {

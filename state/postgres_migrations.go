@@ -217,6 +217,8 @@ CREATE TABLE ad_group_members (
 );
 CREATE INDEX ad_group_members_by_member ON ad_group_members (member_key);
 `,
+	// 8: resources counted by type, subscription and location.
+	`CREATE INDEX resources_by_type_location ON resources (type_key, sub_key, location);`,
 }
 
 // PostgresMigrations returns the number of PostgreSQL migration steps; it

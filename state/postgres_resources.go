@@ -145,3 +145,15 @@ func (s *PostgresStore) DeleteResource(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// CountByLocation counts a subscription's resources of a type by location
+// as stored.
+func (s *PostgresStore) CountByLocation(ctx context.Context, subscription, resourceType string) (map[string]int, error) {
+	rows, err := pgReadAll(ctx, s, scanLocationCount, fmt.Sprintf(countByLocation, "$1", "$2"), lower(resourceType), lower(subscription))
+	if err != nil {
+		return nil, fmt.Errorf("count resources of type %s: %w", resourceType, err)
+	}
+	return locationCounts(rows), nil
+}
+
+var _ LocationCounter = (*PostgresStore)(nil)

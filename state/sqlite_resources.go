@@ -175,3 +175,39 @@ func mustAffect(res sql.Result, what string) error {
 	}
 	return nil
 }
+
+// countByLocation is the query of CountByLocation, answered from the
+// resources_by_type_location index alone.
+const countByLocation = `SELECT location, count(*) FROM resources WHERE type_key = %s AND sub_key = %s GROUP BY location ORDER BY location`
+
+// locationCount is one row of countByLocation.
+type locationCount struct {
+	location string
+	n        int
+}
+
+func scanLocationCount(row rowScanner) (locationCount, error) {
+	var c locationCount
+	err := row.Scan(&c.location, &c.n)
+	return c, err
+}
+
+func locationCounts(rows []locationCount) map[string]int {
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.location] += r.n
+	}
+	return out
+}
+
+// CountByLocation counts a subscription's resources of a type by location
+// as stored.
+func (s *SQLiteStore) CountByLocation(ctx context.Context, subscription, resourceType string) (map[string]int, error) {
+	rows, err := readAll(ctx, s, scanLocationCount, fmt.Sprintf(countByLocation, "?", "?"), lower(resourceType), lower(subscription))
+	if err != nil {
+		return nil, fmt.Errorf("count resources of type %s: %w", resourceType, err)
+	}
+	return locationCounts(rows), nil
+}
+
+var _ LocationCounter = (*SQLiteStore)(nil)

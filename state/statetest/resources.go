@@ -175,3 +175,36 @@ func testResourceConcurrent(t *testing.T, open opener) {
 		t.Errorf("after %d concurrent puts: %d resources", n, len(got))
 	}
 }
+
+// testCountByLocation: a store that counts by location counts one type
+// (case-insensitive) in one subscription, by location as stored, and sees
+// an update that moves a resource and a delete.
+func testCountByLocation(t *testing.T, open opener) {
+	s := open(t)
+	c, ok := s.(state.LocationCounter)
+	if !ok {
+		t.Skipf("%T does not count by location", s)
+	}
+	for i, loc := range []string{"eastus", "eastus", "westus", ""} {
+		g := gallery(sub1, "rg1", fmt.Sprintf("g%d", i))
+		g.Location = loc
+		putResources(t, s, g)
+	}
+	putResources(t, s, gallery(sub2, "rg1", "other"), image(sub1, "rg1", "g0", "d1"))
+	count := func() map[string]int {
+		t.Helper()
+		got, err := c.CountByLocation(ctx(t), strings.ToUpper(sub1), "microsoft.compute/GALLERIES")
+		must(t, err)
+		return got
+	}
+	if got, want := count(), map[string]int{"eastus": 2, "westus": 1, "": 1}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("counts: got %v, want %v", got, want)
+	}
+	moved := gallery(sub1, "rg1", "g1")
+	moved.Location = "westus"
+	putResources(t, s, moved)
+	must(t, s.DeleteResource(ctx(t), galleryID(sub1, "rg1", "g3")))
+	if got, want := count(), map[string]int{"eastus": 1, "westus": 2}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("counts after a move and a delete: got %v, want %v", got, want)
+	}
+}

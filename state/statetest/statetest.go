@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) state.Store) {
 		{"Resource/ListSortedAndFiltered", testResourceList},
 		{"Resource/Delete", testResourceDelete},
 		{"Resource/ConcurrentPuts", testResourceConcurrent},
+		{"Resource/CountByLocation", testCountByLocation},
 		{"Group/PutGetList", testGroupPutGetList},
 		{"Group/Update", testGroupUpdate},
 		{"Group/NotFound", testGroupNotFound},
