@@ -217,8 +217,10 @@ CREATE TABLE ad_group_members (
 );
 CREATE INDEX ad_group_members_by_member ON ad_group_members (member_key);
 `,
-	// 8: resources counted by type, subscription and location.
-	`CREATE INDEX resources_by_type_location ON resources (type_key, sub_key, location);`,
+	// 8: resources counted by type, subscription and location, in place
+	// of the index by type and key.
+	`DROP INDEX resources_by_type;
+CREATE INDEX resources_by_type_location ON resources (type_key, sub_key, location, key);`,
 }
 
 // PostgresMigrations returns the number of PostgreSQL migration steps; it
