@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -38,6 +39,10 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		return nil, nil // the graph check reported it
 	}
 	ov := newOverlay(s.reader)
+	// the resources the deployment replaces, read in a few queries
+	if ov.known, err = planner.Currents(ctx, p.Resources, s.reader); err != nil {
+		return nil, err
+	}
 	if sc := req.Scope; sc.ResourceGroup != "" && !req.groupExists {
 		ov.putGroup(&state.ResourceGroup{SubscriptionID: sc.SubscriptionID, Name: sc.ResourceGroup, Location: normalizeLocation(req.Location)})
 	}
@@ -217,6 +222,9 @@ type overlay struct {
 	counts map[string]*overlayCount
 	// counting is held by CountByLocation, one count at a time.
 	counting sync.Mutex
+	// known holds stored resources read ahead, by lower-cased id (nil
+	// for one the store does not hold); it is only read.
+	known map[string]*state.Resource
 }
 
 func newOverlay(r state.Reader) *overlay {
@@ -260,11 +268,25 @@ func (o *overlay) putGroup(g *state.ResourceGroup) {
 }
 
 func (o *overlay) Resource(ctx context.Context, id string) (*state.Resource, error) {
+	k := lower(id)
 	o.mu.Lock()
-	r, ok := o.resources[lower(id)]
+	r, ok := o.resources[k]
 	o.mu.Unlock()
 	if ok {
 		return r, nil
+	}
+	return o.stored(ctx, id, k)
+}
+
+// stored returns the store's resource id (key k), from known when it was
+// read ahead.
+func (o *overlay) stored(ctx context.Context, id, k string) (*state.Resource, error) {
+	if r, ok := o.known[k]; ok {
+		if r == nil {
+			return nil, fmt.Errorf("resource %s: %w", id, state.ErrNotFound)
+		}
+		c := *r
+		return &c, nil
 	}
 	return o.Reader.Resource(ctx, id)
 }
@@ -341,9 +363,10 @@ func (o *overlay) CountByLocation(ctx context.Context, subscription, resourceTyp
 			o.mu.Unlock()
 			return out, nil
 		}
-		mine := o.resources[keys[c.applied]]
+		k := keys[c.applied]
+		mine := o.resources[k]
 		o.mu.Unlock()
-		prev, err := o.Reader.Resource(ctx, mine.ID)
+		prev, err := o.stored(ctx, mine.ID, k)
 		if err != nil && !errors.Is(err, state.ErrNotFound) {
 			return nil, err
 		}

@@ -141,7 +141,7 @@ func deployable(r *evaluator.Resource) bool {
 // as NoEffect: they cannot be compared before the deployment runs.
 func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, opts WhatIfOptions) (*WhatIfResult, error) {
 	res := &WhatIfResult{Status: "Succeeded"}
-	current, err := currents(ctx, rs, store)
+	current, err := Currents(ctx, rs, store)
 	if err != nil {
 		return nil, err
 	}
@@ -218,11 +218,12 @@ func sortChanges(cs []Change) {
 // whatIfBatch is how many ids one store query of currents reads.
 const whatIfBatch = 500
 
-// currents reads the stored resources rs name, by lower-cased id, in a
+// Currents reads the stored resources rs name, by lower-cased id, in a
 // query per whatIfBatch ids instead of one per resource: what [Current]
 // would return for each (nil when absent), but for groups and ids only the
-// deployment can tell, which change leaves to Current.
-func currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader) (map[string]*state.Resource, error) {
+// deployment can tell, which are not in the map (their callers ask
+// Current).
+func Currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader) (map[string]*state.Resource, error) {
 	if store == nil {
 		return nil, nil
 	}
