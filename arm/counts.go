@@ -64,6 +64,12 @@ func (c *countingStore) CountByLocation(ctx context.Context, subscription, resou
 
 // tracked reports whether the counts of r's type are kept, with its key.
 func (c *countingStore) tracked(id string) (string, bool) {
+	c.mu.Lock()
+	none := len(c.counts) == 0
+	c.mu.Unlock()
+	if none {
+		return "", false // no count read yet: no id to parse on the write path
+	}
 	ref, err := state.ParseResourceID(id)
 	if err != nil {
 		return "", false

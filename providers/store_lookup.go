@@ -123,6 +123,7 @@ func nested(ctx context.Context, store state.Reader, parent, childType string) (
 
 // countInRegion counts the resources of a type in a subscription and region,
 // leaving out the one with id self.
+//
 // A store that counts by location ([state.LocationCounter]) answers from
 // its index; one that holds a resource without a stored location, or
 // cannot count, is listed instead.
