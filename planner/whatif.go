@@ -220,7 +220,7 @@ const whatIfBatch = 500
 
 // Currents reads the stored resources rs name, by lower-cased id, in a
 // query per whatIfBatch ids instead of one per resource: what [Current]
-// would return for each (nil when absent), but for groups and ids only the
+// would return for each (a nil entry when absent), but for groups and ids only the
 // deployment can tell, which are not in the map (their callers ask
 // Current).
 func Currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader) (map[string]*state.Resource, error) {
@@ -228,16 +228,17 @@ func Currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader)
 		return nil, nil
 	}
 	var ids []string
-	seen := map[string]bool{}
+	// out holds a nil entry for each id asked, until the store has it: a
+	// caller tells "absent" from "not read ahead" by the entry.
+	out := map[string]*state.Resource{}
 	for _, r := range rs {
 		k := strings.ToLower(r.ID)
-		if r.Unsupported != "" || !deployable(r) || evaluator.HasUnknownText(r.ID) || seen[k] || isGroup(r) {
+		if _, seen := out[k]; seen || r.Unsupported != "" || !deployable(r) || evaluator.HasUnknownText(r.ID) || isGroup(r) {
 			continue
 		}
-		seen[k] = true
+		out[k] = nil
 		ids = append(ids, r.ID)
 	}
-	out := make(map[string]*state.Resource, len(ids))
 	for len(ids) > 0 {
 		n := min(len(ids), whatIfBatch)
 		stored, err := store.Resources(ctx, state.ResourceFilter{IDs: ids[:n]})
@@ -245,7 +246,8 @@ func Currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader)
 			return nil, err
 		}
 		for _, s := range stored {
-			if k := strings.ToLower(s.ID); seen[k] {
+			k := strings.ToLower(s.ID)
+			if _, asked := out[k]; asked {
 				out[k] = s
 			}
 		}

@@ -1,0 +1,50 @@
+package planner
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/armdeploy/armdeploy/evaluator"
+	"github.com/armdeploy/armdeploy/state"
+)
+
+// TestCurrents reads the stored resources of a deployment ahead: a stored
+// one by its lower-cased id, a nil entry for one the store lacks (so that
+// a caller need not ask the store again), none for what it skips.
+func TestCurrents(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	const group = "/subscriptions/s/resourceGroups/rg"
+	stored := group + "/providers/A.B/x/Kept"
+	if err := st.PutResource(ctx, &state.Resource{ID: stored, Location: "westus", Body: []byte(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	absent := group + "/providers/A.B/x/new"
+	existing := group + "/providers/A.B/x/ref"
+	nested := group + "/providers/Microsoft.Resources/deployments/inner"
+	rs := []*evaluator.Resource{
+		{ID: stored, Type: "A.B/x"},
+		{ID: absent, Type: "A.B/x"},
+		{ID: existing, Type: "A.B/x", Existing: true},
+		{ID: nested, Type: "Microsoft.Resources/deployments"},
+	}
+	got, err := Currents(ctx, rs, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := got["/subscriptions/s/resourcegroups/rg/providers/a.b/x/kept"]; r == nil || r.ID != stored {
+		t.Errorf("stored resource: got %+v", r)
+	}
+	if r, ok := got["/subscriptions/s/resourcegroups/rg/providers/a.b/x/new"]; !ok || r != nil {
+		t.Errorf("absent resource: entry %v, %+v; want a nil entry", ok, r)
+	}
+	for _, id := range []string{existing, nested} {
+		if _, ok := got[strings.ToLower(id)]; ok {
+			t.Errorf("%s: read ahead, want it left to Current", id)
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("got %d entries, want 2", len(got))
+	}
+}
