@@ -113,14 +113,15 @@ func generatedPaths(k string) []genPath {
 // returns none either.
 func fillGenerated(r *Request, body map[string]any) {
 	k := strings.ToLower(r.Type)
+	var f foldIndex
 	for _, g := range generatedPaths(k) {
 		if g.skip {
 			continue
 		}
-		for _, p := range prefixObjects(body, g.prefix, "") {
+		for _, p := range f.prefixObjects(body, g.prefix, "") {
 			if g.kind == "subid" {
 				if id, ok := subResourceID(r.ID, body, p.key); ok {
-					setAbsent(p.m, g.rest, id)
+					f.setAbsent(p.m, g.rest, id)
 				}
 				continue
 			}
@@ -128,7 +129,7 @@ func fillGenerated(r *Request, body map[string]any) {
 			if !ok {
 				continue
 			}
-			setAbsent(p.m, g.rest, v)
+			f.setAbsent(p.m, g.rest, v)
 		}
 	}
 }
@@ -212,26 +213,26 @@ type prefixObject struct {
 
 // prefixObjects returns the objects of m at a prefix: none when the body
 // does not ask for that object, each element's for "name[]".
-func prefixObjects(m map[string]any, prefix []string, key string) []prefixObject {
+func (f *foldIndex) prefixObjects(m map[string]any, prefix []string, key string) []prefixObject {
 	if len(prefix) == 0 {
 		return []prefixObject{{m, key}}
 	}
 	seg := prefix[0]
 	name, each := strings.CutSuffix(seg, "[]")
-	v, _ := get(m, name)
+	v, _ := f.get(m, name)
 	k := key + "." + name
 	if !each {
 		o, ok := v.(map[string]any)
 		if !ok {
 			return nil
 		}
-		return prefixObjects(o, prefix[1:], k)
+		return f.prefixObjects(o, prefix[1:], k)
 	}
 	var out []prefixObject
 	arr, _ := v.([]any)
 	for i, e := range arr {
 		if o, ok := e.(map[string]any); ok {
-			out = append(out, prefixObjects(o, prefix[1:], k+"["+strconv.Itoa(i)+"]")...)
+			out = append(out, f.prefixObjects(o, prefix[1:], k+"["+strconv.Itoa(i)+"]")...)
 		}
 	}
 	return out
@@ -245,16 +246,19 @@ var topLevelKept = map[string]bool{"location": true, "kind": true, "managedby": 
 // setAbsent writes v at path below m unless something is there already;
 // it creates the missing objects on the way but never replaces a value
 // that is not an object.
-func setAbsent(m map[string]any, path []string, v any) {
+func (f *foldIndex) setAbsent(m map[string]any, path []string, v any) {
 	for _, k := range path[:len(path)-1] {
-		cur, ok := get(m, k)
+		cur, ok := f.get(m, k)
 		if !ok {
-			o := map[string]any{} // no key of any case: nothing to replace
-			m[k], m = o, o
+			o := map[string]any{}
+			f.put(m, k, o, true)
+			m = o
 			continue
 		}
 		if cur == nil {
-			m = child(m, k)
+			o := map[string]any{}
+			f.put(m, k, o, false)
+			m = o
 			continue
 		}
 		o, isObj := cur.(map[string]any)
@@ -264,11 +268,8 @@ func setAbsent(m map[string]any, path []string, v any) {
 		m = o
 	}
 	last := path[len(path)-1]
-	switch cur, ok := get(m, last); {
-	case !ok:
-		m[last] = v // no key of any case: nothing to replace
-	case cur == nil:
-		set(m, last, v)
+	if cur, ok := f.get(m, last); !ok || cur == nil {
+		f.put(m, last, v, !ok)
 	}
 }
 
