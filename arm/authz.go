@@ -2,6 +2,7 @@ package arm
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/armdeploy/armdeploy/evaluator"
 	"github.com/armdeploy/armdeploy/planner"
@@ -50,6 +51,18 @@ func (s *Service) resolver(ctx context.Context, req *DeploymentRequest, strict b
 		}
 	}
 	return r
+}
+
+// storeReads is the Pending of an evaluation's first resolver: it records
+// whether the evaluation consulted the resolver about a stored resource
+// (every such read asks Pending first) and answers that nothing is
+// pending. When it was never asked, evaluating again with other resources
+// pending gives the same resources: the second evaluation can be spared.
+type storeReads struct{ asked atomic.Bool }
+
+func (r *storeReads) pending(string) bool {
+	r.asked.Store(true)
+	return false
 }
 
 // authorizeResources checks, before anything is evaluated against the

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,10 +45,12 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 	if err := s.authorizeDeployment(ctx, req); err != nil {
 		return nil, err
 	}
-	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, nil))
+	var reads storeReads
+	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, reads.pending))
 	if err != nil {
 		return nil, err
 	}
+	x.readStore = reads.asked.Load()
 	res := &DeploymentResult{Expansion: x}
 	// A Key Vault reference resolveKeyVaultReferences could not read (one
 	// without a vault id or secret name) is only a warning for validate
@@ -62,13 +65,15 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 	}
 	// The resources this deployment writes are about to change: what
 	// reference() reads of them is known only at their PUT.
-	planned := map[string]bool{}
-	for _, r := range x.Resources {
-		planned[lower(r.ID)] = true
-	}
-	x.eval.SetResolver(s.resolver(ctx, req, false, func(id string) bool { return planned[lower(id)] }))
-	if rs, ds := x.eval.Resources(); !ds.HasErrors() {
-		x.Resources = rs
+	if x.readStore {
+		planned := map[string]bool{}
+		for _, r := range x.Resources {
+			planned[lower(r.ID)] = true
+		}
+		x.eval.SetResolver(s.resolver(ctx, req, false, func(id string) bool { return planned[lower(id)] }))
+		if rs, ds := x.eval.Resources(); !ds.HasErrors() {
+			x.Resources = rs
+		}
 	}
 	p, ds := planner.NewPlan(x.Resources)
 	if ds.HasErrors() {
@@ -106,6 +111,13 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 	return res, nil
 }
 
+// hasNested reports whether rs hold a nested deployment.
+func hasNested(rs []*evaluator.Resource) bool {
+	return slices.ContainsFunc(rs, func(r *evaluator.Resource) bool {
+		return !r.Existing && strings.EqualFold(r.Type, "Microsoft.Resources/deployments")
+	})
+}
+
 // run applies the plan under a record already written Running and
 // finishes the record.
 func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Plan, res *DeploymentResult) error {
@@ -124,9 +136,11 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 		return !ops.done(id) && p.Graph.Index(lower("|"+id)) >= 0
 	}
 	var evalMu sync.Mutex
+	refreshed := false // under evalMu
 	refresh := func(ctx context.Context, r *evaluator.Resource) ([]*evaluator.Resource, error) {
 		evalMu.Lock()
 		defer evalMu.Unlock()
+		refreshed = true
 		x.eval.SetResolver(s.resolver(ctx, req, true, pending))
 		rs, ds := x.eval.Resources()
 		mine := templates.PathOf(r.Decl.Pointer)
@@ -167,7 +181,12 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 	res.Operations = out.Operations
 	if !out.Failed() {
 		x.eval.SetResolver(s.resolver(bg, req, true, nil))
-		x.eval.Resources() // nested deployments' outputs, now that everything exists
+		if x.readStore || refreshed || hasNested(p.Resources) {
+			// nested deployments' outputs, now that everything exists;
+			// without any, and with every resource as first evaluated,
+			// outputs read the store themselves
+			x.eval.Resources()
+		}
 		res.Outputs, res.OutputDiags = x.eval.DeployedOutputs()
 	}
 	if err := s.recordNested(bg, x, out, rec); err != nil {

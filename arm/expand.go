@@ -26,6 +26,9 @@ type Expansion struct {
 	// (with parameters and variables as they were) once deployed
 	// resources answer reference().
 	eval *evaluator.Template
+	// readStore is set when the first evaluation read the store (see
+	// storeReads): evaluating again may give other resources.
+	readStore bool
 }
 
 // Failed reports whether the template or its parameters have errors.

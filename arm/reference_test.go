@@ -122,3 +122,59 @@ func TestNestedParameterEntryExpression(t *testing.T) {
 		t.Errorf("output o = %s, want \"given+default\"", got)
 	}
 }
+
+// A redeployment that changes a resource gives reference() of it the new
+// value, not the one stored before: the template is evaluated again with
+// the resources it writes unknown until their PUT.
+func TestReferenceOfRedeployedResource(t *testing.T) {
+	s, dir := newService(t)
+	main := `{` + rgSchema + `, "parameters": {"v": {"type": "string"}}, "resources": [
+		{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2022-09-01", "name": "stsource1", "location": "eastus",
+		 "sku": {"name": "Standard_LRS"}, "kind": "StorageV2", "tags": {"v": "[parameters('v')]"}},
+		{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2022-09-01", "name": "stcopy1", "location": "eastus",
+		 "sku": {"name": "Standard_LRS"}, "kind": "StorageV2", "dependsOn": ["stsource1"],
+		 "tags": {"from": "[reference('stsource1', '2022-09-01', 'Full').tags.v]"}}]}`
+	file := writeFile(t, dir, "main.json", main)
+	for _, v := range []string{"one", "two"} {
+		req := &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rg1"}, Location: "eastus", CreateGroup: true,
+			Template: Template{File: file, Parameters: []string{"v=" + v}}}
+		res, err := s.CreateOrUpdate(t.Context(), req)
+		if err != nil || res.Status() != "Succeeded" {
+			t.Fatalf("v=%s: %v %v", v, err, res.Diags)
+		}
+		got, err := s.store.Resource(t.Context(), "/subscriptions/"+sub0+"/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/stcopy1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `"from":"` + v + `"`; !strings.Contains(string(got.Body), want) {
+			t.Errorf("v=%s: body %s, want %s", v, got.Body, want)
+		}
+	}
+}
+
+// A root output reads a nested deployment's output that reads a resource
+// the nested template creates: known once the deployment ran.
+func TestNestedOutputOfDeployedResource(t *testing.T) {
+	s, dir := newService(t)
+	inner := `{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner", "properties": {"mode": "Incremental",
+		"expressionEvaluationOptions": {"scope": "inner"},
+		"template": {` + rgSchema + `, "resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2022-09-01",
+		  "name": "stinner1", "location": "eastus", "sku": {"name": "Standard_LRS"}, "kind": "StorageV2"}],
+		  "outputs": {"blob": {"type": "string", "value": "[reference('stinner1', '2022-09-01').primaryEndpoints.blob]"}}}}}`
+	main := `{` + rgSchema + `, "resources": [` + inner + `], "outputs": {"blob": {"type": "string", "value": "[reference('inner').outputs.blob.value]"}}}`
+	req := &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rg1"}, Location: "eastus", CreateGroup: true,
+		Template: Template{File: writeFile(t, dir, "main.json", main)}}
+	res, err := s.CreateOrUpdate(t.Context(), req)
+	if err != nil || res.Status() != "Succeeded" {
+		t.Fatalf("%v %v %v", err, res.Diags, res.OutputDiags)
+	}
+	got := ""
+	for _, o := range res.Outputs {
+		if b, _ := o.Value.MarshalJSON(); o.Name == "blob" {
+			got = string(b)
+		}
+	}
+	if got != `"https://stinner1.blob.core.windows.net/"` {
+		t.Errorf("output blob = %s", got)
+	}
+}

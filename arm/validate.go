@@ -61,7 +61,8 @@ func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*Valida
 	if err := s.normalize(ctx, req, false, actionDeploymentsValidate); err != nil {
 		return nil, err
 	}
-	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, nil))
+	var reads storeReads
+	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, reads.pending))
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +70,7 @@ func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*Valida
 	if x.eval == nil {
 		return out, nil // nothing could be evaluated
 	}
-	if !x.Failed() {
+	if !x.Failed() && reads.asked.Load() {
 		// As deploy evaluates: what reference() reads of the resources
 		// this deployment writes is known only at their PUT.
 		planned := map[string]bool{}

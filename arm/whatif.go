@@ -2,7 +2,6 @@ package arm
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/armdeploy/armdeploy/planner"
 )
@@ -25,11 +24,8 @@ func (s *Service) WhatIf(ctx context.Context, req *DeploymentRequest) (*WhatIfRe
 	if err := s.normalize(ctx, req, true, actionDeploymentsWhatIf); err != nil {
 		return nil, err
 	}
-	// asked records whether the evaluation consulted the resolver about a
-	// stored resource (every such read asks Pending first): when it did
-	// not, evaluating again with other resources pending gives the same.
-	var asked atomic.Bool
-	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, func(string) bool { asked.Store(true); return false }))
+	var reads storeReads
+	x, err := s.expand(ctx, req, s.resolver(ctx, req, false, reads.pending))
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +38,7 @@ func (s *Service) WhatIf(ctx context.Context, req *DeploymentRequest) (*WhatIfRe
 			return nil, err
 		}
 	}
-	out.Result, err = s.whatIf(ctx, req, x, asked.Load)
+	out.Result, err = s.whatIf(ctx, req, x, reads.asked.Load)
 	return out, err
 }
 
