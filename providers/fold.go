@@ -17,37 +17,56 @@ import (
 // [foldIndex.put]. It lives for one fill.
 type foldIndex struct {
 	byObject map[unsafe.Pointer]map[string]string
+	// made holds the objects the fill created: their names are the
+	// table's, spelt alike for a type, so a name they lack in its case
+	// they lack in any.
+	made map[unsafe.Pointer]bool
 }
 
 // foldScanBelow is the size below which a miss scans the object: as cheap
 // as indexing it.
 const foldScanBelow = 8
 
-// get is [get] through the index.
-func (f *foldIndex) get(m map[string]any, key string) (any, bool) {
+// get is [get] through the index; lower is key lower-cased.
+func (f *foldIndex) get(m map[string]any, key, lower string) (any, bool) {
 	if v, ok := m[key]; ok || m == nil {
 		return v, ok
 	}
-	if len(m) < foldScanBelow && f.byObject[reflect.ValueOf(m).UnsafePointer()] == nil {
+	p := reflect.ValueOf(m).UnsafePointer()
+	if f.made[p] {
+		return nil, false
+	}
+	if len(m) < foldScanBelow && f.byObject[p] == nil {
 		return get(m, key)
 	}
-	k, ok := f.names(m)[strings.ToLower(key)]
+	k, ok := f.names(m)[lower]
 	if !ok {
 		return nil, false
 	}
 	return m[k], true
 }
 
+// object returns a new object the fill creates.
+func (f *foldIndex) object() map[string]any {
+	o := map[string]any{}
+	if f.made == nil {
+		f.made = map[unsafe.Pointer]bool{}
+	}
+	f.made[reflect.ValueOf(o).UnsafePointer()] = true
+	return o
+}
+
 // put sets m[key] = v, replacing a member of the same name in another
-// case; absent says that m has none (get missed it), which spares the scan.
-func (f *foldIndex) put(m map[string]any, key string, v any, absent bool) {
+// case; absent says that m has none (get missed it), which spares the
+// scan. lower is key lower-cased.
+func (f *foldIndex) put(m map[string]any, key, lower string, v any, absent bool) {
 	if absent {
 		m[key] = v
 	} else {
 		set(m, key, v)
 	}
 	if ix := f.byObject[reflect.ValueOf(m).UnsafePointer()]; ix != nil {
-		ix[strings.ToLower(key)] = key
+		ix[lower] = key
 	}
 }
 

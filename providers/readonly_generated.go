@@ -36,7 +36,10 @@ var readOnlyGenerated string
 // property with the leaves below it (rest).
 type genPath struct {
 	prefix, rest []string
-	kind         string
+	// prefixLower and restLower are prefix and rest lower-cased (names
+	// without a "[]" suffix).
+	prefixLower, restLower []string
+	kind                   string
 	// dotted is prefix and rest joined with dots, lower-cased: the key the
 	// hand-written table's paths are compared with.
 	dotted string
@@ -90,6 +93,12 @@ func generatedPaths(k string) []genPath {
 		if pre != "" {
 			g.prefix = strings.Split(pre, ".")
 		}
+		for _, seg := range g.prefix {
+			g.prefixLower = append(g.prefixLower, strings.ToLower(strings.TrimSuffix(seg, "[]")))
+		}
+		for _, seg := range g.rest {
+			g.restLower = append(g.restLower, strings.ToLower(seg))
+		}
 		g.dotted = strings.ToLower(strings.Join(append(slices.Clone(g.prefix), g.rest...), "."))
 		g.restDotted = strings.Join(g.rest, ".")
 		g.meaning = meaningOf(g.rest[len(g.rest)-1])
@@ -118,10 +127,10 @@ func fillGenerated(r *Request, body map[string]any) {
 		if g.skip {
 			continue
 		}
-		for _, p := range f.prefixObjects(body, g.prefix, "") {
+		for _, p := range f.prefixObjects(body, g.prefix, g.prefixLower, "") {
 			if g.kind == "subid" {
 				if id, ok := subResourceID(r.ID, body, p.key); ok {
-					f.setAbsent(p.m, g.rest, id)
+					f.setAbsent(p.m, g.rest, g.restLower, id)
 				}
 				continue
 			}
@@ -129,7 +138,7 @@ func fillGenerated(r *Request, body map[string]any) {
 			if !ok {
 				continue
 			}
-			f.setAbsent(p.m, g.rest, v)
+			f.setAbsent(p.m, g.rest, g.restLower, v)
 		}
 	}
 }
@@ -212,27 +221,28 @@ type prefixObject struct {
 }
 
 // prefixObjects returns the objects of m at a prefix: none when the body
-// does not ask for that object, each element's for "name[]".
-func (f *foldIndex) prefixObjects(m map[string]any, prefix []string, key string) []prefixObject {
+// does not ask for that object, each element's for "name[]". lower holds
+// the prefix's names lower-cased.
+func (f *foldIndex) prefixObjects(m map[string]any, prefix, lower []string, key string) []prefixObject {
 	if len(prefix) == 0 {
 		return []prefixObject{{m, key}}
 	}
 	seg := prefix[0]
 	name, each := strings.CutSuffix(seg, "[]")
-	v, _ := f.get(m, name)
+	v, _ := f.get(m, name, lower[0])
 	k := key + "." + name
 	if !each {
 		o, ok := v.(map[string]any)
 		if !ok {
 			return nil
 		}
-		return f.prefixObjects(o, prefix[1:], k)
+		return f.prefixObjects(o, prefix[1:], lower[1:], k)
 	}
 	var out []prefixObject
 	arr, _ := v.([]any)
 	for i, e := range arr {
 		if o, ok := e.(map[string]any); ok {
-			out = append(out, f.prefixObjects(o, prefix[1:], k+"["+strconv.Itoa(i)+"]")...)
+			out = append(out, f.prefixObjects(o, prefix[1:], lower[1:], k+"["+strconv.Itoa(i)+"]")...)
 		}
 	}
 	return out
@@ -245,19 +255,13 @@ var topLevelKept = map[string]bool{"location": true, "kind": true, "managedby": 
 
 // setAbsent writes v at path below m unless something is there already;
 // it creates the missing objects on the way but never replaces a value
-// that is not an object.
-func (f *foldIndex) setAbsent(m map[string]any, path []string, v any) {
-	for _, k := range path[:len(path)-1] {
-		cur, ok := f.get(m, k)
-		if !ok {
-			o := map[string]any{}
-			f.put(m, k, o, true)
-			m = o
-			continue
-		}
-		if cur == nil {
-			o := map[string]any{}
-			f.put(m, k, o, false)
+// that is not an object. lower holds path lower-cased.
+func (f *foldIndex) setAbsent(m map[string]any, path, lower []string, v any) {
+	for i, k := range path[:len(path)-1] {
+		cur, ok := f.get(m, k, lower[i])
+		if !ok || cur == nil {
+			o := f.object()
+			f.put(m, k, lower[i], o, !ok)
 			m = o
 			continue
 		}
@@ -267,9 +271,9 @@ func (f *foldIndex) setAbsent(m map[string]any, path []string, v any) {
 		}
 		m = o
 	}
-	last := path[len(path)-1]
-	if cur, ok := f.get(m, last); !ok || cur == nil {
-		f.put(m, last, v, !ok)
+	last := len(path) - 1
+	if cur, ok := f.get(m, path[last], lower[last]); !ok || cur == nil {
+		f.put(m, path[last], lower[last], v, !ok)
 	}
 }
 
