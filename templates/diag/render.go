@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -58,7 +59,18 @@ const maxSnippet = 160
 //	      |         ^^^^^^^
 //
 // followed by its related positions. src may be nil (no snippets).
-func WriteText(w io.Writer, ds Diagnostics, src Sources) error {
+func WriteText(out io.Writer, ds Diagnostics, src Sources) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	w := bufio.NewWriter(out) // a write per diagnostic line was a syscall each
+	if err := writeText(w, ds, src); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func writeText(w io.Writer, ds Diagnostics, src Sources) error {
 	for _, d := range ds {
 		if _, err := io.WriteString(w, d.Error()+"\n"); err != nil {
 			return err
