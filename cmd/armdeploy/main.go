@@ -5,20 +5,40 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 )
 
 func main() {
-	// A command lives for a moment and its heap is garbage only at the end:
-	// collecting at twice the live heap instead of once saves a tenth of
-	// the time of a large deployment for a third more memory. GOGC, when
-	// set, still decides.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
+	tuneGC()
 	os.Exit(profiled(func() int { return Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) }))
+}
+
+// gcFreeHeap is the memory a command uses before its first collection.
+const gcFreeHeap = 64 << 20
+
+// tuneGC sets how the command collects garbage, unless GOGC or GOMEMLIMIT
+// is set. A command lives for a moment and its heap is garbage only at
+// the end: it does not collect at all until it holds gcFreeHeap (most
+// commands end before: what-if of 800 resources spent a sixth of its time
+// collecting a heap of 40 MB), then collects at twice the live heap
+// instead of once, which saves a tenth of the time of a large deployment
+// for a third more memory.
+func tuneGC() {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(gcFreeHeap)
+	// The first collection (at the limit) frees this, and its cleanup
+	// switches to the ordinary pacing.
+	runtime.AddCleanup(new([64]byte), func(struct{}) {
+		debug.SetGCPercent(200)
+		debug.SetMemoryLimit(math.MaxInt64)
+	}, struct{}{})
 }
 
 // profiled runs f, writing a CPU profile of the whole process to the file
