@@ -225,23 +225,20 @@ type overlay struct {
 	// known holds stored resources read ahead, by lower-cased id (nil
 	// for one the store does not hold); it is only read.
 	known map[string]*state.Resource
-	// bodies holds the bodies of resources put and not read since, by
-	// key: a body is marshalled when a provider first reads it (most
-	// never are), then its entry goes.
-	bodies map[string]map[string]any
 }
 
 func newOverlay(r state.Reader) *overlay {
 	return &overlay{Reader: r, resources: map[string]*state.Resource{}, groups: map[string]*state.ResourceGroup{},
-		byType: map[string][]string{}, counts: map[string]*overlayCount{}, bodies: map[string]map[string]any{}}
+		byType: map[string][]string{}, counts: map[string]*overlayCount{}}
 }
 
 func (o *overlay) put(r *evaluator.Resource, body map[string]any) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	b, _ := json.Marshal(body)
 	loc, _ := body["location"].(string)
 	ref, _ := state.ParseResourceID(r.ID)
-	sr := &state.Resource{ID: r.ID, Type: r.Type, Name: r.Name, Location: loc, APIVersion: r.APIVersion}
+	sr := &state.Resource{ID: r.ID, Type: r.Type, Name: r.Name, Location: loc, Body: b, APIVersion: r.APIVersion}
 	if ref != nil {
 		sr.SubscriptionID, sr.ResourceGroup, sr.Parent = ref.SubscriptionID, ref.ResourceGroup, ref.Parent
 	}
@@ -257,18 +254,6 @@ func (o *overlay) put(r *evaluator.Resource, body map[string]any) {
 		delete(o.counts, t) // counted in its old location: count again
 	}
 	o.resources[key] = sr
-	o.bodies[key] = body
-}
-
-// read returns the overlay's resource of key k with its body, marshalled
-// on its first read. The caller holds o.mu.
-func (o *overlay) read(k string) (*state.Resource, bool) {
-	r, ok := o.resources[k]
-	if b, pending := o.bodies[k]; ok && pending {
-		r.Body, _ = json.Marshal(b)
-		delete(o.bodies, k)
-	}
-	return r, ok
 }
 
 // typeKey is the key of byType.
@@ -285,7 +270,7 @@ func (o *overlay) putGroup(g *state.ResourceGroup) {
 func (o *overlay) Resource(ctx context.Context, id string) (*state.Resource, error) {
 	k := lower(id)
 	o.mu.Lock()
-	r, ok := o.read(k)
+	r, ok := o.resources[k]
 	o.mu.Unlock()
 	if ok {
 		return r, nil
@@ -323,9 +308,8 @@ func (o *overlay) Resources(ctx context.Context, f state.ResourceFilter) ([]*sta
 		}
 	}
 	added := false
-	o.candidates(f, func(k string, r *state.Resource) {
+	o.candidates(f, func(r *state.Resource) {
 		if matches(f, r) {
-			r, _ = o.read(k)
 			out, added = append(out, r), true
 		}
 	})
@@ -335,19 +319,18 @@ func (o *overlay) Resources(ctx context.Context, f state.ResourceFilter) ([]*sta
 	return out, nil
 }
 
-// candidates calls fn with the overlay's resources that f may select,
-// and their keys: those of its subscription and type when it names both,
-// else all. Their bodies may be unmarshalled (see read). The caller holds
-// o.mu.
-func (o *overlay) candidates(f state.ResourceFilter, fn func(string, *state.Resource)) {
+// candidates calls fn with the overlay's resources that f may select:
+// those of its subscription and type when it names both, else all. The
+// caller holds o.mu.
+func (o *overlay) candidates(f state.ResourceFilter, fn func(*state.Resource)) {
 	if f.SubscriptionID != "" && f.Type != "" {
 		for _, k := range o.byType[typeKey(f.SubscriptionID, f.Type)] {
-			fn(k, o.resources[k])
+			fn(o.resources[k])
 		}
 		return
 	}
-	for k, r := range o.resources {
-		fn(k, r)
+	for _, r := range o.resources {
+		fn(r)
 	}
 }
 
