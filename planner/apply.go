@@ -237,7 +237,7 @@ func (w *walker) run(ctx context.Context) error {
 	holds := make([]bool, n)
 	var fatal error
 	for finished < n {
-		for len(ready) > 0 && inFlight < w.opts.Parallelism && ctx.Err() == nil && fatal == nil {
+		for len(ready) > 0 && inFlight < w.opts.Parallelism && pending < maxPending(w.opts.Parallelism) && ctx.Err() == nil && fatal == nil {
 			sort.Ints(ready)
 			v := ready[0]
 			ready = ready[1:]
@@ -283,6 +283,13 @@ func (w *walker) run(ctx context.Context) error {
 		}
 	}
 	return fatal
+}
+
+// maxPending bounds the operations not ended, in their slots or waiting
+// for their commits: what they hold (bodies, payloads) stays bounded
+// while their commits still group.
+func maxPending(parallelism int) int {
+	return max(parallelism, 64)
 }
 
 // skip marks v and everything that depends on it Skipped; it returns how

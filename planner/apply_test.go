@@ -205,3 +205,53 @@ func TestApplyCommitHoldsNoSlot(t *testing.T) {
 		t.Fatalf("result %+v", res.Operations)
 	}
 }
+
+// countingStore counts the commits of resources.
+type countingStore struct {
+	*state.SQLiteStore
+	mu        sync.Mutex
+	committed int
+	gate      chan struct{}
+}
+
+func (s *countingStore) PutResource(ctx context.Context, r *state.Resource) error {
+	<-s.gate
+	err := s.SQLiteStore.PutResource(ctx, r)
+	s.mu.Lock()
+	s.committed++
+	s.mu.Unlock()
+	return err
+}
+
+// The operations waiting for their commits are bounded: no more than
+// maxPending have started and not been committed, however slow the store.
+func TestApplyBoundsPendingCommits(t *testing.T) {
+	var rs []string
+	for i := range 100 {
+		rs = append(rs, fmt.Sprintf(`{"type":"A.B/x","apiVersion":"1","name":"r%d"}`, i))
+	}
+	p := plan(t, `{"resources":[`+strings.Join(rs, ",")+`]}`)
+	store := &countingStore{SQLiteStore: openStore(t), gate: make(chan struct{})}
+	bound := maxPending(10)
+	started, most := 0, 0
+	sleep := func(ctx context.Context, _ time.Duration) error {
+		store.mu.Lock()
+		defer store.mu.Unlock()
+		started++
+		most = max(most, started-store.committed)
+		if started == bound {
+			close(store.gate) // the commits go on once the bound is reached
+		}
+		return nil
+	}
+	res, err := Apply(context.Background(), p, ApplyOptions{Store: store, Parallelism: 10, Sleep: sleep, SubscriptionID: "s", ResourceGroup: "rg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed() || len(res.OutputResources) != 100 {
+		t.Fatalf("result %+v", res.Operations)
+	}
+	if most > bound {
+		t.Errorf("%d operations started and not committed at once, want at most %d", most, bound)
+	}
+}
