@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,8 +38,9 @@ type readOnlyType struct {
 	Fill   [][]any `json:"fill"`
 }
 
-// readOnlyTable maps a lower-cased type to its entry.
-var readOnlyTable = func() map[string]*readOnlyType {
+// readOnlyTable maps a lower-cased type to its entry; it is read on first
+// use (a command that PUTs nothing never pays for it).
+var readOnlyTable = sync.OnceValue(func() map[string]*readOnlyType {
 	var doc struct {
 		Types []*readOnlyType `json:"types"`
 	}
@@ -65,12 +67,12 @@ var readOnlyTable = func() map[string]*readOnlyType {
 		m[k] = t
 	}
 	return m
-}()
+})
 
 // readOnlyTypes lists the types the table fills, as written there.
 func readOnlyTypes() []string {
-	out := make([]string, 0, len(readOnlyTable))
-	for _, t := range readOnlyTable {
+	out := make([]string, 0, len(readOnlyTable()))
+	for _, t := range readOnlyTable() {
 		out = append(out, t.Type)
 	}
 	return out
@@ -80,7 +82,7 @@ func readOnlyTypes() []string {
 // then those of the generated table (readonly_generated.go) that it leaves.
 func fillReadOnly(r *Request, body map[string]any) {
 	defer fillGenerated(r, body) // what the table leaves, from the specs
-	t := readOnlyTable[strings.ToLower(r.Type)]
+	t := readOnlyTable()[strings.ToLower(r.Type)]
 	if t == nil {
 		return
 	}

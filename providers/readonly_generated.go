@@ -77,7 +77,7 @@ func generatedPaths(k string) []genPath {
 		return v.([]genPath)
 	}
 	handWritten := map[string]bool{}
-	if t := readOnlyTable[k]; t != nil {
+	if t := readOnlyTable()[k]; t != nil {
 		for _, f := range t.Fill {
 			handWritten[strings.ToLower(f[0].(string))] = true
 		}
@@ -528,7 +528,7 @@ var hostSuffixes = sync.OnceValue(func() map[string]string {
 		ns, _, _ := strings.Cut(k, "/")
 		typesOf[ns]++
 		seen := map[string]bool{}
-		for _, f := range readOnlyTable[k].Fill {
+		for _, f := range readOnlyTable()[k].Fill {
 			s, _ := f[1].(string)
 			s = strings.TrimPrefix(s, "https://")
 			rest, ok := strings.CutPrefix(s, "{name}.")

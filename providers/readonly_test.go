@@ -222,7 +222,7 @@ func TestFillReadOnlyGUIDs(t *testing.T) {
 func TestReadOnlyTableFillsEveryPath(t *testing.T) {
 	propRE := regexp.MustCompile(`\{(?:prop|hexof):([^:}]+)`)
 	for _, typ := range readOnlyTypes() {
-		e := readOnlyTable[strings.ToLower(typ)]
+		e := readOnlyTable()[strings.ToLower(typ)]
 		t.Run(typ, func(t *testing.T) {
 			if Known(typ) {
 				t.Fatalf("%s has a provider of its own: the table never applies", typ)
@@ -294,7 +294,7 @@ func TestReadOnlyTableCoversTheGallery(t *testing.T) {
 	}
 	table := 0
 	for _, typ := range top {
-		_, inTable := readOnlyTable[strings.ToLower(typ)]
+		_, inTable := readOnlyTable()[strings.ToLower(typ)]
 		switch {
 		case Known(typ):
 		case inTable:

@@ -79,10 +79,10 @@ var builtinTable = sync.OnceValues(func() (map[string]*RoleDefinition, []*RoleDe
 	return m, list
 })
 
-// RoleNames maps the built-in role ids to their names. It reads only the
-// head of each line of the table ({"name":…,"roleName":…, one role a line,
-// as tools/genroles writes it), not the permissions.
-var RoleNames = func() map[string]string {
+// RoleNames maps the built-in role ids to their names, read on first use.
+// It reads only the head of each line of the table ({"name":…,"roleName":…,
+// one role a line, as tools/genroles writes it), not the permissions.
+var RoleNames = sync.OnceValue(func() map[string]string {
 	m := make(map[string]string, 1024)
 	for line := range strings.SplitSeq(string(builtinRolesJSON), "\n") {
 		if !strings.HasPrefix(line, `{"name":`) {
@@ -99,7 +99,7 @@ var RoleNames = func() map[string]string {
 		m[strings.ToLower(head.Name)] = head.RoleName
 	}
 	return m
-}()
+})
 
 // BuiltinRoles returns every built-in role, sorted by name
 // case-insensitively. The roles are shared: callers must not modify them.

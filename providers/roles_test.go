@@ -103,18 +103,18 @@ func TestBuiltinRoleTable(t *testing.T) {
 			if byName, ok := BuiltinRoleByName(strings.ToUpper(tt.roleName)); !ok || byName != r {
 				t.Errorf("BuiltinRoleByName(%q) = %v, %v", tt.roleName, byName, ok)
 			}
-			if RoleNames[r.GUID] != tt.roleName {
-				t.Errorf("RoleNames[%s] = %q", r.GUID, RoleNames[r.GUID])
+			if RoleNames()[r.GUID] != tt.roleName {
+				t.Errorf("RoleNames()[%s] = %q", r.GUID, RoleNames()[r.GUID])
 			}
 		})
 	}
-	if len(RoleNames) != len(BuiltinRoles()) {
-		t.Errorf("RoleNames has %d roles, the table %d", len(RoleNames), len(BuiltinRoles()))
+	if len(RoleNames()) != len(BuiltinRoles()) {
+		t.Errorf("RoleNames() has %d roles, the table %d", len(RoleNames()), len(BuiltinRoles()))
 	}
 	seen := map[string]bool{}
 	for _, r := range BuiltinRoles() {
-		if RoleNames[r.GUID] != r.Name {
-			t.Errorf("RoleNames[%s] = %q, want %q", r.GUID, RoleNames[r.GUID], r.Name)
+		if RoleNames()[r.GUID] != r.Name {
+			t.Errorf("RoleNames()[%s] = %q, want %q", r.GUID, RoleNames()[r.GUID], r.Name)
 		}
 		if _, err := uuid.Parse(r.GUID); err != nil || r.GUID != strings.ToLower(r.GUID) || r.Name == "" || len(r.Permissions) == 0 {
 			t.Errorf("bad entry %+v", r)

@@ -124,7 +124,7 @@ func openSPStore(ctx context.Context, path string, io *IOStreams) (state.Store, 
 
 // roleID resolves --role: a built-in role's name or a GUID.
 func roleID(role string) (string, error) {
-	for guid, name := range providers.RoleNames {
+	for guid, name := range providers.RoleNames() {
 		if strings.EqualFold(name, role) || strings.EqualFold(guid, role) {
 			return guid, nil
 		}
@@ -195,7 +195,7 @@ func runSPCreate(ctx context.Context, opts *spOptions) error {
 }
 
 func roleName(guid string) string {
-	if n, ok := providers.RoleNames[guid]; ok {
+	if n, ok := providers.RoleNames()[guid]; ok {
 		return n
 	}
 	return guid
