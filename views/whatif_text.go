@@ -313,20 +313,21 @@ func formatScope(b *builder, scope string, in []scopedChange) {
 
 func formatResourceChange(b *builder, sc scopedChange, isLast bool) {
 	c := sc.c
+	before, after := ptrValue(c.Before), ptrValue(c.After) // converted once: a body is large
 	b.line("")
 	if sc.rel != "" {
 		b.indent(1)
 		b.append(changeLegend[c.ChangeType].symbol, "").append(" ", "")
 		b.append(sc.rel, "")
-		if v, ok := apiVersion(c); ok {
+		if v, ok := apiVersion(before, after); ok {
 			b.scope(colorReset, func() { b.append(" ["+v+"]", "") })
 		}
 	}
 	switch {
-	case c.ChangeType == planner.Create && truthy(ptrValue(c.After)):
-		formatJSON(b, ptrValue(c.After), "", 0, 2)
-	case c.ChangeType == planner.Delete && truthy(ptrValue(c.Before)):
-		formatJSON(b, ptrValue(c.Before), "", 0, 2)
+	case c.ChangeType == planner.Create && truthy(after):
+		formatJSON(b, after, "", 0, 2)
+	case c.ChangeType == planner.Delete && truthy(before):
+		formatJSON(b, before, "", 0, 2)
 	case len(c.Delta) > 0:
 		b.scope(colorReset, func() {
 			b.line("")
@@ -339,9 +340,9 @@ func formatResourceChange(b *builder, sc scopedChange, isLast bool) {
 
 // apiVersion is az's _get_api_version: before's apiVersion when before is
 // set, else after's; printed with str() when it is truthy.
-func apiVersion(c planner.Change) (string, bool) {
+func apiVersion(before, after pyValue) (string, bool) {
 	var v pyValue
-	switch before, after := ptrValue(c.Before), ptrValue(c.After); {
+	switch {
 	case truthy(before):
 		v = before
 	case truthy(after):
