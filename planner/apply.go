@@ -641,8 +641,8 @@ func scopeOf(id string) (subscription, group string) {
 	if err != nil {
 		return "", ""
 	}
-	if IsGroupID(id) {
-		return ref.SubscriptionID, ""
+	if strings.EqualFold(ref.Type, typeResourceGroup) && !hasProviders(id) {
+		return ref.SubscriptionID, "" // a group's own id (IsGroupID)
 	}
 	return ref.SubscriptionID, ref.ResourceGroup
 }

@@ -48,3 +48,23 @@ func TestCurrents(t *testing.T) {
 		t.Errorf("got %d entries, want 2", len(got))
 	}
 }
+
+func TestIsGroupID(t *testing.T) {
+	for _, tt := range []struct {
+		id   string
+		want bool
+	}{
+		{"/subscriptions/s/resourceGroups/rg", true},
+		{"/subscriptions/s/RESOURCEGROUPS/rg", true},
+		{"/subscriptions/s/resourceGroups/rg/providers/A.B/x/n", false},
+		{"/subscriptions/s/resourceGroups/rg/PROVIDERS/A.B/x/n", false},
+		{"/subscriptions/s/providers/Microsoft.Resources/resourceGroups/rg", false},
+		{"/subscriptions/s/resourceGroups/providers", true},
+		{"/subscriptions/s", false},
+		{"not an id", false},
+	} {
+		if got := IsGroupID(tt.id); got != tt.want {
+			t.Errorf("IsGroupID(%q) = %v, want %v", tt.id, got, tt.want)
+		}
+	}
+}

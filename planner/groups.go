@@ -23,8 +23,27 @@ func isGroup(r *evaluator.Resource) bool { return IsGroupID(r.ID) }
 // IsGroupID reports whether id is a resource group's own id
 // (/subscriptions/{s}/resourceGroups/{name}), not a resource in one.
 func IsGroupID(id string) bool {
+	if hasProviders(id) {
+		return false // the common case, told without parsing
+	}
 	ref, err := state.ParseResourceID(id)
-	return err == nil && strings.EqualFold(ref.Type, typeResourceGroup) && !strings.Contains(strings.ToLower(id), "/providers/")
+	return err == nil && strings.EqualFold(ref.Type, typeResourceGroup)
+}
+
+// hasProviders reports whether id holds "/providers/" in any case.
+func hasProviders(id string) bool {
+	const seg = "/providers/"
+	for i := strings.IndexByte(id, '/'); i >= 0 && i+len(seg) <= len(id); {
+		if strings.EqualFold(id[i:i+len(seg)], seg) {
+			return true
+		}
+		j := strings.IndexByte(id[i+1:], '/')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // Current returns the stored resource r would replace, or nil: for a
