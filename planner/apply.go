@@ -649,7 +649,7 @@ func scopeOf(id string) (subscription, group string) {
 
 // parentID returns the id of a child resource's parent, or "".
 func parentID(id string) string {
-	i := strings.LastIndex(strings.ToLower(id), "/providers/")
+	i := lastProviders(id)
 	if i < 0 {
 		return ""
 	}

@@ -68,3 +68,19 @@ func TestIsGroupID(t *testing.T) {
 		}
 	}
 }
+
+func TestLastProviders(t *testing.T) {
+	for _, id := range []string{
+		"/subscriptions/s/resourceGroups/rg/providers/A.B/x/n",
+		"/subscriptions/s/resourceGroups/rg/providers/A.B/x/n/PROVIDERS/C.D/y/m",
+		"/subscriptions/s/resourceGroups/rg",
+		"/providers/",
+		"/provider",
+		"",
+		"/subscriptions/s/resourceGroups/rg/Providers/A.B/x/n/providers",
+	} {
+		if got, want := lastProviders(id), strings.LastIndex(strings.ToLower(id), "/providers/"); got != want {
+			t.Errorf("lastProviders(%q) = %d, want %d", id, got, want)
+		}
+	}
+}

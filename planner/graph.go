@@ -14,7 +14,7 @@ import (
 // shortID drops the scope prefix of an id: what is left after its last
 // "/providers/" is the part a reader needs in a graph.
 func shortID(id string) string {
-	if i := strings.LastIndex(strings.ToLower(id), "/providers/"); i >= 0 {
+	if i := lastProviders(id); i >= 0 {
 		return id[i+len("/providers/"):]
 	}
 	return id

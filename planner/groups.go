@@ -31,19 +31,18 @@ func IsGroupID(id string) bool {
 }
 
 // hasProviders reports whether id holds "/providers/" in any case.
-func hasProviders(id string) bool {
+func hasProviders(id string) bool { return lastProviders(id) >= 0 }
+
+// lastProviders is the index of the last "/providers/" of id in any case,
+// or -1: strings.LastIndex of the lower-cased id without lowering it.
+func lastProviders(id string) int {
 	const seg = "/providers/"
-	for i := strings.IndexByte(id, '/'); i >= 0 && i+len(seg) <= len(id); {
-		if strings.EqualFold(id[i:i+len(seg)], seg) {
-			return true
+	for i := len(id) - len(seg); i >= 0; i-- {
+		if id[i] == '/' && strings.EqualFold(id[i:i+len(seg)], seg) {
+			return i
 		}
-		j := strings.IndexByte(id[i+1:], '/')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
 	}
-	return false
+	return -1
 }
 
 // Current returns the stored resource r would replace, or nil: for a

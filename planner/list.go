@@ -217,7 +217,7 @@ func hexSecret(id, label string) string {
 // (".../providers/Ns/t1/n1/t2/n2" is "Ns/t1/t2" and [n1 n2]); an extension
 // resource is typed by its last provider.
 func typeAndNames(id string) (string, []string) {
-	i := strings.LastIndex(strings.ToLower(id), "/providers/")
+	i := lastProviders(id)
 	if i < 0 {
 		return "", nil
 	}
@@ -236,7 +236,7 @@ func typeAndNames(id string) (string, []string) {
 
 // ancestors returns the ids of a resource's parents, nearest first.
 func ancestors(id string) []string {
-	i := strings.LastIndex(strings.ToLower(id), "/providers/")
+	i := lastProviders(id)
 	if i < 0 {
 		return nil
 	}
