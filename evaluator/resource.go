@@ -189,11 +189,11 @@ const managementGroupPrefix = "/providers/Microsoft.Management/managementGroups/
 // tenant resource whatever the scope it is declared at.
 func joinID(scope, path string) string {
 	const groups, mgs = "providers/microsoft.resources/resourcegroups/", "providers/microsoft.management/managementgroups/"
-	lower := strings.ToLower(path)
+	hasPrefix := func(prefix string) bool { return len(path) >= len(prefix) && strings.EqualFold(path[:len(prefix)], prefix) }
 	switch {
-	case strings.HasPrefix(lower, groups) && !strings.Contains(path[len(groups):], "/") && isSubscriptionID(scope):
+	case hasPrefix(groups) && !strings.Contains(path[len(groups):], "/") && isSubscriptionID(scope):
 		return scope + "/resourceGroups/" + path[len(groups):]
-	case strings.HasPrefix(lower, mgs) && !strings.Contains(path[len(mgs):], "/"):
+	case hasPrefix(mgs) && !strings.Contains(path[len(mgs):], "/"):
 		return "/" + path
 	}
 	return scope + "/" + path
