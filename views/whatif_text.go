@@ -128,6 +128,7 @@ func (b *builder) indent(level int) {
 func WriteText(out io.Writer, res *planner.WhatIfResult, color bool) error {
 	b := &builder{color: color}
 	changes := res.Properties.Changes
+	b.sb.Grow(1024 + 512*len(changes)) // about a created resource's lines
 	b.line("Note: The result may contain false positive predictions (noise).\nYou can help us improve the accuracy of the result by opening an issue here: https://aka.ms/WhatIfIssues")
 	b.line("")
 	formatLegend(b, changes)
