@@ -39,7 +39,11 @@ type genPath struct {
 	// prefixLower and restLower are prefix and rest lower-cased (names
 	// without a "[]" suffix).
 	prefixLower, restLower []string
-	kind                   string
+	// prefixKey is the dotted key of the prefix's object when the prefix
+	// names no array (".properties.encryption"); each is set when it does.
+	prefixKey string
+	each      bool
+	kind      string
 	// dotted is prefix and rest joined with dots, lower-cased: the key the
 	// hand-written table's paths are compared with.
 	dotted string
@@ -94,7 +98,10 @@ func generatedPaths(k string) []genPath {
 			g.prefix = strings.Split(pre, ".")
 		}
 		for _, seg := range g.prefix {
-			g.prefixLower = append(g.prefixLower, strings.ToLower(strings.TrimSuffix(seg, "[]")))
+			name, each := strings.CutSuffix(seg, "[]")
+			g.prefixLower = append(g.prefixLower, strings.ToLower(name))
+			g.prefixKey += "." + name
+			g.each = g.each || each
 		}
 		for _, seg := range g.rest {
 			g.restLower = append(g.restLower, strings.ToLower(seg))
@@ -123,11 +130,20 @@ func generatedPaths(k string) []genPath {
 func fillGenerated(r *Request, body map[string]any) {
 	k := strings.ToLower(r.Type)
 	var f foldIndex
+	var onePrefix [1]prefixObject // the object of a prefix without arrays
+	one := &onePrefix[0]
 	for _, g := range generatedPaths(k) {
 		if g.skip {
 			continue
 		}
-		for _, p := range f.prefixObjects(body, g.prefix, g.prefixLower, "") {
+		var objects []prefixObject
+		if g.each {
+			objects = f.prefixObjects(body, g.prefix, g.prefixLower, "")
+		} else if o, ok := f.prefixObject(body, g.prefix, g.prefixLower); ok {
+			*one = prefixObject{o, g.prefixKey}
+			objects = onePrefix[:]
+		}
+		for _, p := range objects {
 			if g.kind == "subid" {
 				if id, ok := subResourceID(r.ID, body, p.key); ok {
 					f.setAbsent(p.m, g.rest, g.restLower, id)
@@ -218,6 +234,20 @@ func typeAndNamesOf(id string) (string, bool) {
 type prefixObject struct {
 	m   map[string]any
 	key string
+}
+
+// prefixObject is the object of m at a prefix that names no array, when
+// the body has one there. lower holds the prefix's names lower-cased.
+func (f *foldIndex) prefixObject(m map[string]any, prefix, lower []string) (map[string]any, bool) {
+	for i, seg := range prefix {
+		v, _ := f.get(m, seg, lower[i])
+		o, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		m = o
+	}
+	return m, true
 }
 
 // prefixObjects returns the objects of m at a prefix: none when the body
