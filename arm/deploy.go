@@ -63,18 +63,7 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 	if x.Failed() {
 		return res, nil
 	}
-	// The resources this deployment writes are about to change: what
-	// reference() reads of them is known only at their PUT.
-	if x.readStore {
-		planned := map[string]bool{}
-		for _, r := range x.Resources {
-			planned[lower(r.ID)] = true
-		}
-		x.eval.SetResolver(s.resolver(ctx, req, false, func(id string) bool { return planned[lower(id)] }))
-		if rs, ds := x.eval.Resources(); !ds.HasErrors() {
-			x.Resources = rs
-		}
-	}
+	s.evaluatePlanned(ctx, req, x)
 	p, ds := planner.NewPlan(x.Resources)
 	if ds.HasErrors() {
 		x.add(ds)
@@ -109,6 +98,24 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 		s.rollback(context.WithoutCancel(ctx), req, res)
 	}
 	return res, nil
+}
+
+// evaluatePlanned evaluates the resources again with those the deployment
+// writes unknown: they are about to change, so what reference() reads of
+// them is known only at their PUT. When the first evaluation read nothing
+// from the store (x.readStore), it stands.
+func (s *Service) evaluatePlanned(ctx context.Context, req *DeploymentRequest, x *Expansion) {
+	if !x.readStore {
+		return
+	}
+	planned := map[string]bool{}
+	for _, r := range x.Resources {
+		planned[lower(r.ID)] = true
+	}
+	x.eval.SetResolver(s.resolver(ctx, req, false, func(id string) bool { return planned[lower(id)] }))
+	if rs, ds := x.eval.Resources(); !ds.HasErrors() {
+		x.Resources = rs
+	}
 }
 
 // hasNested reports whether rs hold a nested deployment.

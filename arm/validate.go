@@ -70,17 +70,9 @@ func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*Valida
 	if x.eval == nil {
 		return out, nil // nothing could be evaluated
 	}
-	if !x.Failed() && reads.asked.Load() {
-		// As deploy evaluates: what reference() reads of the resources
-		// this deployment writes is known only at their PUT.
-		planned := map[string]bool{}
-		for _, r := range x.Resources {
-			planned[lower(r.ID)] = true
-		}
-		x.eval.SetResolver(s.resolver(ctx, req, false, func(id string) bool { return planned[lower(id)] }))
-		if rs, ds := x.eval.Resources(); !ds.HasErrors() {
-			x.Resources = rs
-		}
+	if !x.Failed() {
+		x.readStore = reads.asked.Load()
+		s.evaluatePlanned(ctx, req, x) // as deploy evaluates
 	}
 	p, ds := planner.NewPlan(x.Resources)
 	if ds.HasErrors() {
