@@ -86,14 +86,18 @@ func (f *Function) acceptsLambda(i int) bool {
 // immutable once built and safe for concurrent use.
 type Registry struct {
 	byName map[string]*Function
-	all    []*Function
+	// bySpelling holds each function by its name as registered
+	// ("uniqueString"), the spelling templates mostly use: found without
+	// lowering the name.
+	bySpelling map[string]*Function
+	all        []*Function
 }
 
 // NewRegistry builds a registry from function lists. It panics on a
 // duplicate name or a function without a name or implementation, which are
 // programming errors.
 func NewRegistry(lists ...[]*Function) *Registry {
-	r := &Registry{byName: map[string]*Function{}}
+	r := &Registry{byName: map[string]*Function{}, bySpelling: map[string]*Function{}}
 	for _, list := range lists {
 		for _, f := range list {
 			if f.Name == "" || f.Impl == nil && f.lowering == lowerCall {
@@ -104,6 +108,7 @@ func NewRegistry(lists ...[]*Function) *Registry {
 				panic(fmt.Sprintf("evaluator: function %q registered twice", f.Name))
 			}
 			r.byName[key] = f
+			r.bySpelling[f.Name] = f
 			r.all = append(r.all, f)
 		}
 	}
@@ -120,6 +125,9 @@ func NewRegistry(lists ...[]*Function) *Registry {
 // list{Action} (listKeys, listSecrets, ...) resolve to the generic list
 // function when the registry has one registered as "list*".
 func (r *Registry) Lookup(name string) (*Function, bool) {
+	if f, ok := r.bySpelling[name]; ok {
+		return f, true
+	}
 	key := strings.ToLower(name)
 	if f, ok := r.byName[key]; ok {
 		return f, true
