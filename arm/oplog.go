@@ -1,7 +1,9 @@
 package arm
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -101,6 +103,35 @@ func (o *operationLog) record(e planner.Event) *state.Operation {
 // maxOperationWriters bounds the PutOperations of one flush in flight.
 const maxOperationWriters = 16
 
+// store writes a flush's records: in one write where the store can, else
+// (or when the batch fails: a record the store refuses, and the others
+// are kept) each on its own, up to maxOperationWriters at once. The
+// records outlive a canceled command.
+func (o *operationLog) store(batch map[int]*state.Operation) {
+	if len(batch) == 0 {
+		return
+	}
+	recs := make([]*state.Operation, 0, len(batch))
+	for _, rec := range batch {
+		recs = append(recs, rec)
+	}
+	slices.SortFunc(recs, func(a, b *state.Operation) int { return cmp.Compare(a.Sequence, b.Sequence) })
+	ctx := context.Background()
+	if b, ok := o.s.store.(state.OperationBatcher); ok && b.PutOperations(ctx, recs) == nil {
+		return
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, maxOperationWriters)
+	for _, rec := range recs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			_ = o.s.store.PutOperation(ctx, rec)
+		})
+	}
+	wg.Wait()
+}
+
 // write stores the pending records and passes their events on until
 // none is left.
 func (o *operationLog) write() {
@@ -115,17 +146,7 @@ func (o *operationLog) write() {
 		}
 		o.pending, o.events = map[int]*state.Operation{}, nil
 		o.wmu.Unlock()
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, maxOperationWriters)
-		for _, rec := range batch {
-			sem <- struct{}{}
-			wg.Go(func() {
-				defer func() { <-sem }()
-				// The record outlives a canceled command.
-				_ = o.s.store.PutOperation(context.Background(), rec)
-			})
-		}
-		wg.Wait()
+		o.store(batch)
 		for _, e := range events {
 			o.next.Event(e)
 		}

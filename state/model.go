@@ -243,6 +243,15 @@ type Reader interface {
 	MemberOf(ctx context.Context, member string) ([]string, error)
 }
 
+// OperationBatcher is implemented by the stores that write several
+// operation records in one write (SQLite: one grouped write instead of one
+// per record). PutOperations stores ops as PutOperation does each, all or,
+// when one fails, none; the error wraps [ErrNotFound] for a record of a
+// missing deployment.
+type OperationBatcher interface {
+	PutOperations(ctx context.Context, ops []*Operation) error
+}
+
 // LocationCounter is implemented by the stores that count resources
 // without reading them, for the quotas per region that providers check on
 // every create.

@@ -56,8 +56,9 @@ type SQLiteStore struct {
 }
 
 var (
-	_ Store   = (*SQLiteStore)(nil)
-	_ Tenancy = (*SQLiteStore)(nil)
+	_ Store            = (*SQLiteStore)(nil)
+	_ Tenancy          = (*SQLiteStore)(nil)
+	_ OperationBatcher = (*SQLiteStore)(nil)
 )
 
 // Open opens the store at path, creating the file and its folder on first

@@ -299,38 +299,53 @@ func (s *SQLiteStore) CancelRequested(ctx context.Context, scope Scope, name str
 // the deployment. The deployment must exist (else an error wrapping
 // [ErrNotFound]).
 func (s *SQLiteStore) PutOperation(ctx context.Context, op *Operation) error {
-	scope := op.Scope()
-	if err := scopeError("put operation", scope); err != nil {
-		return err
-	}
-	if err := checkJSON("put operation: the error", op.Error); err != nil {
-		return err
-	}
-	sub, rg := scope.key()
-	return s.write(ctx, func(tx *sql.Tx) error {
-		var seq int64
-		err := s.queryRow(ctx, tx, `SELECT seq FROM deployments WHERE sub_key = ? AND group_key = ? AND name_key = ?`,
-			sub, rg, lower(op.Deployment)).Scan(&seq)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("put operation: %w", deploymentNotFound(scope, op.Deployment))
-		} else if err != nil {
+	return s.PutOperations(ctx, []*Operation{op})
+}
+
+// PutOperations stores ops in one write: all or, when one fails, none.
+func (s *SQLiteStore) PutOperations(ctx context.Context, ops []*Operation) error {
+	for _, op := range ops {
+		if err := scopeError("put operation", op.Scope()); err != nil {
 			return err
 		}
-		_, err = s.exec(ctx, tx, `INSERT INTO operations (deployment, sequence, operation_id, resource_id,
-				resource_type, provisioning_operation, status, started, duration, error)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (deployment, sequence) DO UPDATE SET operation_id = excluded.operation_id,
-				resource_id = excluded.resource_id, resource_type = excluded.resource_type,
-				provisioning_operation = excluded.provisioning_operation, status = excluded.status,
-				started = excluded.started, duration = excluded.duration, error = excluded.error`,
-			seq, op.Sequence, op.OperationID, op.ResourceID, op.ResourceType, op.ProvisioningOperation, op.Status,
-			toNanos(op.Started), int64(op.Duration), jsonArg(op.Error))
-		return err
+		if err := checkJSON("put operation: the error", op.Error); err != nil {
+			return err
+		}
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		seqs := map[[3]string]int64{} // the deployments' rows, by scope and name
+		for _, op := range ops {
+			scope := op.Scope()
+			sub, rg := scope.key()
+			k := [3]string{sub, rg, lower(op.Deployment)}
+			seq, ok := seqs[k]
+			if !ok {
+				err := s.queryRow(ctx, tx, `SELECT seq FROM deployments WHERE sub_key = ? AND group_key = ? AND name_key = ?`,
+					sub, rg, k[2]).Scan(&seq)
+				if errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("put operation: %w", deploymentNotFound(scope, op.Deployment))
+				} else if err != nil {
+					return err
+				}
+				seqs[k] = seq
+			}
+			_, err := s.exec(ctx, tx, `INSERT INTO operations (deployment, sequence, operation_id, resource_id,
+					resource_type, provisioning_operation, status, started, duration, error)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (deployment, sequence) DO UPDATE SET operation_id = excluded.operation_id,
+					resource_id = excluded.resource_id, resource_type = excluded.resource_type,
+					provisioning_operation = excluded.provisioning_operation, status = excluded.status,
+					started = excluded.started, duration = excluded.duration, error = excluded.error`,
+				seq, op.Sequence, op.OperationID, op.ResourceID, op.ResourceType, op.ProvisioningOperation, op.Status,
+				toNanos(op.Started), int64(op.Duration), jsonArg(op.Error))
+			if err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
-// Operations lists the operations of a deployment of scope by Sequence; a
-// missing deployment is an error wrapping [ErrNotFound].
 func (s *SQLiteStore) Operations(ctx context.Context, scope Scope, deployment string) ([]*Operation, error) {
 	if err := scopeError("operations of deployment "+deployment, scope); err != nil {
 		return nil, err

@@ -181,3 +181,49 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// PutOperations writes a batch of operation records in one write, all or
+// none: a record of a missing deployment fails the batch with ErrNotFound
+// and leaves the others out.
+func TestPutOperationsBatch(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	started := time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC)
+	for _, name := range []string{"dep", "other"} {
+		if err := s.PutDeployment(ctx, &Deployment{SubscriptionID: "s", ResourceGroup: "rg", Name: name, Status: "Running", Started: started}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	op := func(dep string, seq int) *Operation {
+		return &Operation{SubscriptionID: "s", ResourceGroup: "rg", Deployment: dep, Sequence: seq,
+			OperationID: fmt.Sprintf("OP%d", seq), ResourceID: fmt.Sprintf("/subscriptions/s/resourceGroups/rg/providers/A.B/x/n%d", seq),
+			ResourceType: "A.B/x", ProvisioningOperation: "Create", Status: "Succeeded", Started: started}
+	}
+	count := func(dep string) int {
+		ops, err := s.Operations(ctx, Scope{SubscriptionID: "s", ResourceGroup: "rg"}, dep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ops)
+	}
+	if err := s.PutOperations(ctx, []*Operation{op("dep", 1), op("dep", 2), op("other", 1), op("DEP", 3)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := count("dep"); got != 3 {
+		t.Errorf("dep: %d operations, want 3", got)
+	}
+	if got := count("other"); got != 1 {
+		t.Errorf("other: %d operations, want 1", got)
+	}
+	err = s.PutOperations(ctx, []*Operation{op("dep", 4), op("missing", 1)})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("a record of a missing deployment: %v, want ErrNotFound", err)
+	}
+	if got := count("dep"); got != 3 {
+		t.Errorf("after the failed batch dep has %d operations, want 3 (none of the batch)", got)
+	}
+}
