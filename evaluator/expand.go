@@ -46,9 +46,19 @@ type Resource struct {
 	// be expanded (a template that is only a URI away, for instance).
 	Unsupported string
 
+	key       string      // ID lower-cased, set with ID by the expansion
 	dependsOn []string    // evaluated dependsOn entries, resolved in a second pass
 	refs      []string    // targets of reference() and list*() in the body
 	nested    []*Resource // the resources of a nested deployment
+}
+
+// Key is the resource's id lower-cased, the form ids compare in: computed
+// once by the expansion (and on each call for a resource built elsewhere).
+func (r *Resource) Key() string {
+	if r.key != "" {
+		return r.key
+	}
+	return strings.ToLower(r.ID)
 }
 
 // bodyMembers are the top-level members copied to a resource's Fields.
@@ -228,7 +238,7 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 		x.fail(r, err)
 		return
 	}
-	res.ID = id
+	res.ID, res.key = id, strings.ToLower(id)
 	if dep != "" {
 		res.dependsOn = append(res.dependsOn, dep)
 	}
@@ -308,11 +318,11 @@ func (x *expansion) instance(r *templates.Resource, parent *Resource, loop strin
 			}
 		}
 	}
-	if strings.EqualFold(res.Type, typeResourceGroup) && !strings.Contains(strings.ToLower(res.ID), "/providers/") {
+	if strings.EqualFold(res.Type, typeResourceGroup) && !strings.Contains(res.key, "/providers/") {
 		if e.groups == nil {
 			e.groups = map[string]*Resource{}
 		}
-		e.groups[strings.ToLower(res.ID)] = res
+		e.groups[res.key] = res
 	}
 	if r.IsDeployment() && !r.Existing {
 		res.nested = x.nested(res, r, to)

@@ -23,7 +23,10 @@ func shortID(id string) string {
 // vertexKey names a resource in the graph: ids are unique within one
 // template, so a resource of a nested deployment is keyed with it.
 func vertexKey(r *evaluator.Resource) string {
-	return strings.ToLower(r.DeployedBy + "|" + r.ID)
+	if r.DeployedBy == "" {
+		return "|" + r.Key()
+	}
+	return strings.ToLower(r.DeployedBy) + "|" + r.Key()
 }
 
 // Graph builds the dependency graph of expanded resources: one vertex per
@@ -51,18 +54,19 @@ type Plan struct {
 func NewPlan(rs []*evaluator.Resource) (*Plan, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	g := dag.New()
-	decl := map[int]*evaluator.Resource{}
+	decl := make([]*evaluator.Resource, 0, len(rs)) // by vertex
 	labels := map[string]int{}
 	for _, r := range rs {
 		if !r.Existing {
-			labels[strings.ToLower(shortID(r.ID))]++
+			labels[shortID(r.Key())]++
 		}
 	}
 	for _, r := range rs {
 		if r.Existing {
 			continue
 		}
-		if i := g.Index(vertexKey(r)); i >= 0 {
+		key := vertexKey(r)
+		if i := g.Index(key); i >= 0 {
 			first := decl[i].Decl.Node.Range().Start
 			ds = append(ds, diag.Diagnostic{Severity: diag.Error, Code: templates.CodeInvalidTemplate,
 				Range: r.Decl.Node.Range(), Target: templates.PathOf(r.Decl.Pointer),
@@ -71,10 +75,11 @@ func NewPlan(rs []*evaluator.Resource) (*Plan, diag.Diagnostics) {
 			continue
 		}
 		label := shortID(r.ID)
-		if labels[strings.ToLower(label)] > 1 {
+		if labels[shortID(r.Key())] > 1 {
 			label = r.ID
 		}
-		decl[g.Add(vertexKey(r), label)] = r
+		g.Add(key, label)
+		decl = append(decl, r)
 	}
 	deployments := map[string]int{} // vertex key of each deployment -> vertex
 	for v, r := range decl {
@@ -116,11 +121,7 @@ func NewPlan(rs []*evaluator.Resource) (*Plan, diag.Diagnostics) {
 	if len(ds) == 0 {
 		preferReferencedFirst(g, decl)
 	}
-	p := &Plan{Graph: g, Resources: make([]*evaluator.Resource, g.Len())}
-	for v, r := range decl {
-		p.Resources[v] = r
-	}
-	return p, ds
+	return &Plan{Graph: g, Resources: decl}, ds
 }
 
 // preferReferencedFirst orders a resource after the resources of its own
@@ -138,7 +139,7 @@ func NewPlan(rs []*evaluator.Resource) (*Plan, diag.Diagnostics) {
 // declaration whose id is the longest prefix of the id in the body (a
 // subnet's id names its virtual network when the subnet is declared
 // inside it).
-func preferReferencedFirst(g *dag.Graph, decl map[int]*evaluator.Resource) {
+func preferReferencedFirst(g *dag.Graph, decl []*evaluator.Resource) {
 	for from := range g.Len() {
 		r := decl[from]
 		prefer := func(to int) {
@@ -167,7 +168,7 @@ func bodyIDs(v evaluator.Value, ids []string) []string {
 	switch v.Kind() {
 	case evaluator.KindString:
 		s, _ := v.AsString()
-		if len(s) > 15 && strings.EqualFold(s[:15], "/subscriptions/") && strings.Contains(strings.ToLower(s), "/providers/") {
+		if len(s) > 15 && strings.EqualFold(s[:15], "/subscriptions/") && lastProviders(s) >= 0 {
 			ids = append(ids, s)
 		}
 	case evaluator.KindArray:

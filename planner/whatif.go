@@ -152,7 +152,7 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 	last := map[string]int{}
 	for i, r := range rs {
 		if r.Unsupported == "" && deployable(r) {
-			last[strings.ToLower(r.ID)] = i
+			last[r.Key()] = i
 		}
 	}
 	named := map[string]bool{}
@@ -164,7 +164,7 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 		if !deployable(r) {
 			continue
 		}
-		key := strings.ToLower(r.ID)
+		key := r.Key()
 		if named[key] || last[key] != i {
 			continue // deployed twice: shown once, as its last PUT
 		}
@@ -232,7 +232,7 @@ func Currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader)
 	// caller tells "absent" from "not read ahead" by the entry.
 	out := map[string]*state.Resource{}
 	for _, r := range rs {
-		k := strings.ToLower(r.ID)
+		k := r.Key()
 		if _, seen := out[k]; seen || r.Unsupported != "" || !deployable(r) || evaluator.HasUnknownText(r.ID) || isGroup(r) {
 			continue
 		}
@@ -265,7 +265,7 @@ func change(ctx context.Context, r *evaluator.Resource, store state.Reader, curr
 	}
 	var current *state.Resource
 	if currents != nil && !isGroup(r) {
-		current = currents[strings.ToLower(r.ID)]
+		current = currents[r.Key()]
 	} else {
 		var err error
 		if current, err = Current(ctx, store, r); err != nil {

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -62,7 +63,12 @@ func readOpened(f *os.File, path string, fi fs.FileInfo) ([]byte, diag.Diagnosti
 	if now.Size() > MaxFileSize {
 		return nil, diag.Diagnostics{tooLarge(path, now.Size())}, nil
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	// Sized as the file says (and a read more, to see it end or grow):
+	// no doubling copies of a large template.
+	var buf bytes.Buffer
+	buf.Grow(int(now.Size()) + bytes.MinRead)
+	_, err = buf.ReadFrom(io.LimitReader(f, MaxFileSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", path, err)
 	}

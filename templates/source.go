@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	"slices"
 	"sort"
 	"strconv"
@@ -34,7 +35,8 @@ const (
 )
 
 func newSource(name string, text []byte) *Source {
-	s := &Source{Name: name, Text: text, lines: []int{0}}
+	n := bytes.Count(text, []byte{'\n'})
+	s := &Source{Name: name, Text: text, lines: make([]int, 1, n+1), nonASCII: make([]bool, 0, n+1)}
 	wide := false
 	for i, c := range text {
 		switch {

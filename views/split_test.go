@@ -1,6 +1,9 @@
 package views
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 func TestSplitResourceID(t *testing.T) {
 	const sub = "/subscriptions/00000000-0000-0000-0000-000000000000"
@@ -22,4 +25,30 @@ func TestSplitResourceID(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzMatchAzASCII checks the hand-written matching of az's patterns
+// against the patterns themselves, on ASCII ids.
+func FuzzMatchAzASCII(f *testing.F) {
+	for _, id := range []string{
+		"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/galleries/g",
+		"/subscriptions/ABCDEF01/resourceGroups/r(g).x-1/providers/A/b/c\n",
+		"/SUBSCRIPTIONS/0/RESOURCEGROUPS/rg",
+		"subscriptions/0/providers/\n",
+		"/providers/Microsoft.Management/managementGroups/mg1/providers/Microsoft.Authorization/policyDefinitions/p",
+		"providers/microsoftxmanagement/MANAGEMENTGROUPS/m_g/subscriptions/1/resourceGroups/rg/providers/x\n\n",
+		"/providers/Microsoft\nManagement/managementGroups/mg",
+		"//subscriptions/0", "/subscriptions/", "/resourceGroups/rg/providers/a\nb", "",
+	} {
+		f.Add(id)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		if !isASCII(id) {
+			return
+		}
+		got, want := matchAzASCII(id), matchAzRegexp(id)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("matchAzASCII(%q) = %q; the patterns give %q", id, got, want)
+		}
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -245,9 +244,15 @@ func formatResourceChanges(b *builder, changes []planner.Change) {
 		return
 	}
 	all := make([]scopedChange, len(changes))
+	upper := map[string]string{} // pyUpper of each scope, computed once
 	for i, c := range changes {
 		s, r := splitAz(c.ResourceID)
-		all[i] = scopedChange{c, i, s, r, pyUpper(s)}
+		k, ok := upper[s]
+		if !ok {
+			k = pyUpper(s)
+			upper[s] = k
+		}
+		all[i] = scopedChange{c, i, s, r, k}
 	}
 	// sorted(key=scope.upper()) and groupby: stable, by code point.
 	sort.SliceStable(all, func(i, j int) bool { return all[i].key < all[j].key })
@@ -637,85 +642,4 @@ func clean(s string) string {
 		i += n
 	}
 	return sb.String()
-}
-
-var (
-	azMGPattern  = regexp.MustCompile(`(?i)^/?providers/Microsoft.Management/managementGroups/(?P<id>[\pL\pN_.()-]+)`)
-	azSubPattern = regexp.MustCompile(`(?i)^/?subscriptions/(?P<id>[a-f0-9-]+)`)
-	azRGPattern  = regexp.MustCompile(`(?i)^/resourceGroups/(?P<name>[-\pL\pN_.()]+)`)
-	azRelPattern = regexp.MustCompile(`(?i)^/providers/(?P<rel>.+)\n?$`)
-)
-
-// splitAz is az's _utils.split_resource_id: the scope a change is listed
-// under and the id relative to it.
-func splitAz(id string) (scope, rel string) {
-	id = clean(id)
-	if id == "" {
-		return "", ""
-	}
-	rest := id
-	mg := azMGPattern.FindStringSubmatch(rest)
-	if mg != nil {
-		rest = rest[len(mg[0]):]
-	}
-	sub := azSubPattern.FindStringSubmatch(rest)
-	if sub != nil {
-		rest = rest[len(sub[0]):]
-	}
-	rg := azRGPattern.FindStringSubmatch(rest)
-	if rg != nil {
-		rest = rest[len(rg[0]):]
-	}
-	relm := azRelPattern.FindStringSubmatch(rest)
-	if relm != nil {
-		rel = relm[1]
-	}
-	switch {
-	case mg != nil:
-		mgRel := "Microsoft.Management/ManagementGroups/" + mg[1]
-		if rel != "" {
-			return "/providers/" + mgRel, rel
-		}
-		return "/", mgRel
-	case sub != nil:
-		subScope := "/subscriptions/" + strings.ToLower(sub[1])
-		if rg != nil {
-			rgID := "resourceGroups/" + rg[1]
-			if relm != nil {
-				return subScope + "/" + rgID, rel
-			}
-			return subScope, rgID
-		}
-		return subScope, rel
-	}
-	return "/", rel
-}
-
-var (
-	// A management group's own id and its children (subscriptions under
-	// it) are tenant resources; what is under its /providers/ is at its
-	// scope.
-	mgScope  = regexp.MustCompile(`(?i)^(/providers/Microsoft\.Management/managementGroups/[^/]+)/providers/(.+)$`)
-	rgScope  = regexp.MustCompile(`(?i)^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/(.+)$`)
-	rgSelf   = regexp.MustCompile(`(?i)^/subscriptions/([^/]+)/(resourceGroups/[^/]+)$`)
-	subScope = regexp.MustCompile(`(?i)^/subscriptions/([^/]+)/providers/(.+)$`)
-)
-
-// SplitResourceID splits an id into the scope az prints it under and the
-// id relative to that scope, for the views that list resources by scope
-// (the what-if text itself uses az's exact rules).
-func SplitResourceID(id string) (scope, relative string) {
-	if m := rgScope.FindStringSubmatch(id); m != nil {
-		return "/subscriptions/" + strings.ToLower(m[1]) + "/resourceGroups/" + m[2], m[3]
-	}
-	if m := rgSelf.FindStringSubmatch(id); m != nil {
-		return "/subscriptions/" + strings.ToLower(m[1]), m[2]
-	}
-	if m := subScope.FindStringSubmatch(id); m != nil {
-		return "/subscriptions/" + strings.ToLower(m[1]), m[2]
-	}
-	if m := mgScope.FindStringSubmatch(id); m != nil {
-		return "/providers/Microsoft.Management/ManagementGroups/" + m[1][strings.LastIndexByte(m[1], '/')+1:], m[2]
-	}
-	return "/", strings.TrimPrefix(id, "/providers/")
 }

@@ -199,8 +199,11 @@ func (ds Diagnostics) Dedup() Diagnostics {
 		code, msg string
 		r         Range
 	}
-	seen := map[key]bool{}
-	out := ds[:0:0]
+	if len(ds) < 2 {
+		return ds
+	}
+	seen := make(map[key]bool, len(ds))
+	out := make(Diagnostics, 0, len(ds))
 	for _, d := range ds {
 		k := key{d.Severity, d.Code, d.Message, d.Range}
 		if seen[k] {
