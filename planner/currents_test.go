@@ -49,6 +49,32 @@ func TestCurrents(t *testing.T) {
 	}
 }
 
+// TestCurrentsFrom answers from resources already read (a group's
+// listing) and reads only the ids they lack.
+func TestCurrentsFrom(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	const group = "/subscriptions/s/resourceGroups/rg"
+	listedID, otherID := group+"/providers/A.B/x/Listed", group+"/providers/A.B/x/other"
+	for _, id := range []string{listedID, otherID} {
+		if err := st.PutResource(ctx, &state.Resource{ID: id, Location: "westus", Body: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listed := &state.Resource{ID: listedID, Location: "from the listing"}
+	rs := []*evaluator.Resource{{ID: strings.ToUpper(listedID), Type: "A.B/x"}, {ID: otherID, Type: "A.B/x"}}
+	got, err := CurrentsFrom(ctx, rs, st, []*state.Resource{listed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := got[strings.ToLower(listedID)]; r != listed {
+		t.Errorf("listed resource: got %+v, want the listing's", r)
+	}
+	if r := got[strings.ToLower(otherID)]; r == nil || r.ID != otherID || r.Location != "westus" {
+		t.Errorf("resource not listed: got %+v, want it read from the store", r)
+	}
+}
+
 func TestIsGroupID(t *testing.T) {
 	for _, tt := range []struct {
 		id   string

@@ -141,7 +141,16 @@ func deployable(r *evaluator.Resource) bool {
 // as NoEffect: they cannot be compared before the deployment runs.
 func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, opts WhatIfOptions) (*WhatIfResult, error) {
 	res := &WhatIfResult{Status: "Succeeded"}
-	current, err := Currents(ctx, rs, store)
+	// The group's listing, read first, answers for the resources it holds
+	// (a re-deploy's): only the others are read by id.
+	var stored []*state.Resource
+	if opts.ResourceGroup != "" && store != nil {
+		var err error
+		if stored, err = store.Resources(ctx, state.ResourceFilter{SubscriptionID: opts.SubscriptionID, ResourceGroup: opts.ResourceGroup}); err != nil {
+			return nil, err
+		}
+	}
+	current, err := CurrentsFrom(ctx, rs, store, stored)
 	if err != nil {
 		return nil, err
 	}
@@ -177,10 +186,6 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 		res.Properties.Diagnostics = append(res.Properties.Diagnostics, diags...)
 	}
 	if opts.ResourceGroup != "" && store != nil {
-		stored, err := store.Resources(ctx, state.ResourceFilter{SubscriptionID: opts.SubscriptionID, ResourceGroup: opts.ResourceGroup})
-		if err != nil {
-			return nil, err
-		}
 		for _, s := range stored {
 			if named[strings.ToLower(s.ID)] {
 				continue
@@ -224,16 +229,34 @@ const whatIfBatch = 500
 // deployment can tell, which are not in the map (their callers ask
 // Current).
 func Currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader) (map[string]*state.Resource, error) {
+	return CurrentsFrom(ctx, rs, store, nil)
+}
+
+// CurrentsFrom is [Currents] with resources already read from store (a
+// listing of the group): those answer for their ids, and only the ids
+// they lack are read.
+func CurrentsFrom(ctx context.Context, rs []*evaluator.Resource, store state.Reader, read []*state.Resource) (map[string]*state.Resource, error) {
 	if store == nil {
 		return nil, nil
+	}
+	var have map[string]*state.Resource
+	if len(read) > 0 {
+		have = make(map[string]*state.Resource, len(read))
+		for _, s := range read {
+			have[strings.ToLower(s.ID)] = s
+		}
 	}
 	var ids []string
 	// out holds a nil entry for each id asked, until the store has it: a
 	// caller tells "absent" from "not read ahead" by the entry.
-	out := map[string]*state.Resource{}
+	out := make(map[string]*state.Resource, len(rs))
 	for _, r := range rs {
 		k := r.Key()
 		if _, seen := out[k]; seen || r.Unsupported != "" || !deployable(r) || evaluator.HasUnknownText(r.ID) || isGroup(r) {
+			continue
+		}
+		if s, ok := have[k]; ok {
+			out[k] = s
 			continue
 		}
 		out[k] = nil
