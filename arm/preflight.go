@@ -70,7 +70,7 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		if err != nil {
 			return nil, err
 		}
-		result, err := planner.Put(ctx, r, payload, current, ov, now, s.opts.Tenant)
+		result, err := planner.Check(ctx, r, payload, current, ov, now, s.opts.Tenant)
 		var pe *providers.Error
 		switch {
 		case errors.As(err, &pe):
@@ -82,7 +82,7 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		case err != nil:
 			return nil, err
 		}
-		ov.put(r, result.Body)
+		ov.put(r, result)
 	}
 	if len(details) == 0 {
 		return nil, nil
@@ -225,6 +225,9 @@ type overlay struct {
 	// known holds stored resources read ahead, by lower-cased id (nil
 	// for one the store does not hold); it is only read.
 	known map[string]*state.Resource
+	// bodies holds, by key, the bodies of resources put with a Fill
+	// still to run: run on the first read of the resource, if any.
+	bodies map[string]func() []byte
 }
 
 func newOverlay(r state.Reader) *overlay {
@@ -232,10 +235,24 @@ func newOverlay(r state.Reader) *overlay {
 		byType: map[string][]string{}, counts: map[string]*overlayCount{}}
 }
 
-func (o *overlay) put(r *evaluator.Resource, body map[string]any) {
+// put adds a provider's result for r. A result with a Fill is completed
+// and marshalled when first read (most never are).
+func (o *overlay) put(r *evaluator.Resource, res *providers.Result) {
+	body := res.Body
+	var lazy func() []byte
+	if res.Fill != nil {
+		lazy = sync.OnceValue(func() []byte {
+			res.Fill()
+			b, _ := json.Marshal(body)
+			return b
+		})
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	b, _ := json.Marshal(body)
+	var b []byte
+	if lazy == nil {
+		b, _ = json.Marshal(body)
+	}
 	loc, _ := body["location"].(string)
 	ref, _ := state.ParseResourceID(r.ID)
 	sr := &state.Resource{ID: r.ID, Type: r.Type, Name: r.Name, Location: loc, Body: b, APIVersion: r.APIVersion}
@@ -247,6 +264,14 @@ func (o *overlay) put(r *evaluator.Resource, body map[string]any) {
 		return
 	}
 	key := lower(r.ID)
+	if lazy != nil {
+		if o.bodies == nil {
+			o.bodies = map[string]func() []byte{}
+		}
+		o.bodies[key] = lazy
+	} else {
+		delete(o.bodies, key)
+	}
 	t := typeKey(sr.SubscriptionID, sr.Type)
 	if _, again := o.resources[key]; !again {
 		o.byType[t] = append(o.byType[t], key)
@@ -271,11 +296,23 @@ func (o *overlay) Resource(ctx context.Context, id string) (*state.Resource, err
 	k := lower(id)
 	o.mu.Lock()
 	r, ok := o.resources[k]
+	body := o.bodies[k]
 	o.mu.Unlock()
 	if ok {
-		return r, nil
+		return withBody(r, body), nil
 	}
 	return o.stored(ctx, id, k)
+}
+
+// withBody is r with its body completed, when it has one still to
+// complete: a copy, so that a resource handed out is never written.
+func withBody(r *state.Resource, body func() []byte) *state.Resource {
+	if body == nil {
+		return r
+	}
+	c := *r
+	c.Body = body()
+	return &c
 }
 
 // stored returns the store's resource id (key k), from known when it was
@@ -310,7 +347,7 @@ func (o *overlay) Resources(ctx context.Context, f state.ResourceFilter) ([]*sta
 	added := false
 	o.candidates(f, func(r *state.Resource) {
 		if matches(f, r) {
-			out, added = append(out, r), true
+			out, added = append(out, withBody(r, o.bodies[lower(r.ID)])), true
 		}
 	})
 	if added {

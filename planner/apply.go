@@ -616,10 +616,22 @@ func Reads(r *evaluator.Resource, payload evaluator.Value) []string {
 // reads. A refusal is a *providers.Error.
 // tenant is the tenant the deployment runs in ("" for the default).
 func Put(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, current *state.Resource, store state.Reader, now time.Time, tenant string) (*providers.Result, error) {
+	return put(ctx, r, payload, current, store, now, tenant, false)
+}
+
+// Check is [Put] for a preflight, which wants the provider's verdict and
+// may never read the body: the result's Fill, when set, completes its
+// Body and must be called before the Body is read.
+func Check(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, current *state.Resource, store state.Reader, now time.Time, tenant string) (*providers.Result, error) {
+	return put(ctx, r, payload, current, store, now, tenant, true)
+}
+
+func put(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, current *state.Resource, store state.Reader, now time.Time, tenant string, deferFill bool) (*providers.Result, error) {
 	body, _ := requestBody(payload).(map[string]any)
 	sub, group := scopeOf(r.ID)
 	req := &providers.Request{ID: r.ID, Type: r.Type, Name: r.Name, APIVersion: r.APIVersion,
-		SubscriptionID: sub, ResourceGroup: group, TenantID: tenant, Body: body, Current: current, Store: store, Now: now}
+		SubscriptionID: sub, ResourceGroup: group, TenantID: tenant, Body: body, Current: current, Store: store, Now: now,
+		DeferFill: deferFill}
 	res, err := providers.For(typeOf(r)).Put(ctx, req)
 	return redactResult(res, err, payload)
 }

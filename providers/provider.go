@@ -29,6 +29,11 @@ type Request struct {
 	Current *state.Resource
 	Store   state.Reader
 	Now     time.Time
+	// DeferFill says the caller may never read the result's body (a
+	// preflight, which wants the verdict): a provider may leave what it
+	// generates without checking anything (read-only values) to
+	// [Result.Fill].
+	DeferFill bool
 }
 
 // DeleteRequest is a DELETE of one stored resource.
@@ -54,6 +59,10 @@ type Result struct {
 	// association with the previous one. Providers only read the store:
 	// whoever commits the result deletes these in the same commit.
 	Supersedes []string
+	// Fill, set only for a request with DeferFill, completes Body in place
+	// with the values the provider generates: call it once before
+	// reading Body.
+	Fill func()
 }
 
 // DefaultTenantID is the tenant of a request that names none.
