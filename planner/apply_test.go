@@ -226,13 +226,14 @@ func (s *countingStore) PutResource(ctx context.Context, r *state.Resource) erro
 // The operations waiting for their commits are bounded: no more than
 // maxPending have started and not been committed, however slow the store.
 func TestApplyBoundsPendingCommits(t *testing.T) {
+	bound := maxPending(10)
+	n := bound + 50 // more than the bound, so that the gate opens
 	var rs []string
-	for i := range 100 {
+	for i := range n {
 		rs = append(rs, fmt.Sprintf(`{"type":"A.B/x","apiVersion":"1","name":"r%d"}`, i))
 	}
 	p := plan(t, `{"resources":[`+strings.Join(rs, ",")+`]}`)
 	store := &countingStore{SQLiteStore: openStore(t), gate: make(chan struct{})}
-	bound := maxPending(10)
 	started, most := 0, 0
 	sleep := func(ctx context.Context, _ time.Duration) error {
 		store.mu.Lock()
@@ -248,7 +249,7 @@ func TestApplyBoundsPendingCommits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Failed() || len(res.OutputResources) != 100 {
+	if res.Failed() || len(res.OutputResources) != n {
 		t.Fatalf("result %+v", res.Operations)
 	}
 	if most > bound {
