@@ -124,6 +124,15 @@ func (s *Service) expand(ctx context.Context, req *DeploymentRequest, resolver e
 		}
 		l.add(ds)
 	}
+	// With no error so far, the template evaluates while its schema check
+	// runs (each is a third of the work of a large template): what the
+	// check then refuses is dropped below as if it had run first.
+	var ds diag.Diagnostics
+	evaluated := false
+	if l.checking() && !l.blocked && !l.Diags.HasErrors() {
+		ds, evaluated = x.evaluate(s.context(req, l), s, resolver), true
+	}
+	l.joinCheck()
 	var refused map[*templates.Resource]bool
 	if l.blocked || l.Diags.HasErrors() {
 		// Errors confined to resource declarations (an unknown api-version,
@@ -134,10 +143,12 @@ func (s *Service) expand(ctx context.Context, req *DeploymentRequest, resolver e
 			refused, only = faultyDeclarations(l.Template.AllResources(), l.Diags)
 		}
 		if !only {
-			return x, nil
+			return &Expansion{Loaded: l, Parameters: map[string]evaluator.Value{}}, nil
 		}
 	}
-	ds := x.evaluate(s.context(req, l), s, resolver)
+	if !evaluated {
+		ds = x.evaluate(s.context(req, l), s, resolver)
+	}
 	if len(refused) > 0 {
 		decls := l.Template.AllResources()
 		ds = slices.DeleteFunc(ds, func(d diag.Diagnostic) bool { return refused[declarationOf(decls, d)] })

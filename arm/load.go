@@ -65,6 +65,10 @@ type Loaded struct {
 	// blocked is set when the checks before evaluation found errors:
 	// evaluating would mostly repeat them in other words.
 	blocked bool
+	// checked delivers the template's schema check, which runs on its
+	// own while the rest loads and the template evaluates (joinCheck
+	// adds it); nil once joined or when there is none.
+	checked chan diag.Diagnostics
 	// secrets are the supplied secure values: no message may quote them.
 	secrets []string
 	// artifactsRoot and noLocalLinks confine local template links (see
@@ -131,7 +135,8 @@ func load(t *Template) (*Loaded, error) {
 		tm, more := templates.NewTemplate(src)
 		l.Template = tm
 		l.Diags = append(l.Diags, more...)
-		l.Diags = append(l.Diags, schema.CheckTemplate(tm)...)
+		l.checked = make(chan diag.Diagnostics, 1)
+		go func() { l.checked <- schema.CheckTemplate(tm) }()
 	}
 	args := t.Parameters
 	if len(t.ParametersJSON) > 0 {
@@ -164,6 +169,23 @@ func load(t *Template) (*Loaded, error) {
 	l.order = order
 	l.add(nil)
 	return l, nil
+}
+
+// checking reports whether the schema check is still to be joined.
+func (l *Loaded) checking() bool { return l.checked != nil }
+
+// joinCheck waits for the template's schema check and adds what it
+// found: its errors block the template as the other checks' do. The
+// diagnostics end in the order they would have had (see add: they are
+// sorted by place, code and text).
+func (l *Loaded) joinCheck() {
+	if l.checked == nil {
+		return
+	}
+	ds := <-l.checked
+	l.checked = nil
+	l.blocked = l.blocked || ds.HasErrors()
+	l.add(ds)
 }
 
 // add appends diagnostics, keeping them deduplicated, in file order and
