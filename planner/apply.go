@@ -630,11 +630,12 @@ func Check(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, 
 
 func put(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, current *state.Resource, store state.Reader, now time.Time, tenant string, deferFill bool) (*providers.Result, error) {
 	body, _ := requestBody(payload).(map[string]any)
-	sub, group := scopeOf(r.ID)
+	ref, _ := state.ParseResourceID(r.ID)
+	sub, group := refScope(ref, r.ID)
 	req := &providers.Request{ID: r.ID, Type: r.Type, Name: r.Name, APIVersion: r.APIVersion,
 		SubscriptionID: sub, ResourceGroup: group, TenantID: tenant, Body: body, Current: current, Store: store, Now: now,
 		DeferFill: deferFill}
-	res, err := providers.For(typeOf(r)).Put(ctx, req)
+	res, err := providers.For(refType(ref, r)).Put(ctx, req)
 	return redactResult(res, err, payload)
 }
 
@@ -642,7 +643,14 @@ func put(ctx context.Context, r *evaluator.Resource, payload evaluator.Value, cu
 // (an extension resource written "Microsoft.Compute/galleries/providers/locks"
 // is a Microsoft.Authorization/locks).
 func typeOf(r *evaluator.Resource) string {
-	if ref, err := state.ParseResourceID(r.ID); err == nil && ref.Type != "" {
+	ref, _ := state.ParseResourceID(r.ID)
+	return refType(ref, r)
+}
+
+// refType is typeOf(r) for r's id parsed as ref (nil when it does not
+// parse).
+func refType(ref *state.ResourceID, r *evaluator.Resource) string {
+	if ref != nil && ref.Type != "" {
 		return ref.Type
 	}
 	return r.Type
@@ -651,8 +659,14 @@ func typeOf(r *evaluator.Resource) string {
 // scopeOf returns the subscription and resource group a resource id lives
 // in ("" where it has none).
 func scopeOf(id string) (subscription, group string) {
-	ref, err := state.ParseResourceID(id)
-	if err != nil {
+	ref, _ := state.ParseResourceID(id)
+	return refScope(ref, id)
+}
+
+// refScope is scopeOf(id) for id parsed as ref (nil when it does not
+// parse).
+func refScope(ref *state.ResourceID, id string) (subscription, group string) {
+	if ref == nil {
 		return "", ""
 	}
 	if strings.EqualFold(ref.Type, typeResourceGroup) && !hasProviders(id) {

@@ -47,6 +47,15 @@ func ParseResourceID(id string) (*ResourceID, error) {
 			return bad("it has an empty segment")
 		}
 	}
+	// prefix(k) is the id up to its segment k, "/" + the segments before
+	// it joined: a slice of id, not a copy.
+	end := 0 // offset in id after segment k-1
+	ends := make([]int, len(segs)+1)
+	for k, s := range segs {
+		end += 1 + len(s)
+		ends[k+1] = end
+	}
+	prefix := func(k int) string { return id[:ends[k]] }
 	r := &ResourceID{}
 	i := 0
 	if strings.EqualFold(segs[0], "subscriptions") {
@@ -61,7 +70,7 @@ func ParseResourceID(id string) (*ResourceID, error) {
 				return bad("the resource group name is missing")
 			}
 			r.ResourceGroup = segs[i+1]
-			r.Scope = "/" + strings.Join(segs[:2], "/")
+			r.Scope = prefix(2)
 			r.Type, r.Name = "Microsoft.Resources/resourceGroups", segs[i+1]
 			i += 2
 		}
@@ -80,26 +89,28 @@ func ParseResourceID(id string) (*ResourceID, error) {
 		}
 		scope := ""
 		if start > 0 {
-			scope = "/" + strings.Join(segs[:start], "/")
+			scope = prefix(start)
 		}
-		ns := segs[i+1]
-		types := []string{ns}
-		names := []string{}
+		typ := segs[i+1]
+		name := ""
+		names := 0
 		parent := ""
 		j := i + 2
 		for j+1 < len(segs) && !strings.EqualFold(segs[j], "providers") {
-			if len(names) > 0 {
-				parent = "/" + strings.Join(segs[:j], "/")
+			if names > 0 {
+				parent = prefix(j)
+				name += "/"
 			}
-			types = append(types, segs[j])
-			names = append(names, segs[j+1])
+			typ += "/" + segs[j]
+			name += segs[j+1]
+			names++
 			j += 2
 		}
-		if len(names) == 0 || (j < len(segs) && !strings.EqualFold(segs[j], "providers")) {
+		if names == 0 || (j < len(segs) && !strings.EqualFold(segs[j], "providers")) {
 			return bad("a resource type has no name")
 		}
-		r.Type = strings.Join(types, "/")
-		r.Name = strings.Join(names, "/")
+		r.Type = typ
+		r.Name = name
 		r.Parent = parent
 		r.Scope = scope
 		i = j
