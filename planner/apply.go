@@ -2,7 +2,6 @@ package planner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -512,7 +511,7 @@ func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload eval
 // or nil.
 func Commit(ctx context.Context, store state.Store, r *evaluator.Resource, payload evaluator.Value, result *providers.Result, current *state.Resource, deployment string, start, end time.Time) error {
 	scrub(result.Body, payload)
-	body, err := json.Marshal(result.Body)
+	body, err := providers.MarshalBody(result.Body)
 	if err != nil {
 		return err
 	}
