@@ -230,3 +230,18 @@ func importedStore(b *testing.B, export map[string]any) *state.SQLiteStore {
 	}
 	return s
 }
+
+// BenchmarkOpenNew opens a store in a new file: the migrations and the
+// first commits a first deployment pays for.
+func BenchmarkOpenNew(b *testing.B) {
+	dir := b.TempDir()
+	for i := range b.N {
+		s, err := state.Open(filepath.Join(dir, fmt.Sprintf("%d.db", i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
