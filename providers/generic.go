@@ -51,7 +51,11 @@ func (genericProvider) Put(ctx context.Context, r *Request) (*Result, error) {
 	// a preflight need not generate them (a tenth of a deployment's
 	// CPU for a storage account's hundred read-only paths).
 	if r.DeferFill {
-		res.Fill = func() { fillWellKnown(r, body, props) }
+		// The fills read the request's names only: the closure keeps
+		// neither its body nor its store (a preflight holds thousands).
+		named := &Request{ID: r.ID, Type: r.Type, Name: r.Name, APIVersion: r.APIVersion,
+			SubscriptionID: r.SubscriptionID, ResourceGroup: r.ResourceGroup, TenantID: r.TenantID, Now: r.Now}
+		res.Fill = func() { fillWellKnown(named, body, props) }
 	} else {
 		fillWellKnown(r, body, props)
 	}

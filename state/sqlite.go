@@ -81,7 +81,7 @@ func Open(path string) (*SQLiteStore, error) {
 	}
 	dsn := path + "?_txlock=immediate" +
 		fmt.Sprintf("&_pragma=busy_timeout(%d)", busyTimeout.Milliseconds()) +
-		"&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(268435456)" +
+		"&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(16777216)" +
 		fmt.Sprintf("&_pragma=cache_size(-%d)", cacheKiB)
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
