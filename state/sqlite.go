@@ -79,6 +79,8 @@ func Open(path string) (*SQLiteStore, error) {
 			return nil, fmt.Errorf("open state %s: %w", path, err)
 		}
 	}
+	// mmap_size maps the file's first 16 MiB for reads (docs/state.md:
+	// bounded, the pages it touches count in resident memory).
 	dsn := path + "?_txlock=immediate" +
 		fmt.Sprintf("&_pragma=busy_timeout(%d)", busyTimeout.Milliseconds()) +
 		"&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(16777216)" +
