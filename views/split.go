@@ -165,6 +165,59 @@ var (
 // id relative to that scope, for the views that list resources by scope
 // (the what-if text itself uses az's exact rules).
 func SplitResourceID(id string) (scope, relative string) {
+	if isASCII(id) {
+		return splitResourceIDASCII(id)
+	}
+	return splitResourceIDRegexp(id)
+}
+
+// splitResourceIDASCII is splitResourceIDRegexp for an ASCII id, by hand
+// (the progress view splits every event's id): (?i) is ASCII case
+// folding, [^/]+ a segment, and (.+)$ a non-empty rest without a
+// newline.
+func splitResourceIDASCII(id string) (scope, relative string) {
+	rest := func(s string) (string, bool) { return s, s != "" && strings.IndexByte(s, '\n') < 0 }
+	// segment cuts s at its first '/': a non-empty segment and what
+	// follows the slash.
+	segment := func(s string) (seg, after string, ok bool) {
+		i := strings.IndexByte(s, '/')
+		if i <= 0 {
+			return "", "", false
+		}
+		return s[:i], s[i+1:], true
+	}
+	if hasFoldPrefix(id, "/subscriptions/") {
+		if sub, after, ok := segment(id[len("/subscriptions/"):]); ok {
+			if hasFoldPrefix(after, "resourceGroups/") {
+				g := after[len("resourceGroups/"):]
+				if rg, tail, ok := segment(g); ok && hasFoldPrefix(tail, "providers/") {
+					if r, ok := rest(tail[len("providers/"):]); ok {
+						return "/subscriptions/" + strings.ToLower(sub) + "/resourceGroups/" + rg, r
+					}
+				}
+				if g != "" && strings.IndexByte(g, '/') < 0 {
+					return "/subscriptions/" + strings.ToLower(sub), after
+				}
+			}
+			if hasFoldPrefix(after, "providers/") {
+				if r, ok := rest(after[len("providers/"):]); ok {
+					return "/subscriptions/" + strings.ToLower(sub), r
+				}
+			}
+		}
+	}
+	const mg = "/providers/Microsoft.Management/managementGroups/"
+	if hasFoldPrefix(id, mg) {
+		if name, tail, ok := segment(id[len(mg):]); ok && hasFoldPrefix(tail, "providers/") {
+			if r, ok := rest(tail[len("providers/"):]); ok {
+				return "/providers/Microsoft.Management/ManagementGroups/" + name, r
+			}
+		}
+	}
+	return "/", strings.TrimPrefix(id, "/providers/")
+}
+
+func splitResourceIDRegexp(id string) (scope, relative string) {
 	if m := rgScope.FindStringSubmatch(id); m != nil {
 		return "/subscriptions/" + strings.ToLower(m[1]) + "/resourceGroups/" + m[2], m[3]
 	}

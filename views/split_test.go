@@ -52,3 +52,27 @@ func FuzzMatchAzASCII(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSplitResourceID checks the hand-written split of ASCII ids against
+// the patterns.
+func FuzzSplitResourceID(f *testing.F) {
+	for _, id := range []string{
+		"/subscriptions/S/resourceGroups/rg/providers/Microsoft.Compute/galleries/g",
+		"/SUBSCRIPTIONS/s/RESOURCEGROUPS/rg", "/subscriptions/s/resourceGroups/rg/", "/subscriptions/s/resourceGroups/r\ng",
+		"/subscriptions/s/providers/A.B/x/n\n", "/subscriptions//providers/a", "/subscriptions/s/resourceGroups//providers/a",
+		"/providers/microsoft.management/MANAGEMENTGROUPS/mg/providers/A/b", "/providers/Microsoft.Management/managementGroups/mg",
+		"/providers/A.B/x", "", "/subscriptions/s",
+	} {
+		f.Add(id)
+	}
+	f.Fuzz(func(t *testing.T, id string) {
+		if !isASCII(id) {
+			return
+		}
+		gs, gr := splitResourceIDASCII(id)
+		ws, wr := splitResourceIDRegexp(id)
+		if gs != ws || gr != wr {
+			t.Errorf("splitResourceIDASCII(%q) = %q, %q; the patterns give %q, %q", id, gs, gr, ws, wr)
+		}
+	})
+}
