@@ -22,24 +22,27 @@ import (
 //go:embed data/api-versions.txt
 var apiVersionsTable string
 
-// specType is one line of the table.
+// specType is one line of the table: the type as the table spells it,
+// and its api-versions, split on first use.
 type specType struct {
 	name     string
-	versions []string
+	versions func() []string
 }
 
-// specTypes parses the table once: lower-cased type → entry.
+// specTypes indexes the table once: lower-cased type → entry. Only the
+// types asked for have their versions split (splitting every line was
+// most of a short command's work here).
 var specTypes = sync.OnceValue(func() map[string]*specType {
 	m := make(map[string]*specType, 4096)
 	for line := range strings.SplitSeq(apiVersionsTable, "\n") {
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		f := strings.Fields(line)
-		if len(f) < 2 {
+		name, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
+		if strings.TrimSpace(rest) == "" {
 			continue
 		}
-		m[strings.ToLower(f[0])] = &specType{name: f[0], versions: f[1:]}
+		m[strings.ToLower(name)] = &specType{name: name, versions: sync.OnceValue(func() []string { return strings.Fields(rest) })}
 	}
 	return m
 })
@@ -54,7 +57,7 @@ func SpecAPIVersions(resourceType string) []string {
 	if e == nil {
 		return nil
 	}
-	return slices.Clone(e.versions)
+	return slices.Clone(e.versions())
 }
 
 // SpecTypes returns every resource type of the specifications table, in
