@@ -34,7 +34,20 @@ func withCounts(store state.Store) state.Store {
 	if !ok {
 		return store
 	}
-	return &countingStore{Store: store, counter: c, counts: map[string]map[string]int{}}
+	cs := &countingStore{Store: store, counter: c, counts: map[string]map[string]int{}}
+	if _, ok := store.(state.ConditionalPutter); ok {
+		return conditionalCounting{cs}
+	}
+	return cs
+}
+
+// conditionalCounting is a countingStore over a store that puts
+// conditionally, and so does it.
+type conditionalCounting struct{ *countingStore }
+
+func (c conditionalCounting) PutResourceIf(ctx context.Context, r *state.Resource, read *state.Resource) error {
+	put := func() error { return c.Store.(state.ConditionalPutter).PutResourceIf(ctx, r, read) }
+	return c.put(ctx, r, put)
 }
 
 // CountByLocation counts as the store did at the first count of the type,
@@ -113,15 +126,20 @@ func (c *countingStore) adjust(t string, prev *state.Resource, loc string, err e
 }
 
 func (c *countingStore) PutResource(ctx context.Context, r *state.Resource) error {
+	return c.put(ctx, r, func() error { return c.Store.PutResource(ctx, r) })
+}
+
+// put runs a put of r, counting it.
+func (c *countingStore) put(ctx context.Context, r *state.Resource, put func() error) error {
 	c.writes.RLock()
 	defer c.writes.RUnlock()
 	t, ok := c.tracked(r.ID)
 	if !ok {
-		return c.Store.PutResource(ctx, r)
+		return put()
 	}
 	prev, err := c.before(ctx, r.ID)
 	if err == nil {
-		err = c.Store.PutResource(ctx, r)
+		err = put()
 	}
 	c.adjust(t, prev, r.Location, err)
 	return err

@@ -1,6 +1,7 @@
 package arm
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -26,7 +27,7 @@ func TestCountingStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c := withCounts(base).(*countingStore)
+	c := withCounts(base).(conditionalCounting)
 	want := func(step, counts string) {
 		t.Helper()
 		got, err := c.CountByLocation(ctx, sub0, typ)
@@ -46,7 +47,21 @@ func TestCountingStore(t *testing.T) {
 		{"an update in place", "map[eastus:2 westus:1]", func() error { return c.PutResource(ctx, gal("c", "eastus")) }},
 		{"a move", "map[eastus:1 westus:2]", func() error { return c.PutResource(ctx, gal("c", "westus")) }},
 		{"a delete", "map[eastus:0 westus:2]", func() error { return c.DeleteResource(ctx, gal("a", "").ID) }},
-		{"another type", "map[eastus:0 westus:2]", func() error {
+		{"a conditional create", "map[eastus:1 westus:2]", func() error { return c.PutResourceIf(ctx, gal("e", "eastus"), nil) }},
+		{"a conditional move", "map[eastus:0 westus:3]", func() error {
+			read, err := base.Resource(ctx, gal("e", "").ID)
+			if err != nil {
+				return err
+			}
+			return c.PutResourceIf(ctx, gal("e", "westus"), read)
+		}},
+		{"a conditional put against a stale read, counted again", "map[westus:3]", func() error {
+			if err := c.PutResourceIf(ctx, gal("e", "eastus"), nil); !errors.Is(err, state.ErrPreconditionFailed) {
+				return fmt.Errorf("put against a stale read: %v, want ErrPreconditionFailed", err)
+			}
+			return nil
+		}},
+		{"another type", "map[westus:3]", func() error {
 			return c.PutResource(ctx, &state.Resource{ID: rgA + "/providers/Microsoft.Compute/disks/d", Location: "eastus", Body: []byte(`{}`)})
 		}},
 	}
@@ -60,5 +75,5 @@ func TestCountingStore(t *testing.T) {
 	if err := c.PutResource(ctx, &state.Resource{ID: gal("bad", "eastus").ID, Location: "eastus", Body: []byte(`{`)}); err == nil {
 		t.Fatal("a body that is not JSON was stored")
 	}
-	want("after a failed write", "map[westus:2]")
+	want("after a failed write", "map[westus:3]")
 }

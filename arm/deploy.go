@@ -72,7 +72,8 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 	if err := s.authorizeResources(ctx, req, p.Resources, false); err != nil {
 		return nil, err
 	}
-	if res.Preflight, err = s.preflight(ctx, req, p, nil); err != nil || res.Preflight != nil {
+	var known map[string]*state.Resource // read ahead by the preflight, for the apply
+	if res.Preflight, known, err = s.preflight(ctx, req, p, nil); err != nil || res.Preflight != nil {
 		return res, err
 	}
 	if req.Scope.ResourceGroup != "" && !req.groupExists {
@@ -90,7 +91,7 @@ func (s *Service) CreateOrUpdate(ctx context.Context, req *DeploymentRequest) (*
 		return nil, err
 	}
 	res.Record = rec
-	if err := s.run(ctx, req, p, res); err != nil {
+	if err := s.run(ctx, req, p, res, known); err != nil {
 		return nil, err
 	}
 	if rec.Status == "Failed" && req.Apply.RollbackOnError {
@@ -126,8 +127,8 @@ func hasNested(rs []*evaluator.Resource) bool {
 }
 
 // run applies the plan under a record already written Running and
-// finishes the record.
-func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Plan, res *DeploymentResult) error {
+// finishes the record; known is what the preflight read ahead.
+func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Plan, res *DeploymentResult, known map[string]*state.Resource) error {
 	x, rec := res.Expansion, res.Record
 	applyCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -163,7 +164,7 @@ func (s *Service) run(ctx context.Context, req *DeploymentRequest, p *planner.Pl
 		Store: withCounts(s.store), Deployment: rec.Name, SubscriptionID: sc.SubscriptionID, ResourceGroup: sc.ResourceGroup,
 		Parallelism: req.Apply.Parallelism, Hook: ops, Now: s.opts.Now, Refresh: refresh,
 		Complete: req.Mode == "Complete", Sleep: req.Apply.Sleep, Latency: req.Apply.Latency, PerWeight: req.Apply.PerWeight,
-		Tenant: s.opts.Tenant,
+		Tenant: s.opts.Tenant, Known: known,
 		Interim: func(body map[string]any, updating bool, progress map[string]int) map[string]any {
 			if updating {
 				return inProgressBody(body, "Updating", progress)

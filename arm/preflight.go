@@ -33,15 +33,18 @@ import (
 // skip names (one the template checks already refused, for validate), or
 // that depends on a refused or skipped one, is not sent: its refusal would
 // follow from the earlier one.
-func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *planner.Plan, skip func(*evaluator.Resource) bool) (*Error, error) {
+//
+// It returns the stored resources it read ahead (see Currents), for the
+// apply to start from.
+func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *planner.Plan, skip func(*evaluator.Resource) bool) (*Error, map[string]*state.Resource, error) {
 	order, err := p.Graph.TopologicalOrder()
 	if err != nil {
-		return nil, nil // the graph check reported it
+		return nil, nil, nil // the graph check reported it
 	}
 	ov := newOverlay(s.reader)
 	// the resources the deployment replaces, read in a few queries
 	if ov.known, err = planner.Currents(ctx, p.Resources, s.reader); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if sc := req.Scope; sc.ResourceGroup != "" && !req.groupExists {
 		ov.putGroup(&state.ResourceGroup{SubscriptionID: sc.SubscriptionID, Name: sc.ResourceGroup, Location: normalizeLocation(req.Location)})
@@ -68,7 +71,7 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		}
 		current, err := planner.Current(ctx, ov, r)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		result, err := planner.Check(ctx, r, payload, current, ov, now, s.opts.Tenant)
 		var pe *providers.Error
@@ -80,15 +83,15 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 			deferred[v] = true // its dependents would fail for its sake
 			continue
 		case err != nil:
-			return nil, err
+			return nil, nil, err
 		}
 		ov.put(r, result)
 	}
 	if len(details) == 0 {
-		return nil, nil
+		return nil, ov.known, nil
 	}
 	return &Error{Code: "InvalidTemplateDeployment", Status: 400, Details: details,
-		Message: "The template deployment '" + req.Name + "' is not valid according to the validation procedure. The tracking id is '" + s.newID() + "'. See inner errors for details."}, nil
+		Message: "The template deployment '" + req.Name + "' is not valid according to the validation procedure. The tracking id is '" + s.newID() + "'. See inner errors for details."}, ov.known, nil
 }
 
 // preflightDiagnostics places each inner error of a preflight refusal at

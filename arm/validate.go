@@ -94,7 +94,7 @@ func (s *Service) Validate(ctx context.Context, req *DeploymentRequest) (*Valida
 		decls = append(decls, r.Decl)
 	}
 	refused, _ := faultyDeclarations(decls, x.Diags)
-	pf, err := s.preflight(ctx, req, p, func(r *evaluator.Resource) bool { return refused[r.Decl] })
+	pf, _, err := s.preflight(ctx, req, p, func(r *evaluator.Resource) bool { return refused[r.Decl] })
 	if err != nil {
 		return nil, err
 	}

@@ -104,6 +104,11 @@ type ApplyOptions struct {
 	// name, 0-100), committed at each step's progress so that every reader
 	// of the store sees it; nil commits nothing until the PUT completes.
 	Interim func(body map[string]any, updating bool, progress map[string]int) map[string]any
+	// Known holds stored resources read before the apply (the preflight's
+	// read-ahead) by lower-cased id, nil for one the store lacked. With a
+	// store that puts conditionally, an operation starts from its entry
+	// instead of reading the store again (see readahead.go).
+	Known map[string]*state.Resource
 }
 
 // Operation is the record of one resource operation.
@@ -347,7 +352,7 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 	ctx = context.WithoutCancel(ctx)
 	r := w.p.Resources[v]
 	start := w.opts.Now()
-	current, err := Current(ctx, w.opts.Store, r)
+	current, ahead, err := w.current(ctx, r)
 	if err != nil {
 		return false, err
 	}
@@ -401,6 +406,17 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 	} else if err != nil {
 		return false, fmt.Errorf("%s: %w", r.ID, err)
 	}
+	if ahead && len(result.Replication) > 0 && w.opts.Sleep != nil {
+		// Its progress is stored as it runs, unconditionally: settle
+		// now that the read-ahead still holds.
+		ahead = false
+		if current, result, err = w.recheck(ctx, v, r, payload, current, result, start); err != nil || result == nil {
+			return false, err
+		}
+		w.mu.Lock()
+		operation = w.ops[v].Operation
+		w.mu.Unlock()
+	}
 	interim := func(progress map[string]int) {
 		if w.opts.Interim != nil {
 			body := w.opts.Interim(result.Body, current != nil, progress)
@@ -411,7 +427,7 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 		return false, err
 	}
 	w.free(v)
-	if err := w.commit(ctx, r, payload, result, current, start); err != nil {
+	if result, err = w.commitAhead(ctx, v, r, payload, result, current, start, ahead); err != nil || result == nil {
 		return false, err
 	}
 	w.mu.Lock()
@@ -510,6 +526,13 @@ func (w *walker) commit(ctx context.Context, r *evaluator.Resource, payload eval
 // what the PUT superseded is deleted. current is the resource replaced,
 // or nil.
 func Commit(ctx context.Context, store state.Store, r *evaluator.Resource, payload evaluator.Value, result *providers.Result, current *state.Resource, deployment string, start, end time.Time) error {
+	return commit(ctx, store, r, payload, result, current, deployment, start, end, false)
+}
+
+// commit is Commit; ifAsRead puts the resource only if the store still
+// holds current (store is then a state.ConditionalPutter), else fails
+// with state.ErrPreconditionFailed.
+func commit(ctx context.Context, store state.Store, r *evaluator.Resource, payload evaluator.Value, result *providers.Result, current *state.Resource, deployment string, start, end time.Time, ifAsRead bool) error {
 	scrub(result.Body, payload)
 	body, err := providers.MarshalBody(result.Body)
 	if err != nil {
@@ -540,7 +563,13 @@ func Commit(ctx context.Context, store state.Store, r *evaluator.Resource, paylo
 	if current != nil {
 		sr.Created = current.Created
 	}
-	if err := store.PutResource(ctx, sr); err != nil {
+	put := store.PutResource
+	if ifAsRead {
+		put = func(ctx context.Context, sr *state.Resource) error {
+			return store.(state.ConditionalPutter).PutResourceIf(ctx, sr, current)
+		}
+	}
+	if err := put(ctx, sr); err != nil {
 		return err
 	}
 	// What the PUT replaced (a subscription's earlier management group)

@@ -252,6 +252,22 @@ type OperationBatcher interface {
 	PutOperations(ctx context.Context, ops []*Operation) error
 }
 
+// ConditionalPutter is implemented by the stores that put a resource only
+// when it is still as the caller read it, so that a caller may work from
+// a read made earlier (a deployment's read-ahead) and still never replace
+// a write it did not see.
+type ConditionalPutter interface {
+	// PutResourceIf is PutResource when the stored resource is as read:
+	// absent when read is nil, else with read's ETag and Updated time.
+	// Otherwise it writes nothing and returns an error wrapping
+	// [ErrPreconditionFailed]. A resource read and since deleted is put.
+	PutResourceIf(ctx context.Context, r *Resource, read *Resource) error
+}
+
+// ErrPreconditionFailed is returned (wrapped) by [ConditionalPutter] when
+// the stored resource is not as the caller read it.
+var ErrPreconditionFailed = errors.New("the stored resource changed since it was read")
+
 // LocationCounter is implemented by the stores that count resources
 // without reading them, for the quotas per region that providers check on
 // every create.

@@ -56,9 +56,10 @@ type SQLiteStore struct {
 }
 
 var (
-	_ Store            = (*SQLiteStore)(nil)
-	_ Tenancy          = (*SQLiteStore)(nil)
-	_ OperationBatcher = (*SQLiteStore)(nil)
+	_ Store             = (*SQLiteStore)(nil)
+	_ Tenancy           = (*SQLiteStore)(nil)
+	_ OperationBatcher  = (*SQLiteStore)(nil)
+	_ ConditionalPutter = (*SQLiteStore)(nil)
 )
 
 // Open opens the store at path, creating the file and its folder on first

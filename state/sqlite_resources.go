@@ -94,6 +94,23 @@ func (s *SQLiteStore) Resources(ctx context.Context, f ResourceFilter) ([]*Resou
 // time (or now for a new resource); a zero Updated means now. Body and
 // Request must be valid JSON when set.
 func (s *SQLiteStore) PutResource(ctx context.Context, r *Resource) error {
+	return s.putResource(ctx, r, "", nil)
+}
+
+// PutResourceIf is PutResource only when the stored resource is as read
+// (see [ConditionalPutter]): one statement, whose update does nothing
+// when the row it meets is not the one read.
+func (s *SQLiteStore) PutResourceIf(ctx context.Context, r *Resource, read *Resource) error {
+	if read == nil {
+		return s.putResource(ctx, r, " WHERE 0", nil)
+	}
+	return s.putResource(ctx, r, " WHERE resources.etag = ? AND resources.updated = ?", []any{read.ETag, toNanos(read.Updated)})
+}
+
+// putResource upserts r; where, when set, is the condition (with its
+// arguments) on the row it would replace: a row that fails it stays,
+// and the put fails with ErrPreconditionFailed.
+func (s *SQLiteStore) putResource(ctx context.Context, r *Resource, where string, whereArgs []any) error {
 	if r.ID == "" {
 		return errors.New("put resource: no id")
 	}
@@ -123,7 +140,7 @@ func (s *SQLiteStore) PutResource(ctx context.Context, r *Resource) error {
 		c.Updated = now
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, `INSERT INTO resources (`+resourceInsertColumns+`)
+		res, err := s.exec(ctx, tx, `INSERT INTO resources (`+resourceInsertColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET id = excluded.id, sub_key = excluded.sub_key,
 			group_key = excluded.group_key, type_key = excluded.type_key, parent_key = excluded.parent_key,
@@ -132,12 +149,20 @@ func (s *SQLiteStore) PutResource(ctx context.Context, r *Resource) error {
 			body = excluded.body, request = excluded.request, api_version = excluded.api_version,
 			deployment = excluded.deployment, etag = excluded.etag,
 			created = CASE WHEN ? THEN resources.created ELSE excluded.created END,
-			updated = excluded.updated`,
-			lower(c.ID), c.ID, lower(c.SubscriptionID), lower(c.ResourceGroup), lower(c.Type), lower(c.Parent),
-			c.SubscriptionID, c.ResourceGroup, c.Type, c.Name, c.Location, c.Parent,
-			jsonArg(c.Body), jsonArg(c.Request), c.APIVersion, c.Deployment, c.ETag,
-			toNanos(c.Created), toNanos(c.Updated), keepCreated)
-		return err
+			updated = excluded.updated`+where,
+			append([]any{lower(c.ID), c.ID, lower(c.SubscriptionID), lower(c.ResourceGroup), lower(c.Type), lower(c.Parent),
+				c.SubscriptionID, c.ResourceGroup, c.Type, c.Name, c.Location, c.Parent,
+				jsonArg(c.Body), jsonArg(c.Request), c.APIVersion, c.Deployment, c.ETag,
+				toNanos(c.Created), toNanos(c.Updated), keepCreated}, whereArgs...)...)
+		if err != nil || where == "" {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrPreconditionFailed
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("put resource %s: %w", r.ID, err)
