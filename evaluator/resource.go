@@ -189,7 +189,9 @@ const managementGroupPrefix = "/providers/Microsoft.Management/managementGroups/
 // tenant resource whatever the scope it is declared at.
 func joinID(scope, path string) string {
 	const groups, mgs = "providers/microsoft.resources/resourcegroups/", "providers/microsoft.management/managementgroups/"
-	hasPrefix := func(prefix string) bool { return len(path) >= len(prefix) && strings.EqualFold(path[:len(prefix)], prefix) }
+	hasPrefix := func(prefix string) bool {
+		return len(path) >= len(prefix) && strings.EqualFold(path[:len(prefix)], prefix)
+	}
 	switch {
 	case hasPrefix(groups) && !strings.Contains(path[len(groups):], "/") && isSubscriptionID(scope):
 		return scope + "/resourceGroups/" + path[len(groups):]
