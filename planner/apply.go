@@ -397,14 +397,9 @@ func (w *walker) deploy(ctx context.Context, v int) (ok bool, err error) {
 		w.finish(v, "Failed", e, start)
 		return false, nil
 	}
-	result, err := Put(ctx, r, payload, current, w.opts.Store, start, w.opts.Tenant)
-	var pe *providers.Error
-	if errors.As(err, &pe) {
-		w.record(v, start)
-		w.finish(v, "Failed", pe, start)
-		return false, nil
-	} else if err != nil {
-		return false, fmt.Errorf("%s: %w", r.ID, err)
+	result, err := w.put(ctx, v, r, payload, current, start)
+	if err != nil || result == nil {
+		return false, err
 	}
 	if ahead && len(result.Replication) > 0 && w.opts.Sleep != nil {
 		// Its progress is stored as it runs, unconditionally: settle

@@ -47,7 +47,10 @@ func (w *walker) commitAhead(ctx context.Context, v int, r *evaluator.Resource, 
 	if !ahead || !errors.Is(err, state.ErrPreconditionFailed) {
 		return result, err
 	}
-	if current, result, err = w.rerun(ctx, v, r, payload, start); err != nil || result == nil {
+	if current, err = Current(ctx, w.opts.Store, r); err != nil {
+		return nil, err
+	}
+	if result, err = w.rerun(ctx, v, r, payload, current, start); err != nil || result == nil {
 		return nil, err
 	}
 	return result, w.commit(ctx, r, payload, result, current, start)
@@ -58,23 +61,16 @@ func (w *walker) commitAhead(ctx context.Context, v int, r *evaluator.Resource, 
 // the provider refused that PUT (recorded as failed).
 func (w *walker) recheck(ctx context.Context, v int, r *evaluator.Resource, payload evaluator.Value, read *state.Resource, result *providers.Result, start time.Time) (*state.Resource, *providers.Result, error) {
 	now, err := Current(ctx, w.opts.Store, r)
-	if err != nil {
-		return nil, nil, err
+	if err != nil || sameStored(now, read) {
+		return read, result, err
 	}
-	if sameStored(now, read) {
-		return read, result, nil
-	}
-	return w.rerun(ctx, v, r, payload, start)
+	result, err = w.rerun(ctx, v, r, payload, now, start)
+	return now, result, err
 }
 
-// rerun reads the resource r replaces and runs its PUT again from it,
-// correcting the operation's Create or Update. A nil result means the
-// provider refused it: the operation is recorded as failed.
-func (w *walker) rerun(ctx context.Context, v int, r *evaluator.Resource, payload evaluator.Value, start time.Time) (*state.Resource, *providers.Result, error) {
-	current, err := Current(ctx, w.opts.Store, r)
-	if err != nil {
-		return nil, nil, err
-	}
+// rerun runs the PUT again from current, the resource as read now,
+// correcting the operation's Create or Update.
+func (w *walker) rerun(ctx context.Context, v int, r *evaluator.Resource, payload evaluator.Value, current *state.Resource, start time.Time) (*providers.Result, error) {
 	w.mu.Lock()
 	if op := w.ops[v]; op != nil {
 		op.Operation = "Create"
@@ -83,16 +79,22 @@ func (w *walker) rerun(ctx context.Context, v int, r *evaluator.Resource, payloa
 		}
 	}
 	w.mu.Unlock()
+	return w.put(ctx, v, r, payload, current, start)
+}
+
+// put sends the operation's payload to its provider. A nil result means
+// the provider refused it: the operation is recorded as failed.
+func (w *walker) put(ctx context.Context, v int, r *evaluator.Resource, payload evaluator.Value, current *state.Resource, start time.Time) (*providers.Result, error) {
 	result, err := Put(ctx, r, payload, current, w.opts.Store, start, w.opts.Tenant)
 	var pe *providers.Error
 	if errors.As(err, &pe) {
 		w.record(v, start)
 		w.finish(v, "Failed", pe, start)
-		return nil, nil, nil
+		return nil, nil
 	} else if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", r.ID, err)
+		return nil, fmt.Errorf("%s: %w", r.ID, err)
 	}
-	return current, result, nil
+	return result, nil
 }
 
 // sameStored reports whether two reads of a resource found the same

@@ -50,9 +50,10 @@ func matchAzASCII(id string) azMatches {
 	var m azMatches
 	rest := id
 	// ^/?providers/Microsoft.Management/managementGroups/([\pL\pN_.()-]+)
-	if p := strings.TrimPrefix(rest, "/"); hasFoldPrefix(p, "providers/Microsoft") && len(p) > 19 && p[19] != '\n' &&
-		hasFoldPrefix(p[20:], "Management/managementGroups/") {
-		head := len(rest) - len(p) + 48
+	const ns, mgs = "providers/Microsoft", "Management/managementGroups/" // and any byte between
+	if p := strings.TrimPrefix(rest, "/"); hasFoldPrefix(p, ns) && len(p) > len(ns) && p[len(ns)] != '\n' &&
+		hasFoldPrefix(p[len(ns)+1:], mgs) {
+		head := len(rest) - len(p) + len(ns) + 1 + len(mgs)
 		if n := spanAz(rest[head:], isAzNameByte); n > 0 {
 			m.mg = []string{rest[:head+n], rest[head : head+n]}
 			rest = rest[head+n:]
