@@ -225,6 +225,20 @@ CREATE INDEX ad_group_members_by_member ON ad_group_members (member_key);
 	// type and key (one index less to write per resource).
 	`DROP INDEX resources_by_type;
 CREATE INDEX resources_by_type_location ON resources (type_key, sub_key, location, key);`,
+	// 9: the resource indexes end with the row id, not the key. Keys are
+	// random within a group (names from uniqueString), so each index
+	// entry ending with one landed on any leaf, and a commit of a few
+	// dozen resources rewrote most leaves of the three indexes (about
+	// 200 bytes an entry); the WAL frames and checkpoints of a deployment
+	// of 800 were mostly index pages. Row ids only grow, so new entries
+	// now append to their group's, type's and parent's range. Lists still
+	// come sorted by key: SQLite sorts the rows the index selects.
+	`DROP INDEX resources_by_group;
+DROP INDEX resources_by_type_location;
+DROP INDEX resources_by_parent;
+CREATE INDEX resources_by_group ON resources (sub_key, group_key);
+CREATE INDEX resources_by_type_location ON resources (type_key, sub_key, location);
+CREATE INDEX resources_by_parent ON resources (parent_key);`,
 }
 
 // SchemaVersion returns the schema version this build writes: the number

@@ -51,7 +51,7 @@ func (s *PostgresStore) Resource(ctx context.Context, id string) (*Resource, err
 // Resources lists the resources f selects, sorted by lower-cased id.
 func (s *PostgresStore) Resources(ctx context.Context, f ResourceFilter) ([]*Resource, error) {
 	q, args := f.resourceQuery(pgResourceColumns, func(n int) string { return "$" + strconv.Itoa(n) })
-	return pgReadAll(ctx, s, scanPGResource, q, args...)
+	return pgReadAll(ctx, s, scanPGResource, q+` ORDER BY key`, args...)
 }
 
 // pgPutResource is the upsert of one resource; its 20 arguments are

@@ -103,7 +103,7 @@ func (op *AsyncOperation) putTimes(now time.Time) (created, updated time.Time, e
 	return created, updated, nil
 }
 
-// resourceQuery is the SELECT of the resources f selects, sorted by key,
+// resourceQuery is the SELECT of the resources f selects, in no order,
 // with placeholder(n) as the n-th argument's marker (? or $n).
 func (f ResourceFilter) resourceQuery(columns string, placeholder func(n int) string) (string, []any) {
 	var where []string
@@ -129,5 +129,5 @@ func (f ResourceFilter) resourceQuery(columns string, placeholder func(n int) st
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	return q + ` ORDER BY key`, args
+	return q, args
 }
