@@ -192,7 +192,20 @@ func newerSchema(v int) error {
 // were rolled back). Writes of this process that arrive while another
 // commits are grouped (see writeBatch).
 func (s *SQLiteStore) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	w := &pendingWrite{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return s.enqueue(&pendingWrite{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// writeStatement is write for an fn that runs one statement: in a group
+// it needs no savepoint, since SQLite undoes a failing statement by
+// itself. fn fails with ErrPreconditionFailed when the statement ran and
+// changed nothing; any other failure of fn (it may have rolled back the
+// whole transaction) runs the group again write by write.
+func (s *SQLiteStore) writeStatement(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.enqueue(&pendingWrite{ctx: ctx, fn: fn, done: make(chan error, 1), statement: true})
+}
+
+// enqueue queues w and returns its outcome once its transaction is done.
+func (s *SQLiteStore) enqueue(w *pendingWrite) error {
 	s.qmu.Lock()
 	s.queue = append(s.queue, w)
 	s.qmu.Unlock()
@@ -224,11 +237,14 @@ type pendingWrite struct {
 	ctx  context.Context
 	fn   func(tx *sql.Tx) error
 	done chan error // buffered: written once
+	// statement is set by writeStatement.
+	statement bool
 }
 
 // writeBatch runs the writes queued while the previous transaction
-// committed, in their order, in one transaction: each inside a savepoint,
-// so that a failing write's rows are rolled back and the others commit;
+// committed, in their order, in one transaction: each inside a savepoint
+// (but a single statement, see writeStatement), so that a failing write's
+// rows are rolled back and the others commit;
 // each caller learns its outcome once the commit is done. A group commit
 // gives every caller what a transaction of its own gives (its rows are
 // durable when write returns; a failing write leaves nothing), since the
@@ -268,6 +284,15 @@ func (s *SQLiteStore) writeGroup(batch []*pendingWrite, results []error) error {
 	}
 	for i, w := range batch {
 		if results[i] = w.ctx.Err(); results[i] != nil {
+			continue
+		}
+		if w.statement {
+			// A savepoint would copy every page the statement changes
+			// into its journal; the statement is atomic by itself.
+			if results[i] = w.fn(tx); results[i] != nil && !errors.Is(results[i], ErrPreconditionFailed) {
+				_ = tx.Rollback()
+				return results[i]
+			}
 			continue
 		}
 		if _, err := s.exec(ctx, tx, `SAVEPOINT grouped`); err != nil {

@@ -37,27 +37,48 @@ func TestWriteGroup(t *testing.T) {
 		_, err := tx.Exec(`ROLLBACK`)
 		return err
 	}
+	unchanged := func(*sql.Tx) error { return ErrPreconditionFailed }
+	// abort fails as a statement does that SQLite answers by rolling the
+	// transaction back (an interrupt, a full disk).
+	abort := func(tx *sql.Tx) error {
+		if err := endTx(tx); err != nil {
+			return err
+		}
+		return boom
+	}
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
 	type write struct {
-		key     string
-		ctx     context.Context
-		fn      func(*sql.Tx) error
-		wantErr bool
-		stored  bool
+		key       string
+		ctx       context.Context
+		fn        func(*sql.Tx) error
+		statement bool // queued by writeStatement
+		wantErr   bool
+		stored    bool
 	}
 	tests := []struct {
 		name   string
 		writes []write
+		// runs is how many times the first write runs: twice when the
+		// group runs again write by write
+		runs int
 	}{
-		{"one", []write{{key: "a", fn: put("a"), stored: true}}},
-		{"all succeed", []write{{key: "a", fn: put("a"), stored: true}, {key: "b", fn: put("b"), stored: true}, {key: "c", fn: put("c"), stored: true}}},
+		{"one", []write{{key: "a", fn: put("a"), stored: true}}, 1},
+		{"all succeed", []write{{key: "a", fn: put("a"), stored: true}, {key: "b", fn: put("b"), stored: true}, {key: "c", fn: put("c"), stored: true}}, 1},
 		{"one fails", []write{{key: "a", fn: put("a"), stored: true}, {key: "b", fn: failAfter("b"), wantErr: true},
-			{key: "c", fn: put("c"), stored: true}}},
-		{"a duplicate of an earlier write fails", []write{{key: "a", fn: put("a"), stored: true}, {key: "a2", fn: put("a"), wantErr: true}}},
-		{"canceled", []write{{key: "a", fn: put("a"), stored: true}, {key: "b", ctx: canceled, fn: put("b"), wantErr: true}}},
+			{key: "c", fn: put("c"), stored: true}}, 1},
+		{"a duplicate of an earlier write fails", []write{{key: "a", fn: put("a"), stored: true}, {key: "a2", fn: put("a"), wantErr: true}}, 1},
+		{"canceled", []write{{key: "a", fn: put("a"), stored: true}, {key: "b", ctx: canceled, fn: put("b"), wantErr: true}}, 1},
 		{"the group fails", []write{{key: "a", fn: put("a"), stored: true}, {key: "x", fn: endTx, wantErr: true},
-			{key: "c", fn: put("c"), stored: true}}},
+			{key: "c", fn: put("c"), stored: true}}, 2},
+		{"statements", []write{{key: "a", fn: put("a"), statement: true, stored: true}, {key: "b", fn: put("b"), statement: true, stored: true},
+			{key: "c", fn: put("c"), stored: true}}, 1},
+		{"a statement changes nothing", []write{{key: "a", fn: put("a"), statement: true, stored: true},
+			{key: "x", fn: unchanged, statement: true, wantErr: true}, {key: "c", fn: put("c"), statement: true, stored: true}}, 1},
+		{"a statement fails", []write{{key: "a", fn: put("a"), statement: true, stored: true},
+			{key: "a2", fn: put("a"), statement: true, wantErr: true}, {key: "c", fn: put("c"), statement: true, stored: true}}, 2},
+		{"a failing statement ends the transaction", []write{{key: "a", fn: put("a"), statement: true, stored: true},
+			{key: "x", fn: abort, statement: true, wantErr: true}, {key: "c", fn: put("c"), statement: true, stored: true}}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,14 +88,22 @@ func TestWriteGroup(t *testing.T) {
 			}
 			defer s.Close()
 			batch := make([]*pendingWrite, len(tt.writes))
+			runs := 0
 			for i, w := range tt.writes {
 				ctx := w.ctx
 				if ctx == nil {
 					ctx = context.Background()
 				}
-				batch[i] = &pendingWrite{ctx: ctx, fn: w.fn, done: make(chan error, 1)}
+				fn := w.fn
+				if i == 0 {
+					fn = func(tx *sql.Tx) error { runs++; return w.fn(tx) }
+				}
+				batch[i] = &pendingWrite{ctx: ctx, fn: fn, done: make(chan error, 1), statement: w.statement}
 			}
 			s.writeBatch(batch)
+			if tt.runs != 0 && runs != tt.runs {
+				t.Errorf("the first write ran %d times, want %d", runs, tt.runs)
+			}
 			for i, w := range tt.writes {
 				if err := <-batch[i].done; (err != nil) != w.wantErr {
 					t.Errorf("write %s: err = %v, want an error: %v", w.key, err, w.wantErr)

@@ -170,7 +170,7 @@ func (s *SQLiteStore) putResource(ctx context.Context, r *Resource, where string
 	if c.Updated.IsZero() {
 		c.Updated = now
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeStatement(ctx, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, `INSERT INTO resources (`+resourceInsertColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET id = excluded.id, sub_key = excluded.sub_key,
