@@ -508,7 +508,7 @@ func nullIfEmpty(s string) any {
 }
 
 // deploymentRow is an exported deployment as the values of the columns
-// sub_key, group_key, name_key, cancel_requested and deploymentColumns, in
+// sub_key, group_key, name_key, cancel_requested and deploymentWriteColumns, in
 // that order, for either store's import.
 func deploymentRow(d *exportDeployment) ([]any, error) {
 	started, err := parseTime("started", d.Started)
@@ -531,7 +531,7 @@ func deploymentRow(d *exportDeployment) ([]any, error) {
 	sub, rg := scope.key()
 	return []any{sub, rg, lower(d.Name), d.CancelRequested && d.Status == StatusRunning, d.SubscriptionID, d.ResourceGroup, d.Name,
 		scope.Level(), d.TemplateHash, compactJSON(d.Parameters), d.Mode, d.Status, compactJSON(d.Outputs), outRes,
-		compactJSON(d.Error), d.CorrelationID, toNanos(started), toNanos(finished), nullIfEmpty(d.Template), d.TemplateName,
+		compactJSON(d.Error), d.CorrelationID, toNanos(started), toNanos(finished), d.TemplateName,
 		d.ManagementGroup, d.Location}, nil
 }
 
@@ -559,13 +559,16 @@ func insertDeployment(ctx context.Context, tx *sql.Tx, d *exportDeployment) erro
 	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, cancel_requested, `+deploymentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row...)
+	res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, cancel_requested, `+deploymentWriteColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, row...)
 	if err != nil {
 		return err
 	}
 	seq, err := res.LastInsertId()
 	if err != nil {
+		return err
+	}
+	if err := putTemplate(ctx, tx, seq, nullIfEmpty(d.Template)); err != nil {
 		return err
 	}
 	ops, err := operationRows(seq, d)

@@ -2,6 +2,7 @@ package state
 
 import (
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -66,5 +67,65 @@ func TestMigrateFrom2(t *testing.T) {
 	if err != nil || !l.Heartbeat.Equal(time.Unix(0, started).UTC()) || !l.Stale || l.Command != "" ||
 		l.Principal != "" || l.ProcessStart != 0 || l.BootID != "" {
 		t.Errorf("the old lease after migrating: %+v, %v; want its start as its heartbeat, stale", l, err)
+	}
+}
+
+// TestMigrateTemplates opens a store written at schema version 9, whose
+// deployments hold their templates: they read back from their own table,
+// updating a record keeps its template, and a record put without one has
+// none.
+func TestMigrateTemplates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := []string{`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)`}
+	for i := range 9 {
+		qs = append(qs, migrations[i], fmt.Sprintf(`INSERT INTO schema_version VALUES (%d, 0)`, i+1))
+	}
+	qs = append(qs, `INSERT INTO meta VALUES ('lineage', 'old')`,
+		`INSERT INTO deployments (sub_key, group_key, name_key, subscription_id, resource_group, name, scope,
+			template_hash, mode, status, correlation_id, started, finished, template)
+		VALUES ('s1', 'rg1', 'with', 'S1', 'RG1', 'With', 'resourceGroup', 'h', 'Incremental', 'Succeeded', 'c', 1, 2, '{"resources":[]}'),
+			('s1', 'rg1', 'without', 'S1', 'RG1', 'Without', 'resourceGroup', 'h', 'Incremental', 'Succeeded', 'c', 3, 4, NULL)`)
+	for _, q := range qs {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := t.Context()
+	sc := Scope{SubscriptionID: "s1", ResourceGroup: "rg1"}
+	d, err := s.Deployment(ctx, sc, "with")
+	if err != nil || string(d.Template) != `{"resources":[]}` {
+		t.Fatalf("the template after migrating: %+v, %v", d, err)
+	}
+	if d, err := s.Deployment(ctx, sc, "without"); err != nil || d.Template != nil {
+		t.Errorf("a deployment without a template after migrating: %q, %v", d.Template, err)
+	}
+	var inColumn int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM deployments WHERE template IS NOT NULL`).Scan(&inColumn); err != nil || inColumn != 0 {
+		t.Errorf("%d templates left in the deployments' column (%v), want 0", inColumn, err)
+	}
+	// In place: the same template stays, another replaces it, none drops it.
+	for _, tc := range []struct {
+		name     string
+		template []byte
+	}{{"the same", []byte(`{"resources":[]}`)}, {"another", []byte(`{"resources":[{}]}`)}, {"none", nil}} {
+		d.Status, d.Template = "Failed", tc.template
+		if err := s.PutDeployment(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Deployment(ctx, sc, "with")
+		if err != nil || string(got.Template) != string(tc.template) || (got.Template == nil) != (tc.template == nil) || got.Status != "Failed" {
+			t.Errorf("%s template: %q (%s), %v; want %q", tc.name, got.Template, got.Status, err, tc.template)
+		}
 	}
 }

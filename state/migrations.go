@@ -239,6 +239,17 @@ DROP INDEX resources_by_parent;
 CREATE INDEX resources_by_group ON resources (sub_key, group_key);
 CREATE INDEX resources_by_type_location ON resources (type_key, sub_key, location);
 CREATE INDEX resources_by_parent ON resources (parent_key);`,
+	// 10: a deployment's template in a table of its own. A record is
+	// written when its deployment starts and again when it ends, and a
+	// row whose size changes is rewritten whole, so the second write
+	// copied the template (hundreds of KB for a large one) once more.
+	// The deployments' column stays, empty.
+	`CREATE TABLE deployment_templates (
+	seq      INTEGER PRIMARY KEY REFERENCES deployments (seq) ON DELETE CASCADE,
+	template TEXT NOT NULL
+);
+INSERT INTO deployment_templates (seq, template) SELECT seq, template FROM deployments WHERE template IS NOT NULL;
+UPDATE deployments SET template = NULL WHERE template IS NOT NULL;`,
 }
 
 // SchemaVersion returns the schema version this build writes: the number

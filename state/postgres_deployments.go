@@ -87,20 +87,28 @@ func (s *PostgresStore) PutDeployment(ctx context.Context, d *Deployment) error 
 			_, err = tx.Exec(ctx, `UPDATE deployments SET subscription_id = $1, resource_group = $2,
 				management_group = $3, name = $4, scope = $5, template_hash = $6, parameters = $7, mode = $8,
 				status = $9, outputs = $10, output_resources = $11, error = $12, correlation_id = $13,
-				started = $14, finished = $15, template = $16, template_name = $17, location = $18,
+				started = $14, finished = $15, template_name = $16, location = $17,
 				cancel_requested = CASE WHEN $9 = 'Running' THEN cancel_requested ELSE false END
-				WHERE seq = $19`,
+				WHERE seq = $18`,
 				d.SubscriptionID, d.ResourceGroup, d.ManagementGroup, d.Name, scope.Level(), d.TemplateHash,
 				jsonArg(d.Parameters), d.Mode, d.Status, jsonArg(d.Outputs), outRes, jsonArg(d.Error), d.CorrelationID,
-				toNanos(d.Started), toNanos(d.Finished), textArg(d.Template), d.TemplateName, d.Location, seq)
+				toNanos(d.Started), toNanos(d.Finished), d.TemplateName, d.Location, seq)
 		} else {
-			err = tx.QueryRow(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, `+deploymentColumns+`)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+			err = tx.QueryRow(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, `+deploymentWriteColumns+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 				RETURNING seq`,
 				sub, rg, name, d.SubscriptionID, d.ResourceGroup, d.Name, scope.Level(), d.TemplateHash,
 				jsonArg(d.Parameters), d.Mode, d.Status, jsonArg(d.Outputs), outRes, jsonArg(d.Error),
-				d.CorrelationID, toNanos(d.Started), toNanos(d.Finished), textArg(d.Template), d.TemplateName,
+				d.CorrelationID, toNanos(d.Started), toNanos(d.Finished), d.TemplateName,
 				d.ManagementGroup, d.Location).Scan(&seq)
+		}
+		if err != nil {
+			return err
+		}
+		if t := textArg(d.Template); t == nil {
+			_, err = tx.Exec(ctx, deleteTemplateQuery, seq)
+		} else {
+			_, err = tx.Exec(ctx, putTemplateQuery, seq, t)
 		}
 		if err != nil {
 			return err

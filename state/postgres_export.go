@@ -177,7 +177,7 @@ func (s *PostgresStore) Import(ctx context.Context, r io.Reader) error {
 // importSet is an export document as the rows of each table, checked as
 // the SQLite store's import checks them.
 type importSet struct {
-	tenants, subs, groups, resources, deployments, operations, assignments [][]any
+	tenants, subs, groups, resources, deployments, templates, operations, assignments [][]any
 }
 
 type importTable struct {
@@ -197,8 +197,9 @@ func (set *importSet) tables() []importTable {
 			"etag", "created", "updated"}, set.resources},
 		{"deployments", []string{"seq", "sub_key", "group_key", "name_key", "cancel_requested", "subscription_id",
 			"resource_group", "name", "scope", "template_hash", "parameters", "mode", "status", "outputs",
-			"output_resources", "error", "correlation_id", "started", "finished", "template", "template_name",
+			"output_resources", "error", "correlation_id", "started", "finished", "template_name",
 			"management_group", "location"}, set.deployments},
+		{"deployment_templates", []string{"seq", "template"}, set.templates},
 		{"operations", []string{"deployment", "sequence", "operation_id", "resource_id", "resource_type",
 			"provisioning_operation", "status", "started", "duration", "error"}, set.operations},
 		{"role_assignments", []string{"key", "id", "scope_key", "scope", "principal_id", "role_definition_id",
@@ -277,6 +278,9 @@ func importDeployment(set *importSet, seq int64, d *exportDeployment) error {
 		return err
 	}
 	set.deployments = append(set.deployments, append([]any{seq}, row...))
+	if t := nullIfEmpty(d.Template); t != nil {
+		set.templates = append(set.templates, []any{seq, t})
+	}
 	ops, err := operationRows(seq, d)
 	if err != nil {
 		return err

@@ -226,6 +226,13 @@ CREATE INDEX resources_by_type_location ON resources (type_key, sub_key, locatio
 	// costs its round trips, not its index pages, and its indexes ending
 	// with the key serve ordered lists without a sort.
 	`SELECT 1;`,
+	// 10: a deployment's template in a table of its own, as in SQLite.
+	`CREATE TABLE deployment_templates (
+	seq      BIGINT PRIMARY KEY REFERENCES deployments (seq) ON DELETE CASCADE,
+	template TEXT COLLATE "C" NOT NULL
+);
+INSERT INTO deployment_templates (seq, template) SELECT seq, template FROM deployments WHERE template IS NOT NULL;
+UPDATE deployments SET template = NULL WHERE template IS NOT NULL;`,
 }
 
 // PostgresMigrations returns the number of PostgreSQL migration steps; it

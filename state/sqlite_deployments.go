@@ -33,9 +33,39 @@ var ErrNotRunning = errors.New("the deployment is not running")
 // StatusRunning is the Status of a deployment or operation in progress.
 const StatusRunning = "Running"
 
-const deploymentColumns = `subscription_id, resource_group, name, scope, template_hash, parameters, mode,
-	status, outputs, output_resources, error, correlation_id, started, finished, template, template_name,
+// deploymentColumns are the columns scanDeployment reads, the template
+// from its own table (schema version 10); deploymentWriteColumns are
+// those a record's row writes: all but the template.
+const (
+	deploymentColumns = `subscription_id, resource_group, name, scope, template_hash, parameters, mode,
+	status, outputs, output_resources, error, correlation_id, started, finished,
+	(SELECT template FROM deployment_templates t WHERE t.seq = deployments.seq), template_name,
 	management_group, location`
+	deploymentWriteColumns = `subscription_id, resource_group, name, scope, template_hash, parameters, mode,
+	status, outputs, output_resources, error, correlation_id, started, finished, template_name,
+	management_group, location`
+)
+
+// putTemplateQuery writes the template of a deployment ($1 its seq, $2
+// the template), leaving an unchanged one unwritten; deleteTemplateQuery
+// deletes it ($1 the seq). Both dialects read them.
+const (
+	putTemplateQuery = `INSERT INTO deployment_templates (seq, template) VALUES ($1, $2)
+		ON CONFLICT (seq) DO UPDATE SET template = excluded.template
+		WHERE deployment_templates.template IS DISTINCT FROM excluded.template`
+	deleteTemplateQuery = `DELETE FROM deployment_templates WHERE seq = $1`
+)
+
+// putTemplate writes the template of the deployment seq, or deletes it
+// when template is nil.
+func putTemplate(ctx context.Context, tx *sql.Tx, seq int64, template any) error {
+	if template == nil {
+		_, err := tx.ExecContext(ctx, deleteTemplateQuery, seq)
+		return err
+	}
+	_, err := tx.ExecContext(ctx, putTemplateQuery, seq, template)
+	return err
+}
 
 func scanDeployment(row rowScanner) (*Deployment, error) {
 	var d Deployment
@@ -163,20 +193,20 @@ func (s *SQLiteStore) PutDeployment(ctx context.Context, d *Deployment) error {
 			if _, err := tx.ExecContext(ctx, `UPDATE deployments SET subscription_id = ?, resource_group = ?,
 				management_group = ?, name = ?, scope = ?, template_hash = ?, parameters = ?, mode = ?, status = ?,
 				outputs = ?, output_resources = ?, error = ?, correlation_id = ?, started = ?, finished = ?,
-				template = ?, template_name = ?, location = ?,
+				template_name = ?, location = ?,
 				cancel_requested = CASE WHEN ? = 'Running' THEN cancel_requested ELSE 0 END
 				WHERE seq = ?`,
 				d.SubscriptionID, d.ResourceGroup, d.ManagementGroup, d.Name, scope.Level(), d.TemplateHash,
 				jsonArg(d.Parameters), d.Mode, d.Status, jsonArg(d.Outputs), outRes, jsonArg(d.Error), d.CorrelationID,
-				toNanos(d.Started), toNanos(d.Finished), textArg(d.Template), d.TemplateName, d.Location, d.Status, seq); err != nil {
+				toNanos(d.Started), toNanos(d.Finished), d.TemplateName, d.Location, d.Status, seq); err != nil {
 				return err
 			}
 		} else {
-			res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, `+deploymentColumns+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			res, err := tx.ExecContext(ctx, `INSERT INTO deployments (sub_key, group_key, name_key, `+deploymentWriteColumns+`)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				sub, rg, name, d.SubscriptionID, d.ResourceGroup, d.Name, scope.Level(), d.TemplateHash,
 				jsonArg(d.Parameters), d.Mode, d.Status, jsonArg(d.Outputs), outRes, jsonArg(d.Error),
-				d.CorrelationID, toNanos(d.Started), toNanos(d.Finished), textArg(d.Template), d.TemplateName,
+				d.CorrelationID, toNanos(d.Started), toNanos(d.Finished), d.TemplateName,
 				d.ManagementGroup, d.Location)
 			if err != nil {
 				return err
@@ -184,6 +214,9 @@ func (s *SQLiteStore) PutDeployment(ctx context.Context, d *Deployment) error {
 			if seq, err = res.LastInsertId(); err != nil {
 				return err
 			}
+		}
+		if err := putTemplate(ctx, tx, seq, textArg(d.Template)); err != nil {
+			return err
 		}
 		n, err := groom(ctx, tx, sub, rg, seq)
 		if err != nil {
