@@ -42,8 +42,14 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		return nil, nil, nil // the graph check reported it
 	}
 	ov := newOverlay(s.reader)
-	// the resources the deployment replaces, read in a few queries
-	if ov.known, err = planner.Currents(ctx, p.Resources, s.reader); err != nil {
+	// the resources the deployment replaces, read in a few queries; a
+	// group the deployment creates holds none
+	var absent func(string) bool
+	if sc := req.Scope; sc.ResourceGroup != "" && !req.groupExists {
+		prefix := "/subscriptions/" + sc.SubscriptionID + "/resourceGroups/" + sc.ResourceGroup + "/"
+		absent = func(id string) bool { return len(id) > len(prefix) && strings.EqualFold(id[:len(prefix)], prefix) }
+	}
+	if ov.known, err = planner.CurrentsFrom(ctx, p.Resources, s.reader, nil, absent); err != nil {
 		return nil, nil, err
 	}
 	if sc := req.Scope; sc.ResourceGroup != "" && !req.groupExists {

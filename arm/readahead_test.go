@@ -1,8 +1,12 @@
 package arm
 
 import (
+	"context"
 	"encoding/json"
+	"sync/atomic"
 	"testing"
+
+	"github.com/armdeploy/armdeploy/state"
 )
 
 // TestResourceDeployedTwice: a resource the template deploys and a nested
@@ -37,5 +41,44 @@ func TestResourceDeployedTwice(t *testing.T) {
 	var body struct{ Tags map[string]string }
 	if err := json.Unmarshal(got.Body, &body); err != nil || body.Tags["v"] != "2" {
 		t.Errorf("stored tags %v (%v), want the nested deployment's v=2", body.Tags, err)
+	}
+}
+
+// idReads counts the reads of resources by id through a Reader.
+type idReads struct {
+	state.Reader
+	n atomic.Int32
+}
+
+func (r *idReads) Resources(ctx context.Context, f state.ResourceFilter) ([]*state.Resource, error) {
+	if len(f.IDs) > 0 {
+		r.n.Add(1)
+	}
+	return r.Reader.Resources(ctx, f)
+}
+
+// TestPreflightNewGroup: a deployment that creates its group reads none of
+// the group's resources ahead (a group that does not exist holds none);
+// the next deployment to it does.
+func TestPreflightNewGroup(t *testing.T) {
+	s, dir := newService(t)
+	reads := &idReads{Reader: s.reader}
+	s.reader = reads
+	sa := `{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "sa1", "location": "eastus",
+		"sku": {"name": "Standard_LRS"}, "kind": "StorageV2", "properties": {}}`
+	file := writeFile(t, dir, "t.json", rgTemplate(sa))
+	for _, tc := range []struct {
+		name string
+		want int32
+	}{{"the group is new", 0}, {"the group exists", 1}} {
+		reads.n.Store(0)
+		res, err := s.CreateOrUpdate(t.Context(), &DeploymentRequest{Scope: Scope{SubscriptionID: sub0, ResourceGroup: "rg1"}, Location: "eastus",
+			CreateGroup: true, Template: Template{File: file}})
+		if err != nil || res.Status() != "Succeeded" {
+			t.Fatalf("%s: deployment %v, %v", tc.name, res.Status(), err)
+		}
+		if n := reads.n.Load(); n != tc.want {
+			t.Errorf("%s: %d reads by id, want %d", tc.name, n, tc.want)
+		}
 	}
 }

@@ -63,7 +63,7 @@ func TestCurrentsFrom(t *testing.T) {
 	}
 	listed := &state.Resource{ID: listedID, Location: "from the listing"}
 	rs := []*evaluator.Resource{{ID: strings.ToUpper(listedID), Type: "A.B/x"}, {ID: otherID, Type: "A.B/x"}}
-	got, err := CurrentsFrom(ctx, rs, st, []*state.Resource{listed})
+	got, err := CurrentsFrom(ctx, rs, st, []*state.Resource{listed}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +72,18 @@ func TestCurrentsFrom(t *testing.T) {
 	}
 	if r := got[strings.ToLower(otherID)]; r == nil || r.ID != otherID || r.Location != "westus" {
 		t.Errorf("resource not listed: got %+v, want it read from the store", r)
+	}
+
+	// What absent reports is not read: a nil entry, though the store holds it.
+	got, err = CurrentsFrom(ctx, rs, st, nil, func(id string) bool { return strings.EqualFold(id, otherID) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := got[strings.ToLower(otherID)]; !ok || r != nil {
+		t.Errorf("a resource reported absent: entry %v, %+v; want a nil entry", ok, r)
+	}
+	if r := got[strings.ToLower(listedID)]; r == nil || r.ID != listedID {
+		t.Errorf("a resource not reported absent: got %+v, want it read from the store", r)
 	}
 }
 

@@ -150,7 +150,7 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 			return nil, err
 		}
 	}
-	current, err := CurrentsFrom(ctx, rs, store, stored)
+	current, err := CurrentsFrom(ctx, rs, store, stored, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -229,13 +229,14 @@ const whatIfBatch = 500
 // deployment can tell, which are not in the map (their callers ask
 // Current).
 func Currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader) (map[string]*state.Resource, error) {
-	return CurrentsFrom(ctx, rs, store, nil)
+	return CurrentsFrom(ctx, rs, store, nil, nil)
 }
 
 // CurrentsFrom is [Currents] with resources already read from store (a
 // listing of the group): those answer for their ids, and only the ids
-// they lack are read.
-func CurrentsFrom(ctx context.Context, rs []*evaluator.Resource, store state.Reader, read []*state.Resource) (map[string]*state.Resource, error) {
+// they lack are read. The ids absent reports (when set) are known to be
+// absent without a read (those in a group that does not exist).
+func CurrentsFrom(ctx context.Context, rs []*evaluator.Resource, store state.Reader, read []*state.Resource, absent func(id string) bool) (map[string]*state.Resource, error) {
 	if store == nil {
 		return nil, nil
 	}
@@ -260,7 +261,9 @@ func CurrentsFrom(ctx context.Context, rs []*evaluator.Resource, store state.Rea
 			continue
 		}
 		out[k] = nil
-		ids = append(ids, r.ID)
+		if absent == nil || !absent(r.ID) {
+			ids = append(ids, r.ID)
+		}
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), whatIfBatch)
