@@ -105,12 +105,8 @@ func (s *PostgresStore) PutDeployment(ctx context.Context, d *Deployment) error 
 		if err != nil {
 			return err
 		}
-		if t := textArg(d.Template); t == nil {
-			_, err = tx.Exec(ctx, deleteTemplateQuery, seq)
-		} else {
-			_, err = tx.Exec(ctx, putTemplateQuery, seq, t)
-		}
-		if err != nil {
+		q, args := templateWrite(seq, textArg(d.Template))
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return err
 		}
 		n, err := pgGroom(ctx, tx, sub, rg, seq)

@@ -56,14 +56,19 @@ const (
 	deleteTemplateQuery = `DELETE FROM deployment_templates WHERE seq = $1`
 )
 
-// putTemplate writes the template of the deployment seq, or deletes it
-// when template is nil.
-func putTemplate(ctx context.Context, tx *sql.Tx, seq int64, template any) error {
+// templateWrite is the statement that stores template (a string, or nil
+// for none) as the template of the deployment seq, with its arguments.
+func templateWrite(seq int64, template any) (string, []any) {
 	if template == nil {
-		_, err := tx.ExecContext(ctx, deleteTemplateQuery, seq)
-		return err
+		return deleteTemplateQuery, []any{seq}
 	}
-	_, err := tx.ExecContext(ctx, putTemplateQuery, seq, template)
+	return putTemplateQuery, []any{seq, template}
+}
+
+// putTemplate stores the template of the deployment seq (see templateWrite).
+func putTemplate(ctx context.Context, tx *sql.Tx, seq int64, template any) error {
+	q, args := templateWrite(seq, template)
+	_, err := tx.ExecContext(ctx, q, args...)
 	return err
 }
 
