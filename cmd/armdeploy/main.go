@@ -21,8 +21,8 @@ func main() {
 // At 64 MiB a deployment of 800 resources collected once, just as its
 // apply ran: 13 ms of concurrent marking (a live heap of 14 MB) slowed
 // the apply by 12 ms of its 133. At 128 MiB it does not collect (peak
-// RSS 92 → 103 MB); what-if of 10 × 800 nested peaks at 143 MB instead
-// of 103, deploying them at 175–180 MB instead of 186–205.
+// RSS 92 → 103 MB); what-if of 10 × 800 nested peaks at about 140 MB
+// instead of 103, deploying them at 175–190 MB instead of 186–205.
 const gcFreeHeap = 128 << 20
 
 // tuneGC sets how the command collects garbage, unless GOGC or GOMEMLIMIT
