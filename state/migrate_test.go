@@ -13,13 +13,8 @@ import (
 // records read back through the scope API, and an old lease counts its
 // start as its heartbeat.
 func TestMigrateFrom2(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.db")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	started := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC).UnixNano()
-	for _, q := range []string{
+	s := openOld(t,
 		`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)`,
 		migrations[0], migrations[1],
 		`INSERT INTO schema_version VALUES (1, 0), (2, 0)`,
@@ -30,22 +25,8 @@ func TestMigrateFrom2(t *testing.T) {
 			('s1', '', 'dep', 'S1', '', 'Dep', 'subscription', 'h', 'Incremental', 'Succeeded', 'c', 2, 3)`,
 		`INSERT INTO operations (deployment, sequence, operation_id, resource_id, resource_type,
 			provisioning_operation, status, started, duration) VALUES (1, 1, 'op', '/x', 't', 'Create', 'Running', 1, 0)`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
-		}
-	}
-	if _, err := db.Exec(`INSERT INTO leases VALUES ('/subscriptions/s1/resourcegroups/rg1', 'Dep', 1,
-		'old-host.invalid', ?, 'tok')`, started); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+		fmt.Sprintf(`INSERT INTO leases VALUES ('/subscriptions/s1/resourcegroups/rg1', 'Dep', 1,
+		'old-host.invalid', %d, 'tok')`, started))
 	ctx := t.Context()
 	d, err := s.Deployment(ctx, Scope{SubscriptionID: "s1", ResourceGroup: "rg1"}, "dep")
 	if err != nil || d.Name != "Dep" || d.Scope() != (Scope{SubscriptionID: "S1", ResourceGroup: "RG1"}) {
@@ -75,11 +56,6 @@ func TestMigrateFrom2(t *testing.T) {
 // updating a record keeps its template, and a record put without one has
 // none.
 func TestMigrateTemplates(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state.db")
-	db, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	qs := []string{`CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied INTEGER NOT NULL)`}
 	for i := range 9 {
 		qs = append(qs, migrations[i], fmt.Sprintf(`INSERT INTO schema_version VALUES (%d, 0)`, i+1))
@@ -89,18 +65,7 @@ func TestMigrateTemplates(t *testing.T) {
 			template_hash, mode, status, correlation_id, started, finished, template)
 		VALUES ('s1', 'rg1', 'with', 'S1', 'RG1', 'With', 'resourceGroup', 'h', 'Incremental', 'Succeeded', 'c', 1, 2, '{"resources":[]}'),
 			('s1', 'rg1', 'without', 'S1', 'RG1', 'Without', 'resourceGroup', 'h', 'Incremental', 'Succeeded', 'c', 3, 4, NULL)`)
-	for _, q := range qs {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%.60s: %v", q, err)
-		}
-	}
-	db.Close()
-
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openOld(t, qs...)
 	ctx := t.Context()
 	sc := Scope{SubscriptionID: "s1", ResourceGroup: "rg1"}
 	d, err := s.Deployment(ctx, sc, "with")
@@ -128,4 +93,27 @@ func TestMigrateTemplates(t *testing.T) {
 			t.Errorf("%s template: %q (%s), %v; want %q", tc.name, got.Template, got.Status, err, tc.template)
 		}
 	}
+}
+
+// openOld writes a store of an older schema with stmts and opens it,
+// which migrates it; the store is closed when the test ends.
+func openOld(t *testing.T, stmts ...string) *SQLiteStore {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	db.Close()
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
