@@ -42,18 +42,14 @@ func (s *Service) preflight(ctx context.Context, req *DeploymentRequest, p *plan
 		return nil, nil, nil // the graph check reported it
 	}
 	ov := newOverlay(s.reader)
-	// the resources the deployment replaces, read in a few queries; a
-	// group the deployment creates holds none
-	var absent func(string) bool
-	if sc := req.Scope; sc.ResourceGroup != "" && !req.groupExists {
-		prefix := "/subscriptions/" + sc.SubscriptionID + "/resourceGroups/" + sc.ResourceGroup + "/"
-		absent = func(id string) bool { return len(id) > len(prefix) && strings.EqualFold(id[:len(prefix)], prefix) }
-	}
-	if ov.known, err = planner.CurrentsFrom(ctx, p.Resources, s.reader, nil, absent); err != nil {
-		return nil, nil, err
-	}
+	var created state.Scope // a group the deployment creates: it holds nothing yet
 	if sc := req.Scope; sc.ResourceGroup != "" && !req.groupExists {
 		ov.putGroup(&state.ResourceGroup{SubscriptionID: sc.SubscriptionID, Name: sc.ResourceGroup, Location: normalizeLocation(req.Location)})
+		created = state.Scope{SubscriptionID: sc.SubscriptionID, ResourceGroup: sc.ResourceGroup}
+	}
+	// the resources the deployment replaces, read in a few queries
+	if ov.known, err = planner.CurrentsFrom(ctx, p.Resources, s.reader, created, nil); err != nil {
+		return nil, nil, err
 	}
 	deferred := make([]bool, len(p.Resources))
 	var details []*Error
@@ -252,7 +248,7 @@ func (o *overlay) put(r *evaluator.Resource, res *providers.Result) {
 	if res.Fill != nil {
 		lazy = sync.OnceValue(func() []byte {
 			res.Fill()
-			b, _ := json.Marshal(body)
+			b, _ := providers.MarshalBody(body)
 			return b
 		})
 	}
@@ -260,7 +256,7 @@ func (o *overlay) put(r *evaluator.Resource, res *providers.Result) {
 	defer o.mu.Unlock()
 	var b []byte
 	if lazy == nil {
-		b, _ = json.Marshal(body)
+		b, _ = providers.MarshalBody(body)
 	}
 	loc, _ := body["location"].(string)
 	ref, _ := state.ParseResourceID(r.ID)

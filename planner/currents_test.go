@@ -50,20 +50,21 @@ func TestCurrents(t *testing.T) {
 }
 
 // TestCurrentsFrom answers from resources already read (a group's
-// listing) and reads only the ids they lack.
+// listing) and reads only the ids outside the listed group: one of the
+// group missing from the listing is absent.
 func TestCurrentsFrom(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	const group = "/subscriptions/s/resourceGroups/rg"
-	listedID, otherID := group+"/providers/A.B/x/Listed", group+"/providers/A.B/x/other"
-	for _, id := range []string{listedID, otherID} {
+	const group, other = "/subscriptions/s/resourceGroups/rg", "/subscriptions/s/resourceGroups/other"
+	listedID, unlistedID, otherID := group+"/providers/A.B/x/Listed", group+"/providers/A.B/x/unlisted", other+"/providers/A.B/x/o"
+	for _, id := range []string{listedID, unlistedID, otherID} {
 		if err := st.PutResource(ctx, &state.Resource{ID: id, Location: "westus", Body: []byte(`{}`)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	listed := &state.Resource{ID: listedID, Location: "from the listing"}
-	rs := []*evaluator.Resource{{ID: strings.ToUpper(listedID), Type: "A.B/x"}, {ID: otherID, Type: "A.B/x"}}
-	got, err := CurrentsFrom(ctx, rs, st, []*state.Resource{listed}, nil)
+	rs := []*evaluator.Resource{{ID: strings.ToUpper(listedID), Type: "A.B/x"}, {ID: unlistedID, Type: "A.B/x"}, {ID: otherID, Type: "A.B/x"}}
+	got, err := CurrentsFrom(ctx, rs, st, state.Scope{SubscriptionID: "S", ResourceGroup: "RG"}, []*state.Resource{listed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,19 +72,12 @@ func TestCurrentsFrom(t *testing.T) {
 		t.Errorf("listed resource: got %+v, want the listing's", r)
 	}
 	if r := got[strings.ToLower(otherID)]; r == nil || r.ID != otherID || r.Location != "westus" {
-		t.Errorf("resource not listed: got %+v, want it read from the store", r)
+		t.Errorf("resource outside the listed group: got %+v, want it read from the store", r)
 	}
-
-	// What absent reports is not read: a nil entry, though the store holds it.
-	got, err = CurrentsFrom(ctx, rs, st, nil, func(id string) bool { return strings.EqualFold(id, otherID) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, ok := got[strings.ToLower(otherID)]; !ok || r != nil {
-		t.Errorf("a resource reported absent: entry %v, %+v; want a nil entry", ok, r)
-	}
-	if r := got[strings.ToLower(listedID)]; r == nil || r.ID != listedID {
-		t.Errorf("a resource not reported absent: got %+v, want it read from the store", r)
+	// The listing is the group's whole: what it lacks is absent, unread
+	// (here the store holds it, to tell).
+	if r, ok := got[strings.ToLower(unlistedID)]; !ok || r != nil {
+		t.Errorf("a resource of the listed group missing from the listing: entry %v, %+v; want a nil entry", ok, r)
 	}
 }
 

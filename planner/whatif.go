@@ -150,7 +150,11 @@ func WhatIf(ctx context.Context, rs []*evaluator.Resource, store state.Reader, o
 			return nil, err
 		}
 	}
-	current, err := CurrentsFrom(ctx, rs, store, stored, nil)
+	var listed state.Scope
+	if opts.ResourceGroup != "" {
+		listed = state.Scope{SubscriptionID: opts.SubscriptionID, ResourceGroup: opts.ResourceGroup}
+	}
+	current, err := CurrentsFrom(ctx, rs, store, listed, stored)
 	if err != nil {
 		return nil, err
 	}
@@ -229,16 +233,22 @@ const whatIfBatch = 500
 // deployment can tell, which are not in the map (their callers ask
 // Current).
 func Currents(ctx context.Context, rs []*evaluator.Resource, store state.Reader) (map[string]*state.Resource, error) {
-	return CurrentsFrom(ctx, rs, store, nil, nil)
+	return CurrentsFrom(ctx, rs, store, state.Scope{}, nil)
 }
 
-// CurrentsFrom is [Currents] with resources already read from store (a
-// listing of the group): those answer for their ids, and only the ids
-// they lack are read. The ids absent reports (when set) are known to be
-// absent without a read (those in a group that does not exist).
-func CurrentsFrom(ctx context.Context, rs []*evaluator.Resource, store state.Reader, read []*state.Resource, absent func(id string) bool) (map[string]*state.Resource, error) {
+// CurrentsFrom is [Currents] knowing every resource the store holds in
+// the resource group listed (none when it is the zero Scope): read, its
+// listing (empty for a group that does not exist yet). Those answer for
+// their ids, the group's other ids are absent, and only the ids outside
+// the group are read.
+func CurrentsFrom(ctx context.Context, rs []*evaluator.Resource, store state.Reader, listed state.Scope, read []*state.Resource) (map[string]*state.Resource, error) {
 	if store == nil {
 		return nil, nil
+	}
+	inListed := func(string) bool { return false }
+	if listed.ResourceGroup != "" {
+		prefix := listed.ID() + "/"
+		inListed = func(id string) bool { return len(id) > len(prefix) && strings.EqualFold(id[:len(prefix)], prefix) }
 	}
 	var have map[string]*state.Resource
 	if len(read) > 0 {
@@ -261,7 +271,7 @@ func CurrentsFrom(ctx context.Context, rs []*evaluator.Resource, store state.Rea
 			continue
 		}
 		out[k] = nil
-		if absent == nil || !absent(r.ID) {
+		if !inListed(r.ID) {
 			ids = append(ids, r.ID)
 		}
 	}
